@@ -1,0 +1,327 @@
+"""The article spinner: turns clean English into text that reads like spinner output.
+
+Real spinners swap words and phrases for context-blind thesaurus synonyms ("the House
+passed the bill" -> "the Home handed the invoice"), rewrite numbers ("3.3" -> "3.Three",
+"1960s" -> "Sixties"), toggle contractions and change function words, while leaving
+most names, many quotes and some headlines alone. :class:`Spinner` does the same, with
+every behaviour switchable and weighted from YAML (``resources/spinner_default.yaml``).
+
+Text is never re-tokenised: the spinner finds word tokens with a regular expression and
+replaces character spans, so punctuation and whitespace come back exactly as they were.
+"""
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import tables
+
+DEFAULTS = tables.RESOURCES / "spinner_default.yaml"
+BEHAVIOURS = ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
+
+# U.S. / U.K. style abbreviations, numbers (3.3, 1,000, 1960s, 3rd), words with inner
+# apostrophes (couldn't, people's) or hyphens (long-term)
+TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"
+    r"|\d+(?:[.,]\d+)*(?:s|st|nd|rd|th)?\b"
+    r"|[A-Za-z]+(?:['’][A-Za-z]+)*"
+)
+POSSESSIVE_RE = re.compile(r"^(.+?)(['’]s)$")
+DIGIT_NAMES = "Zero One Two Three Four Five Six Seven Eight Nine".split()
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One swap: characters ``start:end`` of the input were ``original``, now ``replacement``."""
+    start: int
+    end: int
+    original: str
+    replacement: str
+    behaviour: str
+    n_words: int
+
+
+@dataclass
+class _Candidate:
+    first: int  # token index
+    last: int   # token index, inclusive
+    behaviour: str
+    options: list[tuple[str, float]]
+    suffix: str = ""  # possessive 's carried over to the replacement
+
+
+def _merge(config: dict, overrides: dict) -> dict:
+    out = dict(config)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def transfer_case(original: str, replacement: str) -> str:
+    """Give ``replacement`` the capitalisation pattern of ``original``."""
+    words = original.split()
+    if replacement[:1].isalpha() is False:
+        return replacement
+    if len(words) > 1 and all(w[:1].isupper() for w in words):
+        return " ".join(w[:1].upper() + w[1:] for w in replacement.split())
+    if original[:1].isupper():
+        replacement = replacement[:1].upper() + replacement[1:]
+    # the pronoun I stays upper case whatever it is swapped into
+    return re.sub(r"\bi\b(?=$|\s|['’])", "I", replacement)
+
+
+class Spinner:
+    """Synthetic article spinner.
+
+    >>> sp = Spinner.from_config()
+    >>> sp.spin("The House passed the bill on Tuesday.", seed=1)  # doctest: +SKIP
+    'The Home handed the invoice on Tuesday.'
+    """
+
+    def __init__(self, config: dict):
+        self.config = config
+        rate = config["rate"]
+        self.rate_min, self.rate_max = float(rate["min"]), float(rate["max"])
+        if not 0 <= self.rate_min <= self.rate_max <= 1:
+            raise ValueError(f"spinner rate must satisfy 0 <= min <= max <= 1, got {rate}")
+        behaviours = config["behaviours"]
+        unknown = set(behaviours) - set(BEHAVIOURS)
+        if unknown:
+            raise ValueError(f"unknown spinner behaviours {sorted(unknown)}; known: {BEHAVIOURS}")
+        self.weights = {
+            name: float(b.get("weight", 1.0))
+            for name, b in behaviours.items() if b.get("enabled", True)
+        }
+        self.max_words = int(config["max_phrase_words"])
+        self.temperature = float(config["temperature"])
+        self._build_tables()
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def from_config(cls, overrides: dict | str | Path | None = None) -> "Spinner":
+        """Defaults from ``resources/spinner_default.yaml``, updated by a dict or YAML file."""
+        config = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+        if isinstance(overrides, (str, Path)):
+            overrides = yaml.safe_load(Path(overrides).read_text(encoding="utf-8")) or {}
+            overrides = overrides.get("spinner", overrides)
+        return cls(_merge(config, overrides or {}))
+
+    def _build_tables(self) -> None:
+        rules = tables.rules()
+        synonyms: tables.Table = {}
+        if "synonym" in self.weights:
+            synonyms = dict(tables.synonym_table())
+            for path in self.config.get("extra_tables") or []:
+                for key, opts in tables.read_extra_table(path).items():
+                    synonyms[key] = synonyms.get(key, []) + opts
+        # lower-case phrase tables, one candidate swap per table that holds a phrase
+        self.word_tables: list[tuple[str, tables.Table]] = [
+            (name, table) for name, table in (
+                ("contraction", tables.contraction_table()),
+                ("number", {**tables.weighted(rules["numbers"]), **tables.decade_table()}),
+                ("function_word", tables.weighted(rules["function_words"])),
+                ("spelling", tables.spelling_table()),
+                ("synonym", synonyms),
+            ) if name in self.weights
+        ]
+        self.abbreviations = tables.weighted(rules["abbreviations"], lower=False)
+        self.key_probability = {str(k).lower(): float(v) for k, v in rules["key_probability"].items()}
+
+    # -- public API ---------------------------------------------------------------
+    def draw_rate(self, rng: random.Random) -> float:
+        return rng.uniform(self.rate_min, self.rate_max)
+
+    def spin(self, text: str, seed: int | str = 0, rate: float | None = None) -> str:
+        return self.spin_with_edits(text, seed, rate)[0]
+
+    def spin_document(self, sentences: list[str], seed: int | str = 0,
+                      is_title: bool = False) -> list[str]:
+        """Spin each sentence of one document with one rate drawn for the document.
+
+        Quoted speech may be kept (per document, ``keep_quotes_prob``), and an open quote
+        carries over to the next sentence; a headline (``is_title``) is kept whole with
+        probability ``keep_headline_prob``.
+        """
+        rng = random.Random(f"doc:{seed}")
+        rate = self.draw_rate(rng)
+        keep_quotes = rng.random() < float(self.config["keep_quotes_prob"])
+        if is_title and rng.random() < float(self.config["keep_headline_prob"]):
+            return list(sentences)
+        out, in_quote = [], False
+        for i, sentence in enumerate(sentences):
+            spun, _, in_quote = self._spin(sentence, random.Random(f"{seed}:{i}"), rate,
+                                           keep_quotes, in_quote)
+            out.append(spun)
+        return out
+
+    def spin_with_edits(self, text: str, seed: int | str = 0, rate: float | None = None,
+                        keep_quotes: bool | None = None) -> tuple[str, list[Edit]]:
+        """Spin one text; returns the spun text and the edits made (input offsets)."""
+        rng = random.Random(f"doc:{seed}")
+        drawn = self.draw_rate(rng)
+        if keep_quotes is None:
+            keep_quotes = rng.random() < float(self.config["keep_quotes_prob"])
+        spun, edits, _ = self._spin(text, random.Random(f"{seed}:0"),
+                                    drawn if rate is None else rate, keep_quotes, False)
+        return spun, edits
+
+    def options(self, phrase: str) -> set[str]:
+        """Every text the spinner can put in place of ``phrase`` (case as in ``phrase``)."""
+        tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(phrase)]
+        if not tokens:
+            return set()
+        found = set()
+        for cand in self._candidates_at(phrase, tokens, 0):
+            if cand.last == len(tokens) - 1:
+                for rep, _ in cand.options:
+                    found.add(self._render(phrase, tokens, cand, rep))
+        return found
+
+    # -- internals ----------------------------------------------------------------
+    def _spin(self, text: str, rng: random.Random, rate: float, keep_quotes: bool,
+              in_quote: bool) -> tuple[str, list[Edit], bool]:
+        tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+        protected, in_quote = self._quoted(text, tokens, in_quote)
+        if not keep_quotes:
+            protected = [False] * len(tokens)
+        cands = []
+        for i in range(len(tokens)):
+            if protected[i]:
+                continue
+            for cand in self._candidates_at(text, tokens, i):
+                if not any(protected[cand.first:cand.last + 1]) and self._allowed(text, tokens, cand, rng):
+                    cands.append(cand)
+        # how many words to change: rate * words, randomly rounded
+        budget = math.floor(rate * len(tokens) + rng.random())
+        # weighted random order without replacement (Efraimidis-Spirakis keys)
+        keyed = sorted(cands, key=lambda c: -rng.random() ** (1.0 / self.weights[c.behaviour]))
+        taken: list[_Candidate] = []
+        used = [False] * len(tokens)
+        changed = 0
+        for cand in keyed:
+            n = cand.last - cand.first + 1
+            if changed + n > budget or any(used[cand.first:cand.last + 1]):
+                continue
+            taken.append(cand)
+            for k in range(cand.first, cand.last + 1):
+                used[k] = True
+            changed += n
+        taken.sort(key=lambda c: c.first)
+        apostrophe = "’" if "’" in text else "'"
+        pieces, edits, pos = [], [], 0
+        for cand in taken:
+            rep = self._choose(cand.options, rng)
+            rendered = self._render(text, tokens, cand, rep, apostrophe)
+            start, end = tokens[cand.first].start, tokens[cand.last].end
+            if rendered == text[start:end]:
+                continue
+            pieces += [text[pos:start], rendered]
+            pos = end
+            edits.append(Edit(start, end, text[start:end], rendered, cand.behaviour,
+                              cand.last - cand.first + 1))
+        pieces.append(text[pos:])
+        return "".join(pieces), edits, in_quote
+
+    def _choose(self, options: list[tuple[str, float]], rng: random.Random) -> str:
+        weights = [w ** (1.0 / self.temperature) for _, w in options]
+        return rng.choices([r for r, _ in options], weights=weights)[0]
+
+    def _render(self, text: str, tokens: list[Token], cand: _Candidate, rep: str,
+                apostrophe: str = "'") -> str:
+        original = text[tokens[cand.first].start:tokens[cand.last].end]
+        if cand.behaviour != "abbreviation":
+            rep = transfer_case(original, rep)
+        if cand.behaviour == "contraction":
+            rep = rep.replace("'", apostrophe)
+        return rep + cand.suffix
+
+    def _allowed(self, text: str, tokens: list[Token], cand: _Candidate, rng: random.Random) -> bool:
+        """Names and titles: capitalised words inside a sentence are spun only sometimes
+        (``capitalized_prob``); acronyms (NATO, AP) only by the abbreviation rules."""
+        if cand.behaviour == "abbreviation":
+            return True
+        words = [t.text for t in tokens[cand.first:cand.last + 1]]
+        p = self.key_probability.get(" ".join(words).lower())
+        if p is not None and rng.random() >= p:
+            return False
+        if any(len(w) > 1 and w.isupper() for w in words):
+            return False
+        capital = [w[:1].isupper() and w != "I" and not w.startswith(("I'", "I’")) for w in words]
+        if not any(capital):
+            return True
+        if not any(capital[1:]) and _sentence_initial(text, tokens[cand.first].start):
+            return True
+        return rng.random() < float(self.config["capitalized_prob"])
+
+    def _candidates_at(self, text: str, tokens: list[Token], i: int) -> list[_Candidate]:
+        out = []
+        # phrases of 1..max_words tokens joined by single spaces only (no punctuation)
+        last = i
+        while last + 1 < len(tokens) and last - i + 1 < self.max_words and \
+                text[tokens[last].end:tokens[last + 1].start] == " ":
+            last += 1
+        for j in range(last, i - 1, -1):
+            phrase = text[tokens[i].start:tokens[j].end]
+            key = phrase.lower().replace("’", "'")
+            suffix = ""
+            if j == i and not self._has_key(key):
+                m = POSSESSIVE_RE.match(phrase)
+                if m and self._has_key(m.group(1).lower()):
+                    key, suffix = m.group(1).lower(), m.group(2)
+            for name, table in self.word_tables:  # a key may be in several tables
+                opts = table.get(key)
+                if opts and not (suffix and name == "contraction"):
+                    out.append(_Candidate(i, j, name, opts, suffix))
+            if "abbreviation" in self.weights and phrase in self.abbreviations:
+                out.append(_Candidate(i, j, "abbreviation", self.abbreviations[phrase]))
+        if "number" in self.weights:
+            m = re.fullmatch(r"(\d+)\.(\d)", tokens[i].text)
+            if m:  # 3.3 -> 3.Three
+                out.append(_Candidate(i, i, "number", [(f"{m.group(1)}.{DIGIT_NAMES[int(m.group(2))]}", 1.0)]))
+        return out
+
+    def _has_key(self, key: str) -> bool:
+        return any(key in table for _, table in self.word_tables)
+
+    @staticmethod
+    def _quoted(text: str, tokens: list[Token], in_quote: bool) -> tuple[list[bool], bool]:
+        """Which tokens are inside double quotation marks; an unclosed quote carries over."""
+        inside, pos = [], 0
+        for tok in tokens:
+            in_quote = _quote_state(text[pos:tok.start], in_quote)
+            inside.append(in_quote)
+            pos = tok.end
+        return inside, _quote_state(text[pos:], in_quote)
+
+
+def _quote_state(chars: str, in_quote: bool) -> bool:
+    for ch in chars:
+        if ch == "“":
+            in_quote = True
+        elif ch == "”":
+            in_quote = False
+        elif ch == '"':
+            in_quote = not in_quote
+    return in_quote
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """True when the token starting at ``start`` opens a sentence (or a quote in one)."""
+    before = text[max(0, start - 12):start].rstrip().rstrip("\"'“”‘’([")
+    return not before or before[-1] in ".!?:;"

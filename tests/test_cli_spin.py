@@ -1,0 +1,62 @@
+"""`restore spin`: spinning a file and user errors."""
+import json
+import subprocess
+import sys
+
+from restore.cli import main
+
+CLEAN = "The government said the new bill would help people.\n\nBut officials could not confirm it.\n"
+
+
+def test_spin_file_keeps_every_line(tmp_path, capsys):
+    src = tmp_path / "clean.txt"
+    src.write_text(CLEAN)
+    assert main(["spin", str(src), "--seed", "3", "--rate", "0.35"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == CLEAN.count("\n")
+    assert out.split("\n")[1] == ""  # the blank line is still blank
+    assert out != CLEAN
+    # same seed, same output; written to a file with -o
+    dest = tmp_path / "spun.txt"
+    assert main(["spin", str(src), "--seed", "3", "--rate", "0.35", "-o", str(dest)]) == 0
+    assert dest.read_text() == out
+
+
+def test_spin_user_errors_are_one_line_exit_2(tmp_path, capsys):
+    assert main(["spin", str(tmp_path / "missing.txt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no such file" in err and "\n" not in err
+    assert main(["spin", str(tmp_path)]) == 2
+    assert "folder" in capsys.readouterr().err
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"caf\xe9 au lait")
+    assert main(["spin", str(bad)]) == 2
+    assert "byte offset 3" in capsys.readouterr().err
+    assert main(["spin", str(bad), "--rate", "2"]) == 2
+    assert main(["spin"]) == 2
+    assert main(["spin", "--config", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such config" in capsys.readouterr().err
+
+
+def test_console_script_reads_stdin(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "restore.cli", "spin", "-", "--seed", "1"],
+                          input=CLEAN, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") == CLEAN.count("\n")
+
+
+def test_build_pairs_from_cli(tmp_path, capsys):
+    corpus = tmp_path / "corpus.jsonl"
+    docs = [{"id": str(i), "text": f"Document {i} says the government passed a new bill on Monday. "
+             "Officials said the plan would help thousands of people across the country. "
+             "But critics warned that the cost could rise sharply over the next three years, "
+             "and the opposition party said it would vote against the measure in the House. "
+             "The minister told reporters the economy was facing a major crisis."} for i in range(12)]
+    corpus.write_text("\n".join(json.dumps(d) for d in docs))
+    cfg = tmp_path / "data.yaml"
+    cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus.name}}}\nmin_doc_words: 20\n"
+                   "splits: {valid: 0.2, test: 0.2}\n")
+    out = tmp_path / "pairs"
+    assert main(["spin", "--config", str(cfg), "--out", str(out)]) == 0
+    assert (out / "stats.json").is_file() and (out / "dataset_dict.json").is_file()
+    assert "wrote pairs" in capsys.readouterr().err
