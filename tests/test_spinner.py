@@ -118,6 +118,9 @@ def test_names_and_titles():
             assert m.group(1)[0].isupper()
             seen_title_swap = True
     assert seen_title_swap
+    for seed in range(10):
+        out = sp.spin("Yesterday Mr. Smith and President Bush met.", seed=seed)
+        assert "Mr. Smith" in out and "President Bush" in out
     never = only("synonym", capitalized_prob=0.0)
     for seed in range(10):
         assert "Home Office" in never.spin(text, seed=seed)

@@ -34,6 +34,9 @@ TOKEN_RE = re.compile(
 )
 POSSESSIVE_RE = re.compile(r"^(.+?)(['’]s)$")
 DIGIT_NAMES = "Zero One Two Three Four Five Six Seven Eight Nine".split()
+# a capitalised word after one of these is a person's name: never spun
+HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "President",
+              "Sen", "Senator", "Rep", "Gov", "Governor", "Judge", "Minister", "Chancellor"}
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,8 @@ class Spinner:
         capital = [w[:1].isupper() and w != "I" and not w.startswith(("I'", "I’")) for w in words]
         if not any(capital):
             return True
+        if words[-1] in HONORIFICS or cand.first and tokens[cand.first - 1].text in HONORIFICS:
+            return False  # Mr Smith, President Bush: honorifics and the names after them stay
         if not any(capital[1:]) and _sentence_initial(text, tokens[cand.first].start):
             return True
         return rng.random() < float(self.config["capitalized_prob"])
