@@ -2,6 +2,7 @@
 
     restore spin FILE|-  [--seed N] [--rate R] [--spinner-config YAML] [-o OUT]
     restore spin --config configs/data.yaml --out data/pairs [--limit-docs N]
+    restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
 """
 from __future__ import annotations
 
@@ -87,6 +88,21 @@ def cmd_spin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import ConfigError, load_config, train
+
+    try:
+        cfg = load_config(args.config, args.set or [])
+        report = train(cfg, init_from=args.init_from, resume=args.resume)
+    except (ConfigError, FileNotFoundError) as e:
+        raise UserError(str(e)) from None
+    final = report["final_eval"]
+    print(f"trained {report['steps']} steps in {report['wall_seconds'] / 60:.1f} min "
+          f"({report['tokens_per_second']:.0f} tokens/s); valid F0.5 {final.get('eval_f0.5', float('nan')):.3f}, "
+          f"loss {final.get('eval_loss', float('nan')):.3f}; model in {cfg['output_dir']}/model", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     spin.add_argument("--limit-docs", type=int, help="read at most this many documents per corpus")
     spin.add_argument("--num-proc", type=int, default=1, help="worker processes for building pairs")
     spin.set_defaults(func=cmd_spin)
+
+    tr = sub.add_parser("train", help="train or fine-tune a restorer from a YAML config",
+                        description="Train a seq2seq restorer (see configs/*.yaml). Runs under "
+                                    "torchrun / accelerate launch unchanged.")
+    tr.add_argument("config", help="training config YAML, e.g. configs/tiny.yaml")
+    tr.add_argument("--set", action="append", metavar="KEY=VALUE",
+                    help="override a config value, e.g. --set training.max_steps=500 (repeatable)")
+    tr.add_argument("--init-from", metavar="MODEL_DIR", help="start from this model (fine-tuning / continuing)")
+    tr.add_argument("--resume", action="store_true", help="resume from the last checkpoint in the output folder")
+    tr.set_defaults(func=cmd_train)
     return parser
 
 

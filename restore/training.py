@@ -1,0 +1,332 @@
+"""Train a seq2seq restorer from a YAML config with the Hugging Face ``Seq2SeqTrainer``.
+
+    restore train configs/small.yaml [--set training.max_steps=2000 ...]
+                  [--init-from models/restore-small] [--resume]
+
+The same command runs under ``torchrun`` / ``accelerate launch`` on many GPUs (the
+Trainer handles distribution). A config names:
+
+- ``data``: ``pairs`` (a folder built by ``restore spin --config``) or ``build`` (a data
+  config to build pairs from, into ``OUTPUT/pairs``), and caps on pair counts;
+- ``tokenizer``: vocabulary size for a new SentencePiece model (ignored with
+  ``--init-from``, which keeps that model's tokenizer);
+- ``model``: a BART-style encoder-decoder (learned absolute positions: decoder position
+  i finds source position i directly, which makes copying easy to learn from scratch);
+- ``training``: steps, batch, learning rate and schedule, evaluation cadence, bf16;
+- ``output_dir``: where checkpoints, the best model and ``train_report.json`` go.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from pathlib import Path
+
+import yaml
+
+DEFAULTS: dict = {
+    "output_dir": "runs/restore",
+    "data": {"pairs": None, "build": None, "limit_docs": None, "max_train_pairs": None,
+             "max_valid_pairs": 500, "max_length": 128},
+    "tokenizer": {"vocab_size": 8000, "train_sentences": 400_000},
+    "model": {"arch": "bart", "d_model": 256, "encoder_layers": 4, "decoder_layers": 4,
+              "heads": 4, "ffn_dim": 1024, "dropout": 0.1, "max_positions": 256},
+    "training": {"max_steps": 1000, "max_minutes": None, "batch_size": 32, "learning_rate": 1e-3,
+                 "warmup_steps": 200, "scheduler": "constant_with_warmup", "weight_decay": 0.01,
+                 "label_smoothing": 0.0, "eval_steps": 200, "eval_generate": 200,
+                 "logging_steps": 20, "bf16": "auto", "seed": 13, "save_total_limit": 2,
+                 "num_beams": 1, "dtype_saved": "float16"},
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+# ----------------------------------------------------------------------------- config
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
+    """The YAML config merged over :data:`DEFAULTS`, then ``key.sub=value`` overrides."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"no such config file: {path}")
+    user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(user, dict):
+        raise ConfigError(f"{path}: expected a YAML mapping")
+    unknown = set(user) - set(DEFAULTS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown sections {sorted(unknown)}; known: {sorted(DEFAULTS)}")
+    cfg = _merge(DEFAULTS, user)
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--set expects key=value, got {item!r}")
+        node, parts = cfg, key.split(".")
+        for p in parts[:-1]:
+            if not isinstance(node.get(p), dict):
+                raise ConfigError(f"--set {key}: no section {p!r}")
+            node = node[p]
+        if parts[-1] not in node:
+            raise ConfigError(f"--set {key}: unknown key (known: {sorted(node)})")
+        node[parts[-1]] = yaml.safe_load(value)
+    cfg["_config_dir"] = str(path.resolve().parent)
+    return cfg
+
+
+def _path(cfg: dict, value: str | None) -> Path | None:
+    """Data paths in a config are relative to the config file's folder."""
+    if value is None:
+        return None
+    p = Path(value)
+    return p if p.is_absolute() else Path(cfg["_config_dir"]) / p
+
+
+# ----------------------------------------------------------------------------- pieces
+
+def build_model(model_cfg: dict, tokenizer):
+    """A BART-style encoder-decoder sized by ``model_cfg``, ids from ``tokenizer``."""
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    if model_cfg["arch"] != "bart":
+        raise ConfigError(f"model.arch {model_cfg['arch']!r} not supported (bart)")
+    config = BartConfig(
+        vocab_size=len(tokenizer), d_model=model_cfg["d_model"],
+        encoder_layers=model_cfg["encoder_layers"], decoder_layers=model_cfg["decoder_layers"],
+        encoder_attention_heads=model_cfg["heads"], decoder_attention_heads=model_cfg["heads"],
+        encoder_ffn_dim=model_cfg["ffn_dim"], decoder_ffn_dim=model_cfg["ffn_dim"],
+        dropout=model_cfg["dropout"], attention_dropout=0.0, activation_dropout=0.0,
+        max_position_embeddings=model_cfg["max_positions"], scale_embedding=True,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.pad_token_id, decoder_start_token_id=tokenizer.pad_token_id,
+        forced_bos_token_id=None, forced_eos_token_id=None, tie_word_embeddings=True,
+    )
+    return BartForConditionalGeneration(config)
+
+
+def set_generation_defaults(model, tokenizer, max_length: int, num_beams: int = 1) -> None:
+    gen = model.generation_config
+    for cfg in (model.config, gen):
+        cfg.pad_token_id = tokenizer.pad_token_id
+        cfg.eos_token_id = tokenizer.eos_token_id
+        cfg.decoder_start_token_id = tokenizer.pad_token_id
+        cfg.bos_token_id = tokenizer.pad_token_id
+    gen.forced_bos_token_id = None
+    gen.forced_eos_token_id = None
+    gen.max_length = None
+    gen.max_new_tokens = max_length
+    gen.num_beams = num_beams
+    gen.do_sample = False
+    gen.early_stopping = num_beams > 1
+    gen.no_repeat_ngram_size = 0
+
+
+def _pairs(cfg: dict, out_dir: Path):
+    from .pairs import build_pairs, load_pairs
+
+    data = cfg["data"]
+    if data["pairs"]:
+        path = _path(cfg, data["pairs"])
+        if not (path / "dataset_dict.json").is_file():
+            raise ConfigError(f"data.pairs: no pair datasets in {path} (build them with "
+                              f"`restore spin --config configs/data.yaml --out {path}`)")
+        return load_pairs(path)
+    if data["build"]:
+        cfg_path = _path(cfg, data["build"])
+        target = out_dir / "pairs"
+        if not (target / "dataset_dict.json").is_file():
+            build_pairs(cfg_path, target, limit_docs=data["limit_docs"])
+        return load_pairs(target)
+    raise ConfigError("data: set `pairs` (a folder of built pairs) or `build` (a data config)")
+
+
+def _tokenizer(cfg: dict, pairs, out_dir: Path, init_from: Path | None):
+    from transformers import AutoTokenizer
+
+    from .tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
+
+    if init_from is not None:
+        return AutoTokenizer.from_pretrained(init_from)
+    tok_dir = out_dir / "tokenizer"
+    if (tok_dir / "tokenizer.json").is_file():
+        return AutoTokenizer.from_pretrained(tok_dir)
+    train = pairs["train"]
+    n = min(len(train), int(cfg["tokenizer"]["train_sentences"]) // 2)
+    sample = train.shuffle(seed=cfg["training"]["seed"]).select(range(n))
+    texts = (t for row in sample for t in (row["original"], row["spun"]))
+    model_bytes = train_sentencepiece(texts, vocab_size=int(cfg["tokenizer"]["vocab_size"]))
+    tok = hf_tokenizer_from_sentencepiece(model_bytes, model_max_length=int(cfg["model"]["max_positions"]))
+    tok.save_pretrained(tok_dir)
+    (tok_dir / "spiece.model").write_bytes(model_bytes)
+    return tok
+
+
+def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int):
+    ds = pairs.shuffle(seed=seed)
+    if limit:
+        ds = ds.select(range(min(limit, len(ds))))
+
+    def encode(batch):
+        enc = tokenizer(batch["spun"], max_length=max_length, truncation=True)
+        enc["labels"] = tokenizer(batch["original"], max_length=max_length, truncation=True)["input_ids"]
+        return enc
+
+    return ds.map(encode, batched=True, remove_columns=ds.column_names, desc="tokenizing")
+
+
+# ----------------------------------------------------------------------------- train
+
+def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) -> dict:
+    """Run training; returns the report also written to ``OUTPUT/train_report.json``."""
+    import torch
+    from transformers import (AutoModelForSeq2SeqLM, DataCollatorForSeq2Seq, Seq2SeqTrainer,
+                              Seq2SeqTrainingArguments, TrainerCallback)
+
+    from .edits import score
+
+    t_start = time.time()
+    tcfg, mcfg = cfg["training"], cfg["model"]
+    out_dir = Path(cfg["output_dir"])  # relative to the current folder, like any Trainer
+    out_dir.mkdir(parents=True, exist_ok=True)
+    init_from = Path(init_from) if init_from else None
+    if init_from is not None and not (init_from / "config.json").is_file():
+        raise ConfigError(f"--init-from: {init_from} is not a model folder (no config.json)")
+
+    pairs = _pairs(cfg, out_dir)
+    tokenizer = _tokenizer(cfg, pairs, out_dir, init_from)
+    max_len = int(cfg["data"]["max_length"])
+    train_ds = _tokenized(pairs["train"], tokenizer, max_len, cfg["data"]["max_train_pairs"], tcfg["seed"])
+    valid_raw = pairs["valid"].shuffle(seed=tcfg["seed"])
+    valid_raw = valid_raw.select(range(min(len(valid_raw), int(cfg["data"]["max_valid_pairs"]))))
+    valid_ds = _tokenized(valid_raw, tokenizer, max_len, None, tcfg["seed"])
+    gen_n = min(len(valid_raw), int(tcfg["eval_generate"]))
+
+    if init_from is not None:
+        model = AutoModelForSeq2SeqLM.from_pretrained(init_from, dtype=torch.float32)
+    else:
+        model = build_model(mcfg, tokenizer)
+    set_generation_defaults(model, tokenizer, max_len, tcfg["num_beams"])
+    n_params = sum(p.numel() for p in model.parameters())
+
+    cuda = torch.cuda.is_available()
+    bf16 = tcfg["bf16"]
+    if bf16 == "auto":
+        bf16 = cuda and torch.cuda.is_bf16_supported() or not cuda
+    args = Seq2SeqTrainingArguments(
+        output_dir=str(out_dir / "checkpoints"),
+        max_steps=int(tcfg["max_steps"]),
+        per_device_train_batch_size=int(tcfg["batch_size"]),
+        per_device_eval_batch_size=64,
+        learning_rate=float(tcfg["learning_rate"]),
+        lr_scheduler_type=tcfg["scheduler"],
+        warmup_steps=int(tcfg["warmup_steps"]),
+        weight_decay=float(tcfg["weight_decay"]),
+        label_smoothing_factor=float(tcfg["label_smoothing"]),
+        eval_strategy="steps", eval_steps=int(tcfg["eval_steps"]),
+        save_strategy="steps", save_steps=int(tcfg["eval_steps"]),
+        save_total_limit=int(tcfg["save_total_limit"]),
+        load_best_model_at_end=True, metric_for_best_model="f0.5", greater_is_better=True,
+        logging_steps=int(tcfg["logging_steps"]), logging_first_step=True,
+        predict_with_generate=True,
+        bf16=bool(bf16), use_cpu=not cuda,
+        train_sampling_strategy="group_by_length",
+        include_num_input_tokens_seen="non_padding",
+        dataloader_num_workers=0, report_to="none", seed=int(tcfg["seed"]),
+        disable_tqdm=not bool(os.environ.get("RESTORE_PROGRESS", "1") == "1"),
+    )
+    if not cuda:
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+    def compute_metrics(pred):
+        preds = pred.predictions
+        preds = preds[0] if isinstance(preds, tuple) else preds
+        preds = [[t for t in seq if t >= 0] for seq in preds.tolist()]
+        outputs = tokenizer.batch_decode(preds, skip_special_tokens=True)
+        k = len(outputs)
+        return {k_: v for k_, v in score(valid_raw["spun"][:k], outputs, valid_raw["original"][:k]).items()
+                if k_ in ("precision", "recall", "f0.5", "exact")}
+
+    class Clock(TrainerCallback):
+        """Stops training at ``max_minutes`` (saving and evaluating first)."""
+
+        def on_step_end(self, args_, state, control, **kw):
+            if tcfg["max_minutes"] and time.time() - t_start > 60 * float(tcfg["max_minutes"]):
+                control.should_training_stop = True
+                control.should_evaluate = control.should_save = True
+
+    class GenerateSubset(Seq2SeqTrainer):
+        """Evaluation: loss on the whole valid set, F0.5 from generating its first
+        ``eval_generate`` pairs (generation is the slow part)."""
+
+        def log(self, logs, *a, **kw):
+            logs["elapsed_s"] = round(time.time() - t_start, 1)  # for the learning curve
+            super().log(logs, *a, **kw)
+
+        def evaluate(self, eval_dataset=None, ignore_keys=None, metric_key_prefix="eval", **kw):
+            metrics_fn, self.compute_metrics = self.compute_metrics, None
+            self.args.predict_with_generate = False
+            try:
+                loss = super().evaluate(eval_dataset, ignore_keys, metric_key_prefix)
+            finally:
+                self.compute_metrics, self.args.predict_with_generate = metrics_fn, True
+            gen = super().evaluate(valid_ds.select(range(gen_n)), ignore_keys, metric_key_prefix, **kw)
+            return {**gen, f"{metric_key_prefix}_loss": loss[f"{metric_key_prefix}_loss"]}
+
+    trainer = GenerateSubset(
+        model=model, args=args, train_dataset=train_ds, eval_dataset=valid_ds,
+        data_collator=DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100),
+        processing_class=tokenizer, compute_metrics=compute_metrics, callbacks=[Clock()],
+    )
+    checkpoint = None
+    if resume:
+        ckpts = sorted((out_dir / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+        if not ckpts:
+            raise ConfigError(f"--resume: no checkpoint in {out_dir / 'checkpoints'}")
+        checkpoint = str(ckpts[-1])
+    result = trainer.train(resume_from_checkpoint=checkpoint)
+    final = trainer.evaluate()
+
+    save_model(trainer.model, tokenizer, out_dir / "model", tcfg["dtype_saved"])
+    train_tokens = trainer.state.num_input_tokens_seen
+    wall = time.time() - t_start
+    report = {
+        "config": {k: v for k, v in cfg.items() if not k.startswith("_")},
+        "init_from": str(init_from) if init_from else None,
+        "parameters": n_params,
+        "steps": trainer.state.global_step,
+        "wall_seconds": round(wall, 1),
+        "train_seconds": round(result.metrics.get("train_runtime", wall), 1),
+        "input_tokens_seen": train_tokens,
+        "tokens_per_second": round(train_tokens / max(1e-9, result.metrics.get("train_runtime", wall)), 1),
+        "bf16": bool(bf16),
+        "device": "cuda" if cuda else f"cpu x{torch.get_num_threads()}",
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "final_eval": final,
+        "curve": [e for e in trainer.state.log_history],
+        "train_pairs": len(train_ds), "valid_pairs": len(valid_ds),
+    }
+    (out_dir / "train_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    return report
+
+
+def save_model(model, tokenizer, path: Path, dtype: str = "float16") -> None:
+    """``save_pretrained`` folder: safetensors weights in ``dtype`` (fp16/bf16 keeps the
+    repo small), config marked float32 so ``from_pretrained`` loads fp32 on CPU."""
+    import torch
+
+    path.mkdir(parents=True, exist_ok=True)
+    to_save = copy.deepcopy(model).to(getattr(torch, dtype))
+    to_save.save_pretrained(path)
+    config_path = path / "config.json"
+    config = json.loads(config_path.read_text())
+    config["dtype"] = "float32"
+    config.pop("torch_dtype", None)
+    config_path.write_text(json.dumps(config, indent=2) + "\n")
+    tokenizer.save_pretrained(path)

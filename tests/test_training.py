@@ -1,0 +1,133 @@
+"""Tokenizer round trip and the whole training loop on the tiny config."""
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from restore.cli import main
+from restore.tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
+from restore.training import ConfigError, load_config
+
+SUBJECTS = ["The government", "The council", "Officials", "The company", "The minister", "Workers"]
+VERBS = ["said", "announced", "confirmed", "warned", "reported", "denied"]
+OBJECTS = ["a new plan to cut costs", "that prices would rise", "the bill had passed",
+           "a major crisis in the industry", "thousands of jobs were at risk", "the vote was delayed"]
+TAILS = ["on Monday.", "last week.", "in a statement.", "after a long debate.", "according to a report."]
+
+
+def make_corpus(path: Path, n_docs: int = 60, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    with path.open("w") as f:
+        for i in range(n_docs):
+            sents = [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
+                     for _ in range(8)]
+            f.write(json.dumps({"id": f"d{i}", "title": f"Story number {i} about the news",
+                                "text": " ".join(sents)}) + "\n")
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    texts = [f"{s} {v} {o} {t}" for s in SUBJECTS for v in VERBS for o in OBJECTS for t in TAILS]
+    texts += [f"In {1900 + i} it cost {i * 37} dollars." for i in range(100)]
+    return hf_tokenizer_from_sentencepiece(train_sentencepiece(texts, vocab_size=300))
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. said “it’s fine” — 3.3% of 1,000 people.",
+    "Tabs\tand  double  spaces stay",
+    "naïve café 東京 😀 ü",  # characters never seen in training: byte fallback
+    "1960s 2,500,000 3rd",
+])
+def test_tokenizer_round_trips_exactly(tokenizer, text):
+    ids = tokenizer(text)["input_ids"]
+    assert ids[-1] == tokenizer.eos_token_id
+    assert tokenizer.unk_token_id not in ids
+    assert tokenizer.decode(ids, skip_special_tokens=True) == text
+
+
+def test_digits_are_split(tokenizer):
+    pieces = tokenizer.convert_ids_to_tokens(tokenizer("2024")["input_ids"])
+    assert [p.strip("▁") for p in pieces[:-1] if p.strip("▁")] == ["2", "0", "2", "4"]
+
+
+def test_tokenizer_round_trips_on_the_corpus(shared_dir):
+    from restore.corpus import read_documents, split_sentences
+
+    docs = read_documents({"path": str(shared_dir / "data/corpus/bbc_news_2225.jsonl")})
+    sentences = []
+    for doc in docs:
+        for para in doc["text"].split("\n"):
+            sentences += split_sentences(para)
+        if len(sentences) > 3000:
+            break
+    tok = hf_tokenizer_from_sentencepiece(train_sentencepiece(sentences[:1500], vocab_size=2000))
+    bad = [s for s in sentences if tok.decode(tok(s)["input_ids"], skip_special_tokens=True) != s]
+    assert not bad, bad[:3]
+
+
+def test_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match="no such config"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("modle: {d_model: 3}\n")
+    with pytest.raises(ConfigError, match="unknown sections"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(ROOT / "configs/tiny.yaml", ["training.max_stepz=3"])
+    with pytest.raises(ConfigError, match="key=value"):
+        load_config(ROOT / "configs/tiny.yaml", ["training.max_steps"])
+    cfg = load_config(ROOT / "configs/tiny.yaml", ["training.max_steps=7", "model.d_model=32"])
+    assert cfg["training"]["max_steps"] == 7 and cfg["model"]["d_model"] == 32
+
+
+def test_train_tiny_save_load_restore(tmp_path, capsys):
+    """restore train configs/tiny.yaml: pairs -> tokenizer -> train -> save -> load -> generate."""
+    import torch
+    from safetensors import safe_open
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    corpus = tmp_path / "corpus.jsonl"
+    make_corpus(corpus)
+    data_cfg = tmp_path / "data.yaml"
+    data_cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\n"
+                        "splits: {valid: 0.2, test: 0.1}\n")
+    out = tmp_path / "run"
+    args = ["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
+            "--set", f"output_dir={out}"]
+    assert main(args) == 0
+    assert "trained 60 steps" in capsys.readouterr().err
+
+    report = json.loads((out / "train_report.json").read_text())
+    assert report["steps"] == 60 and report["tokens_per_second"] > 0
+    evals = [e for e in report["curve"] if "eval_f0.5" in e]
+    assert evals and all("eval_loss" in e and "elapsed_s" in e for e in evals)
+    losses = [e["loss"] for e in report["curve"] if "loss" in e]
+    assert losses[-1] < losses[0], "training loss should fall"
+
+    model_dir = out / "model"
+    with safe_open(str(model_dir / "model.safetensors"), "pt") as f:
+        assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.float16}
+    assert not list(model_dir.glob("*.bin")) and not list(model_dir.glob("*.pt"))
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_dir)
+    assert next(model.parameters()).dtype == torch.float32
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    ids = model.generate(**tok(["The council stated a brand new plan."], return_tensors="pt"), max_new_tokens=20)
+    assert isinstance(tok.decode(ids[0], skip_special_tokens=True), str)
+    # tied embeddings survive save/load (encoder, decoder and output layer share one matrix)
+    shared = model.model.shared.weight
+    assert model.lm_head.weight.data_ptr() == shared.data_ptr()
+    assert model.model.encoder.embed_tokens.weight.data_ptr() == shared.data_ptr()
+
+    # fine-tune the trained model on new data, and resume from a checkpoint
+    out2 = tmp_path / "run2"
+    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
+                 "--set", f"output_dir={out2}", "--set", "training.max_steps=30",
+                 "--init-from", str(model_dir)]) == 0
+    assert json.loads((out2 / "train_report.json").read_text())["init_from"] == str(model_dir)
+    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
+                 "--set", f"output_dir={out2}", "--set", "training.max_steps=40",
+                 "--init-from", str(model_dir), "--resume"]) == 0
+    assert json.loads((out2 / "train_report.json").read_text())["steps"] == 40
+    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--init-from", str(tmp_path)]) == 2
