@@ -23,9 +23,4 @@ if [ $# -eq 0 ]; then
     echo "usage: ./run.sh FILE [restore run options]   (e.g. ./run.sh examples/spun.txt)" >&2
     exit 2
 fi
-if ! ls models/*/config.json >/dev/null 2>&1 && ! .venv/bin/restore run --help >/dev/null 2>&1; then
-    echo "restore: set-up is done, but no default model is shipped yet (models/ is empty) and" >&2
-    echo "'restore run' is not built yet. Meanwhile try: .venv/bin/restore spin examples/clean.txt" >&2
-    exit 2
-fi
 exec .venv/bin/restore run "$@"

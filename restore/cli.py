@@ -3,6 +3,7 @@
     restore spin FILE|-  [--seed N] [--rate R] [--spinner-config YAML] [-o OUT]
     restore spin --config configs/data.yaml --out data/pairs [--limit-docs N]
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
+    restore run FILE|- [-o OUT] [--model DIR] [--batch-size N] [--num-beams N]
 """
 from __future__ import annotations
 
@@ -103,6 +104,46 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Restore text files line by line (the output has exactly the input's lines)."""
+    import tempfile
+
+    from .restorer import ModelNotFound, Restorer
+
+    for path in args.inputs:
+        if path != "-" and not Path(path).is_file():
+            raise UserError(f"no such file: {path}" if not Path(path).exists() else f"{path} is not a file")
+    if args.output and len(args.inputs) > 1:
+        raise UserError("-o/--output takes one input; give one file at a time for now")
+    try:
+        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams)
+    except ModelNotFound as e:
+        raise UserError(str(e)) from None
+    from tqdm import tqdm
+
+    for path in args.inputs:
+        text = _read_text(path)
+        lines = text.splitlines(keepends=True)
+        bar = tqdm(total=len(lines), unit="line", desc=path if path != "-" else "stdin",
+                   file=sys.stderr, disable=not sys.stderr.isatty() and not args.progress)
+        out = []
+        for k in range(0, len(lines), 512):  # bounded batches of lines
+            block = lines[k:k + 512]
+            out += restorer.restore(block)
+            bar.update(len(block))
+        bar.close()
+        result = "".join(out)
+        if args.output:
+            dest = Path(args.output)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=dest.parent or ".",
+                                             delete=False, suffix=".tmp") as f:
+                f.write(result)
+            Path(f.name).replace(dest)  # atomic: never a half-written output
+        else:
+            sys.stdout.write(result)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--init-from", metavar="MODEL_DIR", help="start from this model (fine-tuning / continuing)")
     tr.add_argument("--resume", action="store_true", help="resume from the last checkpoint in the output folder")
     tr.set_defaults(func=cmd_train)
+
+    run = sub.add_parser("run", help="restore text files (each line restored, line count kept)",
+                         description="Restore spun text files with a trained model.")
+    run.add_argument("inputs", nargs="+", help="text files ('-' for stdin)")
+    run.add_argument("-o", "--output", help="write here (default: stdout)")
+    run.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
+    run.add_argument("--batch-size", type=int, default=32)
+    run.add_argument("--num-beams", type=int, default=1)
+    run.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
+    run.set_defaults(func=cmd_run)
     return parser
 
 
