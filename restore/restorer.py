@@ -24,6 +24,8 @@ DEFAULT_MODEL_NAME = "restore-small"
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
 # restored side has the digits)
+SPUN_DECIMAL_RE = re.compile(r"(\d+)\.(Zero|One|Two|Three|Four|Five|Six|Seven|Eight|Nine)\b")
+DIGITS = {w: str(i) for i, w in enumerate("Zero One Two Three Four Five Six Seven Eight Nine".split())}
 PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")
 
 
@@ -109,7 +111,9 @@ class Restorer:
         if difflib.SequenceMatcher(a=src_words, b=out_words, autojunk=False).ratio() < 0.5:
             return source
         out_protected = PROTECTED_RE.findall(output)
-        for item in PROTECTED_RE.findall(source):
+        # a known spinner rewrite is the number it stands for: 2.Four is 2.4
+        unspun = SPUN_DECIMAL_RE.sub(lambda m: f"{m.group(1)}.{DIGITS[m.group(2)]}", source)
+        for item in PROTECTED_RE.findall(unspun):
             if item not in out_protected:
                 return source
             out_protected.remove(item)

@@ -43,6 +43,9 @@ def test_output_that_loses_numbers_or_urls_is_not_trusted():
     assert check("It rose 3.3% in 2020.", "It rose 4% in 2020.") == "It rose 3.3% in 2020."
     assert check("See https://x.org/a now.", "See the site now.") == "See https://x.org/a now."
     assert check("Mail a@b.com today.", "Mail a@b.com now.") == "Mail a@b.com now."
+    # the spinner's 3.Three is the number 3.3: restoring it is a fix, not a loss
+    assert check("It grew 2.Four p.c. in May.", "It grew 2.4 percent in May.") == "It grew 2.4 percent in May."
+    assert check("It grew 2.Four p.c. in May.", "It grew 2 percent in May.") == "It grew 2.Four p.c. in May."
     assert check("Short one.", "") == "Short one."
     assert check("Short one.", "word " * 40) == "Short one."
     # an output that is not a restoration of its input (a model failure) is not used
