@@ -15,24 +15,9 @@ import time
 from pathlib import Path
 
 from restore.edits import score
+from restore.restorer import Restorer
 
 DEV = Path(__file__).resolve().parents[2] / "shared/data/real/dev.jsonl"
-
-
-def generate(model, tokenizer, texts: list[str], batch_size: int = 32, max_new_tokens: int = 160) -> list[str]:
-    import torch
-
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out: list[str] = [""] * len(texts)
-    with torch.inference_mode():
-        for k in range(0, len(order), batch_size):
-            idx = order[k:k + batch_size]
-            enc = tokenizer([texts[i] for i in idx], return_tensors="pt", padding=True,
-                            truncation=True, max_length=256)
-            ids = model.generate(**enc, max_new_tokens=max_new_tokens, num_beams=1, do_sample=False)
-            for i, text in zip(idx, tokenizer.batch_decode(ids, skip_special_tokens=True)):
-                out[i] = text
-    return out
 
 
 def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir: str | None = None,
@@ -44,11 +29,12 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
     t0 = time.time()
     tok = AutoTokenizer.from_pretrained(tokenizer_dir or model_dir)
     model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+    generate = Restorer(model, tok).generate  # raw model output: the restorer's guards are not scored
     dev = [json.loads(line) for line in DEV.open(encoding="utf-8")]
     spun = [d["spun"] for d in dev]
     originals = [d["original"] for d in dev]
     t1 = time.time()
-    outputs = generate(model, tok, spun)
+    outputs = generate(spun)
     dev_seconds = time.time() - t1
     result = {"model": model_dir, "dev": score(spun, outputs, originals),
               "dev_sentences_per_second": len(spun) / dev_seconds}
@@ -63,8 +49,8 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
         ident = test.filter(lambda r: r["kind"] == "identity").select(range(200))
         clean += ident["original"]
         spun_rows = test.filter(lambda r: r["kind"] == "spun").select(range(n_synth))
-        synth = score(spun_rows["spun"], generate(model, tok, spun_rows["spun"]), spun_rows["original"])
-    clean_out = generate(model, tok, clean)
+        synth = score(spun_rows["spun"], generate(list(spun_rows["spun"])), spun_rows["original"])
+    clean_out = generate(clean)
     changed = sum(o.strip() != c.strip() for o, c in zip(clean_out, clean))
     result["clean_changed"] = changed / len(clean)
     result["clean_n"] = len(clean)

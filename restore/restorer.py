@@ -80,7 +80,7 @@ class Restorer:
                 if is_sent:
                     jobs += [p.strip() for p in split_long(chunk, self.max_chars) if p.strip()]
         unique = list(dict.fromkeys(jobs))  # each distinct sentence goes through the model once
-        restored = dict(zip(unique, self._generate(unique)))
+        restored = dict(zip(unique, self.generate(unique)))
         out = []
         for chunks in chunked:
             parts = []
@@ -119,7 +119,9 @@ class Restorer:
             out_protected.remove(item)
         return output
 
-    def _generate(self, sentences: list[str]) -> list[str]:
+    def generate(self, sentences: list[str]) -> list[str]:
+        """Raw model output for each sentence (no segmentation, no guards), decoded in
+        length-sorted batches."""
         import torch
 
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))

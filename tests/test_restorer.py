@@ -82,8 +82,8 @@ def test_restorer_keeps_layout_and_is_deterministic(tiny_model):
     assert isinstance(many, list) and len(many) == 3 and many[0] == out and many[1] == ""
     # a sentence longer than the model's input is restored in pieces, never truncated
     seen = []
-    real_generate = r._generate
-    r._generate = lambda sents: (seen.extend(sents), real_generate(sents))[1]
+    real_generate = r.generate
+    r.generate = lambda sents: (seen.extend(sents), real_generate(sents))[1]
     long = "The council stated a plan, " * 60 + "and left."
     r.restore(long)
     assert len(seen) > 1 and all(len(s) <= r.max_chars for s in seen)
