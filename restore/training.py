@@ -168,8 +168,9 @@ def _tokenizer(cfg: dict, pairs, out_dir: Path, init_from: Path | None):
     return tok
 
 
-def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int):
-    ds = pairs.shuffle(seed=seed)
+def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int | None):
+    """Token ids and labels; shuffled when ``seed`` is given, else in the input's order."""
+    ds = pairs.shuffle(seed=seed) if seed is not None else pairs
     if limit:
         ds = ds.select(range(min(limit, len(ds))))
 
@@ -179,6 +180,14 @@ def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int):
         return enc
 
     return ds.map(encode, batched=True, remove_columns=ds.column_names, desc="tokenizing")
+
+
+def _valid_sets(valid, tokenizer, max_length: int, limit: int, seed: int):
+    """A shuffled sample of the valid pairs and its tokenized form, row for row: the
+    generated F0.5 compares output i of the tokenized set with ``original`` i of the raw."""
+    raw = valid.shuffle(seed=seed)
+    raw = raw.select(range(min(len(raw), limit)))
+    return raw, _tokenized(raw, tokenizer, max_length, None, None)
 
 
 # ----------------------------------------------------------------------------- train
@@ -203,9 +212,8 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
     tokenizer = _tokenizer(cfg, pairs, out_dir, init_from)
     max_len = int(cfg["data"]["max_length"])
     train_ds = _tokenized(pairs["train"], tokenizer, max_len, cfg["data"]["max_train_pairs"], tcfg["seed"])
-    valid_raw = pairs["valid"].shuffle(seed=tcfg["seed"])
-    valid_raw = valid_raw.select(range(min(len(valid_raw), int(cfg["data"]["max_valid_pairs"]))))
-    valid_ds = _tokenized(valid_raw, tokenizer, max_len, None, tcfg["seed"])
+    valid_raw, valid_ds = _valid_sets(pairs["valid"], tokenizer, max_len,
+                                      int(cfg["data"]["max_valid_pairs"]), tcfg["seed"])
     gen_n = min(len(valid_raw), int(tcfg["eval_generate"]))
 
     if init_from is not None:
@@ -252,7 +260,8 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
         preds = [[t for t in seq if t >= 0] for seq in preds.tolist()]
         outputs = tokenizer.batch_decode(preds, skip_special_tokens=True)
         k = len(outputs)
-        return {k_: v for k_, v in score(valid_raw["spun"][:k], outputs, valid_raw["original"][:k]).items()
+        spun, original = list(valid_raw["spun"])[:k], list(valid_raw["original"])[:k]
+        return {k_: v for k_, v in score(spun, outputs, original).items()
                 if k_ in ("precision", "recall", "f0.5", "exact")}
 
     class Clock(TrainerCallback):

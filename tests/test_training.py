@@ -131,3 +131,20 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
                  "--init-from", str(model_dir), "--resume"]) == 0
     assert json.loads((out2 / "train_report.json").read_text())["steps"] == 40
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--init-from", str(tmp_path)]) == 2
+
+
+def test_valid_sets_stay_row_aligned(tokenizer):
+    """The in-training F0.5 pairs generated output i with reference i: the tokenized valid
+    set must keep the raw sample's order (a second shuffle once scored every eval as 0)."""
+    from datasets import Dataset
+
+    from restore.training import _valid_sets
+
+    originals = [f"{s} {v} {o} {t}" for s in SUBJECTS[:3] for v in VERBS[:3] for o in OBJECTS[:2] for t in TAILS[:2]]
+    valid = Dataset.from_dict({"spun": [o.upper() for o in originals], "original": originals})
+    raw, tok = _valid_sets(valid, tokenizer, 64, limit=20, seed=13)
+    assert len(raw) == len(tok) == 20
+    assert list(raw["original"]) != originals[:20]  # it is a shuffled sample
+    decoded = tokenizer.batch_decode(list(tok["labels"]), skip_special_tokens=True)
+    assert decoded == list(raw["original"])
+    assert tokenizer.batch_decode(list(tok["input_ids"]), skip_special_tokens=True) == list(raw["spun"])
