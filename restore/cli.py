@@ -3,11 +3,12 @@
     restore spin FILE|-  [--seed N] [--rate R] [--spinner-config YAML] [-o OUT]
     restore spin --config configs/data.yaml --out data/pairs [--limit-docs N]
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
-    restore run FILE|- [-o OUT] [--model DIR] [--batch-size N] [--num-beams N]
+    restore run FILE|DIR|- ... [-o OUT] [--recursive] [--field F] [--model DIR] [--show-edits] ...
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -105,42 +106,63 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Restore text files line by line (the output has exactly the input's lines)."""
-    import tempfile
-
+    """Restore files, folders or stdin (see :mod:`restore.batch`)."""
+    from . import batch
     from .restorer import ModelNotFound, Restorer
 
-    for path in args.inputs:
-        if path != "-" and not Path(path).is_file():
-            raise UserError(f"no such file: {path}" if not Path(path).exists() else f"{path} is not a file")
-    if args.output and len(args.inputs) > 1:
-        raise UserError("-o/--output takes one input; give one file at a time for now")
+    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
+        raise UserError("--min-confidence must be between 0 and 1")
+    if args.batch_size < 1 or args.num_beams < 1:
+        raise UserError("--batch-size and --num-beams must be at least 1")
     try:
-        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams)
+        jobs = batch.collect_jobs(args.inputs, recursive=args.recursive, glob=args.glob)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if args.inputs.count("-") > 1:
+        raise UserError("stdin ('-') can be read only once")
+    output, output_is_dir = (Path(args.output), False) if args.output else (None, False)
+    if output is not None:
+        many = len(args.inputs) > 1 or any(Path(i).is_dir() for i in args.inputs if i != "-")
+        output_is_dir = many or output.is_dir() or args.output.endswith(("/", os.sep))
+        if output_is_dir and output.exists() and not output.is_dir():
+            raise UserError(f"-o {args.output}: several inputs need an output folder, and this is a file")
+        if not output_is_dir and output.parent and not output.parent.exists():
+            raise UserError(f"-o {args.output}: folder {output.parent} does not exist")
+    if not jobs:
+        print("restore run: nothing to do (no files matched)", file=sys.stderr)
+        return 0
+    try:
+        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
+                                            min_confidence=args.min_confidence or 0.0)
     except ModelNotFound as e:
         raise UserError(str(e)) from None
     from tqdm import tqdm
 
-    for path in args.inputs:
-        text = _read_text(path)
-        lines = text.splitlines(keepends=True)
-        bar = tqdm(total=len(lines), unit="line", desc=path if path != "-" else "stdin",
-                   file=sys.stderr, disable=not sys.stderr.isatty() and not args.progress)
-        out = []
-        for k in range(0, len(lines), 512):  # bounded batches of lines
-            block = lines[k:k + 512]
-            out += restorer.restore(block)
-            bar.update(len(block))
-        bar.close()
-        result = "".join(out)
-        if args.output:
-            dest = Path(args.output)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=dest.parent or ".",
-                                             delete=False, suffix=".tmp") as f:
-                f.write(result)
-            Path(f.name).replace(dest)  # atomic: never a half-written output
-        else:
-            sys.stdout.write(result)
+    opts = batch.Options(field=args.field, output_field=args.output_field, errors=args.errors,
+                         show_edits=args.show_edits, overwrite=args.overwrite,
+                         color=args.show_edits and output is None and sys.stdout.isatty())
+    bar = tqdm(unit=" sent", desc="restoring", file=sys.stderr, dynamic_ncols=True,
+               disable=not (args.progress or sys.stderr.isatty()))
+    seen = [0]
+
+    def on_lines(n: int) -> None:
+        bar.update(restorer.sentences_done - seen[0])
+        seen[0] = restorer.sentences_done
+
+    summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines,
+                             warn=lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr))
+    bar.close()
+    if summary.skipped_finished:
+        print(f"restore run: {len(summary.skipped_finished)} file(s) already restored, skipped "
+              f"(--overwrite to redo)", file=sys.stderr)
+    if summary.failed:
+        if len(jobs) == 1:
+            raise UserError(summary.failed[0][1])
+        print(f"restore run: {len(summary.failed)} of {len(jobs)} file(s) failed; the others were written:",
+              file=sys.stderr)
+        for _, msg in summary.failed:
+            print(f"  {msg}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -172,13 +194,28 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--resume", action="store_true", help="resume from the last checkpoint in the output folder")
     tr.set_defaults(func=cmd_train)
 
-    run = sub.add_parser("run", help="restore text files (each line restored, line count kept)",
-                         description="Restore spun text files with a trained model.")
-    run.add_argument("inputs", nargs="+", help="text files ('-' for stdin)")
-    run.add_argument("-o", "--output", help="write here (default: stdout)")
+    run = sub.add_parser("run", help="restore text files, folders or stdin (line count kept)",
+                         description="Restore spun text with a trained model. .txt files: each line "
+                                     "restored, the output has exactly the input's lines. .jsonl files: "
+                                     "one field of each record restored, the other fields kept.")
+    run.add_argument("inputs", nargs="+", help="files, folders (with --recursive) or '-' for stdin")
+    run.add_argument("-o", "--output", help="output file, or folder (mirrors the input tree) for several "
+                                            "inputs or a folder; default: stdout")
+    run.add_argument("-r", "--recursive", action="store_true", help="restore the files in folders, recursively")
+    run.add_argument("--glob", help="in folders, only files matching this pattern, e.g. '*.txt' (default: all)")
+    run.add_argument("--field", default="text", help="JSONL: the field to restore (default: text)")
+    run.add_argument("--output-field", help="JSONL: write the restored text to this field (default: replace --field)")
     run.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
     run.add_argument("--batch-size", type=int, default=32)
     run.add_argument("--num-beams", type=int, default=1)
+    run.add_argument("--min-confidence", type=float, help="apply only edits the model is at least this sure of (0-1)")
+    run.add_argument("--show-edits", action="store_true",
+                     help="show edits: an inline diff for text (coloured on a terminal), an '<field>_edits' "
+                          "list in JSONL")
+    run.add_argument("--errors", choices=["strict", "replace"], default="strict",
+                     help="bytes that are not UTF-8: stop on that file (strict), or replace them with U+FFFD")
+    run.add_argument("--overwrite", action="store_true",
+                     help="redo files whose output folder copy is already complete (default: skip them)")
     run.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     run.set_defaults(func=cmd_run)
     return parser

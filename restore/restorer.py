@@ -5,19 +5,28 @@
     'The House passed the bill.'
 
 Texts are cut into sentences (:mod:`restore.segment`); only sentences go through the
-model, in length-sorted batches, and everything between them (spaces, line breaks,
-blank lines) is put back as it was. A sentence too long for the model is restored in
-pieces. An output that drops or alters a number, URL or e-mail address of its input is
-not trusted: the input sentence is kept.
+model (an engine from :mod:`restore.engines`), in length-sorted batches, and everything
+between them (spaces, line breaks, blank lines) is put back as it was. A sentence too
+long for the model is restored in pieces. An output that drops or alters a number, URL
+or e-mail address of its input is not trusted: the input sentence is kept.
+
+The model's output is not pasted in whole: it is aligned with the input word by word and
+turned into edits (character span of the input, replacement, confidence), and only the
+edits are applied. Everything the model did not change word-wise (spacing, quote style)
+stays byte for byte as in the input, and ``min_confidence`` drops the edits the model was
+unsure of.
 """
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .align import WORD_RE, normalize_typography, words
 from .segment import segments, split_long
 
 DEFAULT_MODEL_NAME = "restore-small"
@@ -27,6 +36,9 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 SPUN_DECIMAL_RE = re.compile(r"(\d+)\.(Zero|One|Two|Three|Four|Five|Six|Seven|Eight|Nine)\b")
 DIGITS = {w: str(i) for i, w in enumerate("Zero One Two Three Four Five Six Seven Eight Nine".split())}
 PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")
+MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
+# numbers a spinner writes for words: restoring the word is not losing the number
+SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
 
 
 class ModelNotFound(FileNotFoundError):
@@ -42,102 +54,249 @@ def default_model_dir() -> Path:
     return path
 
 
-class Restorer:
-    """A loaded model plus decoding settings. ``Restorer.from_pretrained(path)``."""
+@dataclass(frozen=True)
+class Edit:
+    """One change: ``text[start:end]`` (``spun``) becomes ``replacement``.
 
-    def __init__(self, model, tokenizer, batch_size: int = 32, num_beams: int = 1,
-                 max_input_tokens: int = 128):
-        self.model, self.tokenizer = model, tokenizer
-        self.batch_size, self.num_beams = batch_size, num_beams
-        self.max_input_tokens = max_input_tokens
-        # decoder positions: learned position embeddings stop at max_position_embeddings
-        self.max_output_tokens = getattr(model.config, "max_position_embeddings", 256) - 2
-        self.max_chars = max_input_tokens * 3  # ~4 characters a token in news text: margin
+    ``confidence`` is the model's probability for the least likely token of the
+    replacement (for a deletion, of the token after it): 1.0 = certain.
+    """
+    start: int
+    end: int
+    spun: str
+    replacement: str
+    confidence: float
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "spun": self.spun,
+                "replacement": self.replacement, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(frozen=True)
+class SpunScore:
+    """How spun a text looks: the confidence-weighted share of its words the model would
+    change, for the whole text (``score``) and for each sentence ``(start, end, score)``."""
+    score: float
+    words: int
+    sentences: list[tuple[int, int, float]]
+
+
+@dataclass
+class _Sentence:
+    """A sentence piece of an input text: where it sits and what the model made of it."""
+    text_index: int
+    offset: int
+    source: str
+    edits: list[Edit]  # offsets relative to the sentence
+
+
+def sentence_edits(source: str, output: str) -> list[Edit]:
+    """Word-level edits turning ``source`` into ``output`` (confidence 1.0), with character
+    spans of ``source``. Words equal after typography normalisation are not edits, so the
+    input's quote style and spacing survive; whitespace around an edit follows the output."""
+    src = [(m.start(), m.end(), normalize_typography(m.group())) for m in WORD_RE.finditer(source)]
+    out = [(m.start(), m.end(), normalize_typography(m.group())) for m in WORD_RE.finditer(output)]
+    sm = difflib.SequenceMatcher(a=[w for *_, w in src], b=[w for *_, w in out], autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        # from the end of the previous unchanged word to the start of the next one
+        s0 = src[i1 - 1][1] if i1 > 0 else 0
+        s1 = src[i2][0] if i2 < len(src) else len(source)
+        o0 = out[j1 - 1][1] if j1 > 0 else 0
+        o1 = out[j2][0] if j2 < len(out) else len(output)
+        old, new = source[s0:s1], output[o0:o1]
+        # trim the whitespace both sides share
+        lead = 0
+        while lead < min(len(old), len(new)) and old[lead] == new[lead] and old[lead].isspace():
+            lead += 1
+        trail = 0
+        while (trail < min(len(old), len(new)) - lead and old[-1 - trail] == new[-1 - trail]
+               and old[-1 - trail].isspace()):
+            trail += 1
+        old_core, new_core = old[lead:len(old) - trail], new[lead:len(new) - trail]
+        if old_core == new_core:
+            continue
+        edits.append(Edit(s0 + lead, s1 - trail, old_core, new_core, 1.0))
+    return edits
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """``text`` with non-overlapping ``edits`` (spans of ``text``) applied."""
+    parts, pos = [], 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        parts += [text[pos:e.start], e.replacement]
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _output_span(source: str, edit: Edit, before: list[Edit]) -> tuple[int, int]:
+    """Where ``edit``'s replacement sits in the output, given the edits before it."""
+    shift = sum(len(e.replacement) - (e.end - e.start) for e in before)
+    start = edit.start + shift
+    return start, start + len(edit.replacement)
+
+
+def _confidence(scores, start: int, end: int) -> float:
+    """Probability of the least likely output token overlapping ``[start, end)``; for an
+    empty span (a deletion) the token that follows it."""
+    if not scores:
+        return 0.0
+    if end > start:
+        picked = [lp for s, e, lp in scores if s < end and e > start]
+    else:
+        picked = [next((lp for s, e, lp in scores if e > start or s >= start), scores[-1][2])]
+    return math.exp(min(picked)) if picked else 0.0
+
+
+class Restorer:
+    """A decoding engine plus the rules that make its output safe to use.
+
+    ``Restorer.from_pretrained(path)``; ``.restore(texts)``, ``.restore_with_edits(text)``,
+    ``.spun_score(text)``.
+    """
+
+    def __init__(self, engine, min_confidence: float = 0.0):
+        self.engine = engine
+        self.min_confidence = float(min_confidence)
+        self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
+        self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
-                        device: str = "cpu") -> "Restorer":
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+                        device: str = "cpu", min_confidence: float = 0.0) -> "Restorer":
+        from .engines import TorchEngine
 
         path = Path(path) if path else default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=torch.float32).to(device).eval()
-        max_pos = getattr(model.config, "max_position_embeddings", 256)
-        return cls(model, tokenizer, batch_size, num_beams, max_input_tokens=min(128, max_pos - 4))
+        engine = TorchEngine.load(path, device=device, batch_size=batch_size, num_beams=num_beams)
+        return cls(engine, min_confidence=min_confidence)
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str]) -> str | list[str]:
+        """The restored text (or list of texts)."""
         single = isinstance(texts, str)
         texts = [texts] if single else list(texts)
-        chunked = [segments(t) for t in texts]
-        # every sentence piece, with the whitespace around it kept aside
-        jobs: list[str] = []
-        for chunks in chunked:
-            for is_sent, chunk in chunks:
-                if is_sent:
-                    jobs += [p.strip() for p in split_long(chunk, self.max_chars) if p.strip()]
-        unique = list(dict.fromkeys(jobs))  # each distinct sentence goes through the model once
-        restored = dict(zip(unique, self.generate(unique)))
-        out = []
-        for chunks in chunked:
-            parts = []
-            for is_sent, chunk in chunks:
-                if not is_sent:
-                    parts.append(chunk)
-                    continue
-                for piece in split_long(chunk, self.max_chars):
-                    core = piece.strip()
-                    if not core:
-                        parts.append(piece)
-                        continue
-                    lead = piece[:len(piece) - len(piece.lstrip())]
-                    tail = piece[len(lead) + len(core):]
-                    parts.append(lead + self._checked(core, restored[core]) + tail)
-            out.append("".join(parts))
+        plans = self._plan(texts, with_confidence=self.min_confidence > 0)
+        out = [apply_edits(t, self._kept(edits)) for t, edits in zip(texts, plans)]
         return out[0] if single else out
 
-    # -- internals ----------------------------------------------------------------
-    @staticmethod
-    def _checked(source: str, output: str) -> str:
-        """The output, unless it lost a number/URL/e-mail or is not a restoration of the
-        source at all (a spinner changes at most about half the words: an output sharing
-        less than half its words with the input is a model failure, not a fix)."""
-        if not output.strip():
-            return source
-        src_words, out_words = source.split(), output.split()
-        if difflib.SequenceMatcher(a=src_words, b=out_words, autojunk=False).ratio() < 0.5:
-            return source
-        out_protected = PROTECTED_RE.findall(output)
-        # a known spinner rewrite is the number it stands for: 2.Four is 2.4
-        unspun = SPUN_DECIMAL_RE.sub(lambda m: f"{m.group(1)}.{DIGITS[m.group(2)]}", source)
-        for item in PROTECTED_RE.findall(unspun):
-            if item not in out_protected:
-                return source
-            out_protected.remove(item)
-        return output
+    def restore_with_edits(self, texts: str | list[str]):
+        """``(restored_text, [Edit, ...])`` for a text (a list of them for a list); edit
+        spans are character offsets in the input text. Edits under ``min_confidence``
+        are neither applied nor listed."""
+        single = isinstance(texts, str)
+        texts = [texts] if single else list(texts)
+        plans = self._plan(texts, with_confidence=True)
+        out = []
+        for text, edits in zip(texts, plans):
+            kept = self._kept(edits)
+            out.append((apply_edits(text, kept), kept))
+        return out[0] if single else out
+
+    def spun_score(self, text: str) -> SpunScore:
+        """Confidence-weighted share of words the model would change (every edit counts,
+        whatever ``min_confidence``): 0 for clean text, towards 1 for heavy spinning."""
+        sentences = []
+        total_words = total = 0.0
+        for sent in self._sentences([text]):
+            n = max(1, len(WORD_RE.findall(sent.source)))
+            changed = sum(e.confidence * max(1, len(WORD_RE.findall(e.spun))) for e in sent.edits)
+            changed = min(changed, n)
+            sentences.append((sent.offset, sent.offset + len(sent.source), changed / n))
+            total_words += n
+            total += changed
+        return SpunScore(total / total_words if total_words else 0.0, int(total_words), sentences)
 
     def generate(self, sentences: list[str]) -> list[str]:
-        """Raw model output for each sentence (no segmentation, no guards), decoded in
-        length-sorted batches."""
-        import torch
+        """Raw model output for each sentence (no segmentation, no guards)."""
+        return self.engine.generate(sentences)
 
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        out = [""] * len(sentences)
-        with torch.inference_mode():
-            for k in range(0, len(order), self.batch_size):
-                idx = order[k:k + self.batch_size]
-                enc = self.tokenizer([sentences[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_input_tokens)
-                enc = {key: v.to(self.model.device) for key, v in enc.items()}
-                max_new = min(int(enc["input_ids"].shape[1] * 1.5) + 8, self.max_output_tokens)
-                ids = self.model.generate(**enc, max_new_tokens=max_new, num_beams=self.num_beams,
-                                          do_sample=False)
-                for i, text in zip(idx, self.tokenizer.batch_decode(ids, skip_special_tokens=True)):
-                    out[i] = text
-        return out
+    # -- internals ----------------------------------------------------------------
+    def _kept(self, edits: list[Edit]) -> list[Edit]:
+        return [e for e in edits if e.confidence >= self.min_confidence]
+
+    def _plan(self, texts: list[str], with_confidence: bool) -> list[list[Edit]]:
+        """Edits with offsets in each text."""
+        plans: list[list[Edit]] = [[] for _ in texts]
+        for sent in self._sentences(texts, with_confidence):
+            plans[sent.text_index] += [Edit(e.start + sent.offset, e.end + sent.offset, e.spun,
+                                            e.replacement, e.confidence) for e in sent.edits]
+        return plans
+
+    def _sentences(self, texts: list[str], with_confidence: bool = True) -> list[_Sentence]:
+        """Every sentence piece of ``texts`` with the edits the model proposes for it."""
+        sentences: list[_Sentence] = []
+        for t, text in enumerate(texts):
+            pos = 0
+            for is_sent, chunk in segments(text):
+                if is_sent:
+                    piece_pos = pos
+                    for piece in split_long(chunk, self.max_chars):
+                        core = piece.strip()
+                        if core:
+                            lead = len(piece) - len(piece.lstrip())
+                            sentences.append(_Sentence(t, piece_pos + lead, core, []))
+                        piece_pos += len(piece)
+                pos += len(chunk)
+        self.sentences_done += len(sentences)
+        # each distinct sentence goes through the model once
+        unique = list(dict.fromkeys(s.source for s in sentences))
+        proposed = {src: guarded_edits(src, out) for src, out in zip(unique, self.generate(unique))}
+        if with_confidence:
+            changed = [src for src in unique if proposed[src]]
+            targets = [apply_edits(src, proposed[src]) for src in changed]
+            for src, target, scores in zip(changed, targets, self.engine.token_logprobs(changed, targets)):
+                done: list[Edit] = []
+                for e in proposed[src]:
+                    start, end = _output_span(src, e, done)
+                    done.append(e)
+                    proposed[src][len(done) - 1] = Edit(e.start, e.end, e.spun, e.replacement,
+                                                        _confidence(scores, start, end))
+        for s in sentences:
+            s.edits = proposed[s.source]
+        return sentences
+
+    @staticmethod
+    def _checked(source: str, output: str) -> str:
+        """What the restorer makes of ``output`` for ``source``: the guarded edits applied."""
+        return apply_edits(source, guarded_edits(source, output))
+
+
+def guarded_edits(source: str, output: str) -> list[Edit]:
+    """The edits from ``source`` to ``output`` that are safe to apply.
+
+    None when the output is empty or not a restoration of the source at all (real
+    spinners change about 30% of the words, rarely more than half: an output that shares
+    less than 40% of its words and punctuation with the input is a model failure, not a fix). Otherwise every edit except those
+    that lose or alter a number, URL or e-mail address of the input; a known spinner
+    rewrite is not a loss (2.Four is the number 2.4; 12 months, 1000's, 3rd, 10 years
+    are the spinner's versions of year, thousands, third, decade)."""
+    if not output.strip():
+        return []
+    if difflib.SequenceMatcher(a=words(source), b=words(output), autojunk=False).ratio() < MIN_SIMILARITY:
+        return []
+    protected = [(m.start(), m.end(), f"{m.group(1)}.{DIGITS[m.group(2)]}")
+                 for m in SPUN_DECIMAL_RE.finditer(source)]
+    protected += [(m.start(), m.end(), m.group()) for m in PROTECTED_RE.finditer(source)
+                  if not any(s <= m.start() < e for s, e, _ in protected)]
+    soft = [(m.start(), m.end()) for m in SOFT_NUMBER_RE.finditer(source)]
+    kept = []
+    for edit in sorted(sentence_edits(source, output), key=lambda e: e.start):
+        values = PROTECTED_RE.findall(edit.replacement)
+        safe = True
+        for s, e, value in protected:
+            if s < edit.end and e > edit.start and not any(a <= s and e <= b for a, b in soft):
+                if value in values:
+                    values.remove(value)
+                else:
+                    safe = False
+        if safe:
+            kept.append(edit)
+    return kept
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,23 @@ import re
 from .corpus import split_sentences
 
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
+WINDOW_CHARS = 5000  # a longer line is cut (at a sentence end if it can) before segmenting
+INNER_END_RE = re.compile(r"[.!?;:\u2026]\W*\s")  # a possible sentence end before more text
+SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+")
+
+
+def windows(body: str, size: int = WINDOW_CHARS) -> list[str]:
+    """``body`` cut into pieces of at most about ``size`` characters, after a sentence end
+    when there is one in the second half of the window; the pieces concatenate to ``body``.
+    Keeps the sentence segmenter's work (and memory) bounded on a single huge line."""
+    pieces, rest = [], body
+    while len(rest) > size:
+        ends = [m.end() for m in SENTENCE_END_RE.finditer(rest, size // 2, size)]
+        cut = ends[-1] if ends else (rest.rfind(" ", size // 2, size) + 1 or size)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    pieces.append(rest)
+    return pieces
 
 
 def segments(text: str) -> list[tuple[bool, str]]:
@@ -20,34 +37,43 @@ def segments(text: str) -> list[tuple[bool, str]]:
     for line in LINE_RE.findall(text):
         if not line:
             continue
-        body = line.rstrip("\r\n")
-        pos = 0
-        for sent in split_sentences(body):
-            start = body.find(sent, pos)
-            if start < 0:  # the segmenter changed the text: keep the rest of the line whole
-                break
-            if start > pos:
-                out.append((False, body[pos:start]))
-            out.append((True, sent))
-            pos = start + len(sent)
-        else:
-            if pos < len(body):
-                out.append((False, body[pos:]))
-            pos = len(body)
-        if pos < len(body):
-            rest = body[pos:]
-            lead = len(rest) - len(rest.lstrip())
-            core = rest.strip()
-            if lead:
-                out.append((False, rest[:lead]))
-            if core:
-                out.append((True, core))
-            tail = rest[lead + len(core):]
-            if tail:
-                out.append((False, tail))
-        if len(line) > len(body):
-            out.append((False, line[len(body):]))
+        for body in windows(line.rstrip("\r\n")):
+            _segment_body(body, out)
+        body_len = len(line.rstrip("\r\n"))
+        if len(line) > body_len:
+            out.append((False, line[body_len:]))
     return out
+
+
+def _segment_body(body: str, out: list) -> None:
+    """Append the chunks of one line (without its line ending) to ``out``."""
+    pos = 0
+    # no sentence end inside the line: one sentence, no need for the (slow) segmenter
+    core = body.strip()
+    found = ([core] if core else []) if not INNER_END_RE.search(core) else split_sentences(body)
+    for sent in found:
+        start = body.find(sent, pos)
+        if start < 0:  # the segmenter changed the text: keep the rest of the line whole
+            break
+        if start > pos:
+            out.append((False, body[pos:start]))
+        out.append((True, sent))
+        pos = start + len(sent)
+    else:
+        if pos < len(body):
+            out.append((False, body[pos:]))
+        pos = len(body)
+    if pos < len(body):
+        rest = body[pos:]
+        lead = len(rest) - len(rest.lstrip())
+        core = rest.strip()
+        if lead:
+            out.append((False, rest[:lead]))
+        if core:
+            out.append((True, core))
+        tail = rest[lead + len(core):]
+        if tail:
+            out.append((False, tail))
 
 
 def split_long(sentence: str, max_chars: int) -> list[str]:

@@ -1,0 +1,111 @@
+"""Edits, guards, confidences and the spun-ness score, with a scripted engine (exact
+control of what the "model" says) so the expected answers can be worked out by hand."""
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from restore.align import words
+from restore.restorer import Restorer, apply_edits, guarded_edits, sentence_edits
+
+
+class ScriptedEngine:
+    """Returns scripted outputs; every output token has probability ``probs.get(word, 0.9)``."""
+    max_input_tokens = 128
+
+    def __init__(self, outputs: dict, probs: dict | None = None):
+        self.outputs, self.probs = outputs, probs or {}
+        self.generated = []
+
+    def generate(self, sentences):
+        self.generated += sentences
+        return [self.outputs.get(s, s) for s in sentences]
+
+    def token_logprobs(self, sources, targets):
+        out = []
+        for t in targets:
+            scores, pos = [], 0
+            for w in t.split(" "):
+                scores.append((pos, pos + len(w), math.log(self.probs.get(w, 0.9))))
+                pos += len(w) + 1
+            out.append(scores + [(len(t), len(t), math.log(0.99))])
+        return out
+
+
+def test_sentence_edits_spans_and_replacements():
+    src = "The Home handed the invoice on Tuesday."
+    out = "The House passed the bill on Tuesday."
+    edits = sentence_edits(src, out)
+    assert [(src[e.start:e.end], e.replacement) for e in edits] == [("Home handed", "House passed"),
+                                                                    ("invoice", "bill")]
+    assert apply_edits(src, edits) == out
+    # deletion and insertion keep single spaces
+    assert apply_edits("It was once going well.", sentence_edits("It was once going well.", "It was going well.")) \
+        == "It was going well."
+    assert apply_edits("He said it.", sentence_edits("He said it.", "He said that it.")) == "He said that it."
+
+
+def test_typography_and_spacing_of_the_input_survive():
+    src = "He said “no”  twice, then left."
+    out = 'He said "no" twice, then went.'
+    edits = sentence_edits(src, out)
+    assert [(e.spun, e.replacement) for e in edits] == [("left", "went")]
+    assert apply_edits(src, edits) == "He said “no”  twice, then went."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "House", "Home", "passed", "handed", ",", "bill", "“x”", "3.3", "."]),
+                max_size=12),
+       st.lists(st.sampled_from(["the", "House", "passed", "bill", ",", '"x"', "3.3", ".", "new"]), max_size=12))
+def test_applied_edits_give_the_output_words(a, b):
+    src, out = " ".join(a), " ".join(b)
+    assert words(apply_edits(src, sentence_edits(src, out))) == words(out)
+
+
+def test_guards_drop_only_the_edits_that_damage_numbers_or_urls():
+    src = "The Home handed the invoice with 52 votes on 3 May."
+    out = "The House passed the bill with 25 votes on 3 May."
+    assert apply_edits(src, guarded_edits(src, out)) == "The House passed the bill with 52 votes on 3 May."
+    # known spinner rewrites of numbers are fixes
+    src = "A document printed final 12 months said 1000's of people live there."
+    out = "A document published last year said thousands of people live there."
+    assert apply_edits(src, guarded_edits(src, out)) == out
+    src = "Visit https://example.org/a-b now."
+    assert guarded_edits(src, "Visit https://example.org/a now.") == []
+    assert guarded_edits(src, "") == []
+
+
+def test_restore_with_edits_offsets_confidence_and_threshold():
+    text = "First line stays.\n\nThe Home handed the invoice.  Officers mentioned it."
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
+                             "Officers mentioned it.": "Officers said it."},
+                            probs={"House": 0.8, "passed": 0.95, "bill.": 0.3, "said": 0.6})
+    r = Restorer(engine)
+    restored, edits = r.restore_with_edits(text)
+    assert restored == "First line stays.\n\nThe House passed the bill.  Officers said it."
+    assert [(text[e.start:e.end], e.spun, e.replacement) for e in edits] == [
+        ("Home handed", "Home handed", "House passed"), ("invoice", "invoice", "bill"),
+        ("mentioned", "mentioned", "said")]
+    assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3, 0.6]  # the least sure token
+    assert r.restore(text) == restored
+    r.min_confidence = 0.5
+    restored, edits = r.restore_with_edits(text)
+    assert restored == "First line stays.\n\nThe House passed the invoice.  Officers said it."
+    assert [e.replacement for e in edits] == ["House passed", "said"]
+    assert r.restore(text) == restored
+    # each distinct sentence goes to the model once
+    engine.generated.clear()
+    r.restore([text, text])
+    assert sorted(engine.generated) == sorted(set(engine.generated))
+
+
+def test_spun_score_sentence_and_document():
+    text = "Clean words here.  The Home handed the invoice."
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."},
+                            probs={"House": 0.5, "passed": 0.5, "bill.": 1.0})
+    score = Restorer(engine).spun_score(text)
+    # sentence 2 has 6 words (with the full stop): edits of 2 words at 0.5 and 1 word at 1.0
+    assert [round(s, 3) for *_, s in score.sentences] == [0.0, round(2 / 6, 3)]
+    assert score.sentences[1][:2] == (19, len(text))
+    assert math.isclose(score.score, 2 / 10)  # 4 + 6 words
+    assert Restorer(ScriptedEngine({})).spun_score(text).score == 0.0
