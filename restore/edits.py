@@ -2,8 +2,11 @@
 
 An edit is a changed span of the spun text with its replacement, found by aligning the
 spun text with another text word by word (typography normalised first). A system edit
-(spun -> output) is correct when it equals a reference edit (spun -> original).
+(spun -> output) is correct when it equals a reference edit (spun -> original): same
+span of the spun text, same replacement words. Case counts ("home" -> "Home" is an edit);
+only typography is normalised.
 F0.5 weighs precision twice as much as recall: a wrong "fix" is worse than a missed one.
+The full metric set (damage removed, clean harm, BLEU, chrF ...) is in :mod:`restore.metrics`.
 """
 from __future__ import annotations
 
@@ -20,6 +23,13 @@ def edits(source: str, target: str) -> set[Edit]:
     return {(i1, i2, tuple(tgt[j1:j2])) for i1, i2, j1, j2 in changed_spans(src, tgt)}
 
 
+def judge(spun: str, output: str, original: str) -> dict[str, list[Edit]]:
+    """One sentence's edits, sorted: ``correct`` (system edits that are reference edits),
+    ``wrong`` (system edits that are not) and ``missed`` (reference edits the system lacks)."""
+    ref, hyp = edits(spun, original), edits(spun, output)
+    return {"correct": sorted(ref & hyp), "wrong": sorted(hyp - ref), "missed": sorted(ref - hyp)}
+
+
 @dataclass
 class EditCounts:
     tp: int = 0
@@ -27,10 +37,10 @@ class EditCounts:
     fn: int = 0
 
     def add(self, spun: str, output: str, original: str) -> None:
-        ref, hyp = edits(spun, original), edits(spun, output)
-        self.tp += len(ref & hyp)
-        self.fp += len(hyp - ref)
-        self.fn += len(ref - hyp)
+        j = judge(spun, output, original)
+        self.tp += len(j["correct"])
+        self.fp += len(j["wrong"])
+        self.fn += len(j["missed"])
 
     @property
     def precision(self) -> float:
@@ -50,14 +60,13 @@ class EditCounts:
 
 
 def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
-    """Micro-averaged edit precision/recall/F0.5, plus exact match and clean-change rate."""
-    counts = EditCounts()
-    exact = changed_clean = clean = 0
-    for s, o, r in zip(spun, outputs, originals, strict=True):
-        counts.add(s, o, r)
-        exact += words(o) == words(r)
-        if words(s) == words(r):
-            clean += 1
-            changed_clean += words(o) != words(s)
-    return {**counts.as_dict(), "exact": exact / max(1, len(spun)),
-            "clean_changed": changed_clean / clean if clean else None, "n": len(spun)}
+    """Micro-averaged edit precision/recall/F0.5, plus exact match and clean-change rate.
+
+    The compact set used during training and by eval/quick_eval.py; the figures come from
+    :mod:`restore.metrics`.
+    """
+    from .metrics import clean_harm, exact_match, spin_edits  # restore.metrics imports this module
+
+    return {**spin_edits(spun, outputs, originals),
+            "exact": exact_match(outputs, originals)["exact_match"],
+            "clean_changed": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}

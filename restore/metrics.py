@@ -1,0 +1,124 @@
+"""Evaluation metrics for restored text, in one place.
+
+``restore eval`` calls these directly; the ``evaluate`` modules in ``eval/metrics/`` are thin
+wrappers over them. Argument names follow the project: ``sources`` are the spun texts fed
+to the system, ``outputs`` its restorations, ``originals`` the texts before spinning (the
+evaluate modules call them ``sources``, ``predictions``, ``references``).
+
+Conventions shared by every metric here:
+
+* Texts are compared word by word (punctuation marks count as words) after typography is
+  normalised with :func:`restore.align.words`: curly vs straight quotes, dash styles and runs
+  of whitespace do not count. BLEU and chrF see the same normalised strings.
+* Case is NOT normalised: "home" -> "Home" is a change of word (a spinner writes "Home" for
+  "House"), so it is an edit, it breaks an exact match and it harms a clean sentence.
+* Figures are micro-averaged: counts are summed over the corpus, then divided.
+* The three lists are row-aligned; lists of different lengths raise ``ValueError``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .align import edit_distance, normalize_typography, words
+from .edits import EditCounts
+
+
+def spin_edits(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
+    """Edit precision, recall and F0.5 with the counts ``tp``, ``fp``, ``fn``.
+
+    Reference edits align each source with its original, system edits align it with the
+    output (:func:`restore.edits.edits`); a system edit is a true positive when it equals a
+    reference edit (same span, same replacement). Precision is 1.0 when the system made no
+    edit, recall 1.0 when there was nothing to fix (the :class:`~restore.edits.EditCounts`
+    convention).
+    """
+    counts = EditCounts()
+    for s, o, r in zip(sources, outputs, originals, strict=True):
+        counts.add(s, o, r)
+    return counts.as_dict()
+
+
+def damage_removed(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
+    """Share of the spinner's word-level damage the system undid.
+
+    ``damage_removed = 1 - D_output / D_spun`` with ``D_x`` the word edit distance of ``x``
+    to the original summed over the corpus, i.e. ``1 - WER(output) / WER(spun)`` at corpus
+    level. 1.0: everything restored; 0.0: no better than the spun text; negative: the
+    output is further from the original than the spun text (clean rows that the system
+    changes add to ``D_output`` and so count against it). When the spun texts have no
+    damage at all (``D_spun == 0``) the ratio is undefined and ``damage_removed`` is None;
+    ``wer_output`` still shows any harm done.
+
+    Also returns ``wer_spun`` and ``wer_output`` (corpus WER: summed distance over summed
+    original length) and the raw sums ``spun_distance``, ``output_distance``,
+    ``original_words``.
+    """
+    d_spun = d_out = n_words = 0
+    for s, o, r in zip(sources, outputs, originals, strict=True):
+        ref = words(r)
+        d_spun += edit_distance(words(s), ref)
+        d_out += edit_distance(words(o), ref)
+        n_words += len(ref)
+    return {"damage_removed": 1 - d_out / d_spun if d_spun else None,
+            "wer_spun": d_spun / max(1, n_words), "wer_output": d_out / max(1, n_words),
+            "spun_distance": d_spun, "output_distance": d_out, "original_words": n_words}
+
+
+def clean_harm(sources: Sequence[str], outputs: Sequence[str],
+               originals: Sequence[str] | None = None) -> dict:
+    """Share of clean inputs that the system changed (lower is better).
+
+    Input convention: without ``originals`` every source is taken to be a clean sentence
+    (nothing to restore) and ``outputs`` are the system's outputs for them. With
+    ``originals`` (a spun/original corpus), only rows whose source equals its original are
+    clean and counted. A clean row is changed when the output's words differ from the
+    source's. Returns ``clean_harm`` (None when there is no clean row), ``clean_changed``
+    and ``clean_n``.
+    """
+    if originals is None:
+        originals = sources
+    changed = n = 0
+    for s, o, r in zip(sources, outputs, originals, strict=True):
+        src = words(s)
+        if src == words(r):
+            n += 1
+            changed += words(o) != src
+    return {"clean_harm": changed / n if n else None, "clean_changed": changed, "clean_n": n}
+
+
+def exact_match(outputs: Sequence[str], originals: Sequence[str]) -> dict:
+    """Share of outputs whose words equal the original's (0.0 for an empty corpus)."""
+    hits = sum(words(o) == words(r) for o, r in zip(outputs, originals, strict=True))
+    return {"exact_match": hits / max(1, len(outputs))}
+
+
+def bleu_chrf(outputs: Sequence[str], originals: Sequence[str]) -> dict:
+    """Corpus BLEU and chrF (sacrebleu defaults: 13a tokenizer, cased; chrF with character
+    6-grams, beta 2) of the outputs against the originals, one reference each, on
+    typographically normalised text. Scores are on sacrebleu's 0-100 scale."""
+    import sacrebleu  # the standard implementation, so figures compare with published ones
+
+    if len(outputs) != len(originals):
+        raise ValueError(f"{len(outputs)} outputs but {len(originals)} originals")
+    hyp = [normalize_typography(o) for o in outputs]
+    refs = [[normalize_typography(r) for r in originals]]
+    return {"bleu": sacrebleu.corpus_bleu(hyp, refs).score,
+            "chrf": sacrebleu.corpus_chrf(hyp, refs).score}
+
+
+def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
+    """Every metric above for one row-aligned corpus, as one flat dict.
+
+    Keys: ``precision``, ``recall``, ``f0.5``, ``tp``, ``fp``, ``fn`` (:func:`spin_edits`);
+    ``damage_removed``, ``wer_spun``, ``wer_output``, ``spun_distance``,
+    ``output_distance``, ``original_words`` (:func:`damage_removed`); ``clean_harm``,
+    ``clean_changed``, ``clean_n`` over the rows whose source equals its original
+    (:func:`clean_harm`); ``exact_match``; ``bleu``, ``chrf``; ``n`` (rows).
+    """
+    sources, outputs, originals = list(sources), list(outputs), list(originals)
+    return {**spin_edits(sources, outputs, originals),
+            **damage_removed(sources, outputs, originals),
+            **clean_harm(sources, outputs, originals),
+            **exact_match(outputs, originals),
+            **bleu_chrf(outputs, originals),
+            "n": len(sources)}

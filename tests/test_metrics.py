@@ -1,0 +1,225 @@
+"""restore.metrics and the evaluate modules in eval/metrics/: hand-worked cases.
+
+Every expected figure below was worked out by hand from the definitions in
+restore/metrics.py (word level, typography normalised, case kept, micro-averaged).
+"""
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+import sacrebleu
+
+from restore.edits import judge, score
+from restore.metrics import (bleu_chrf, clean_harm, damage_removed, exact_match, score_all,
+                             spin_edits)
+
+from conftest import ROOT
+
+SPUN = "The big home was old ."
+ORIG = "The big house was old ."
+
+
+def counts(result: dict) -> tuple[int, int, int]:
+    return result["tp"], result["fp"], result["fn"]
+
+
+# --- spin_edits -------------------------------------------------------------------------
+
+def test_single_substitution_fixed():
+    r = spin_edits([SPUN], [ORIG], [ORIG])
+    assert counts(r) == (1, 0, 0)
+    assert r["precision"] == r["recall"] == r["f0.5"] == 1.0
+
+
+def test_wrong_fix_is_a_false_positive_and_a_miss():
+    r = spin_edits([SPUN], ["The big building was old ."], [ORIG])
+    assert counts(r) == (0, 1, 1)
+    assert r["precision"] == r["recall"] == r["f0.5"] == 0.0
+
+
+def test_missed_fix():
+    r = spin_edits([SPUN], [SPUN], [ORIG])
+    assert counts(r) == (0, 0, 1)
+    assert r["precision"] == 1.0  # no system edit: nothing wrong was done
+    assert r["recall"] == 0.0 and r["f0.5"] == 0.0
+
+
+def test_micro_average_over_the_corpus():
+    # fixed + wrong + missed: tp 1, fp 1, fn 2 -> P 1/2, R 1/3, F0.5 = 1.25*(1/6)/(1/8+1/3) = 5/11
+    r = spin_edits([SPUN] * 3, [ORIG, "The big building was old .", SPUN], [ORIG] * 3)
+    assert counts(r) == (1, 1, 2)
+    assert r["precision"] == pytest.approx(0.5)
+    assert r["recall"] == pytest.approx(1 / 3)
+    assert r["f0.5"] == pytest.approx(5 / 11)
+
+
+def test_multi_word_edit_is_one_edit_and_partial_fixes_do_not_count():
+    spun, orig = "Prices rose day by day .", "Prices rose daily ."
+    assert counts(spin_edits([spun], [orig], [orig])) == (1, 0, 0)
+    # "day by day" -> "day" is a different edit from "day by day" -> "daily"
+    assert counts(spin_edits([spun], ["Prices rose day ."], [orig])) == (0, 1, 1)
+
+
+def test_insertion():
+    spun, orig = "He went to store .", "He went to the store ."
+    assert counts(spin_edits([spun], [orig], [orig])) == (1, 0, 0)
+    assert counts(spin_edits([spun], ["He went to a store ."], [orig])) == (0, 1, 1)
+
+
+def test_deletion():
+    spun, orig = "He is a very fast runner .", "He is a fast runner ."
+    assert counts(spin_edits([spun], [orig], [orig])) == (1, 0, 0)
+    assert counts(spin_edits([spun], [spun], [orig])) == (0, 0, 1)
+
+
+def test_case_change_is_an_edit():
+    # the spinner's "Home" for "home" is a different word: it must be fixed
+    spun, orig = "He went Home .", "He went home ."
+    assert counts(spin_edits([spun], [spun], [orig])) == (0, 0, 1)
+    assert counts(spin_edits([spun], [orig], [orig])) == (1, 0, 0)
+    # and capitalising a clean word is a wrong edit
+    assert counts(spin_edits([orig], [spun], [orig])) == (0, 1, 0)
+
+
+def test_typography_is_not_an_edit():
+    spun = "He said “no” – twice ."
+    orig = 'He said "no" - twice .'
+    assert counts(spin_edits([spun], [spun], [orig])) == (0, 0, 0)
+    assert counts(spin_edits([orig], [spun], [orig])) == (0, 0, 0)
+    assert counts(spin_edits([spun], ["He  said “no” — twice ."], [spun])) == (0, 0, 0)
+
+
+def test_judge_lists_correct_wrong_and_missed_edits():
+    j = judge("The big home was very old .", "The big building was old .", ORIG)
+    assert j == {"correct": [(4, 5, ())], "wrong": [(2, 3, ("building",))],
+                 "missed": [(2, 3, ("house",))]}
+
+
+# --- damage_removed ---------------------------------------------------------------------
+
+def test_damage_removed_is_corpus_level():
+    # row 1: spun 2 edits from the original (home->house, drop "very"), output 1; 6 words
+    # row 2: spun 3 edits ("day by day ." vs "daily ."), output unchanged 3; 4 words
+    # 1 - 4/5 = 0.2 (the mean of per-row ratios would be 0.25)
+    r = damage_removed(["The big home was very old .", "Prices rose day by day ."],
+                       ["The big house was very old .", "Prices rose day by day ."],
+                       [ORIG, "Prices rose daily ."])
+    assert r["damage_removed"] == pytest.approx(0.2)
+    assert (r["spun_distance"], r["output_distance"], r["original_words"]) == (5, 4, 10)
+    assert r["wer_spun"] == pytest.approx(0.5)
+    assert r["wer_output"] == pytest.approx(0.4)
+
+
+def test_damage_removed_full_and_negative():
+    assert damage_removed([SPUN], [ORIG], [ORIG])["damage_removed"] == 1.0
+    # 1 spun error; output has 3 (She, Home, !) -> 1 - 3/1 = -2
+    r = damage_removed(["He went Home ."], ["She went Home !"], ["He went home ."])
+    assert r["damage_removed"] == pytest.approx(-2.0)
+
+
+def test_damage_removed_undefined_without_damage():
+    r = damage_removed(["He went home ."], ["He went Home ."], ["He went home ."])
+    assert r["damage_removed"] is None
+    assert r["wer_output"] == pytest.approx(1 / 4)  # the harm still shows here
+
+
+# --- clean_harm -------------------------------------------------------------------------
+
+def test_clean_harm_on_clean_sources():
+    r = clean_harm(["He went home .", "It rained .", 'He said "no" .'],
+                   ["He went Home .", "It rained .", "He said “no” ."])
+    assert r == {"clean_harm": pytest.approx(1 / 3), "clean_changed": 1, "clean_n": 3}
+
+
+def test_clean_harm_counts_only_clean_rows_of_a_spun_corpus():
+    r = clean_harm(["He went home .", SPUN], ["He went Home .", ORIG], ["He went home .", ORIG])
+    assert r == {"clean_harm": 1.0, "clean_changed": 1, "clean_n": 1}
+    assert clean_harm([SPUN], [ORIG], [ORIG])["clean_harm"] is None
+
+
+# --- exact match, BLEU, chrF ------------------------------------------------------------
+
+def test_exact_match():
+    outputs = ["He went home .", "He went Home .", "He  said “no” ."]
+    refs = ["He went home .", "He went home .", 'He said "no" .']
+    assert exact_match(outputs, refs)["exact_match"] == pytest.approx(2 / 3)
+
+
+def test_bleu_and_chrf_are_sacrebleus_corpus_figures():
+    outputs = ["The big house was old .", "Prices rose day by day .", "He went Home ."]
+    refs = [ORIG, "Prices rose daily .", "He went home ."]
+    r = bleu_chrf(outputs, refs)
+    assert r["bleu"] == pytest.approx(sacrebleu.corpus_bleu(outputs, [refs]).score)
+    assert r["chrf"] == pytest.approx(sacrebleu.corpus_chrf(outputs, [refs]).score)
+    assert 0 < r["bleu"] < 100 and 0 < r["chrf"] < 100
+
+
+def test_bleu_and_chrf_ignore_typography():
+    r = bleu_chrf(["He said “no” – twice ."], ['He said "no" - twice .'])
+    assert r["bleu"] == pytest.approx(100) and r["chrf"] == pytest.approx(100)
+
+
+# --- score_all and the old score() ------------------------------------------------------
+
+CORPUS = (["The big home was very old .", "Prices rose day by day .", "He went home .", SPUN],
+          ["The big house was old .", "Prices rose day .", "He went Home .", SPUN],
+          [ORIG, "Prices rose daily .", "He went home .", ORIG])
+
+
+def test_score_all_collects_every_metric():
+    s, o, r = CORPUS
+    got = score_all(s, o, r)
+    assert got == {**spin_edits(s, o, r), **damage_removed(s, o, r), **clean_harm(s, o, r),
+                   **exact_match(o, r), **bleu_chrf(o, r), "n": 4}
+    # hand check: row 1 tp 2 (house, drop very); row 2 fp 1 fn 1; row 3 fp 1; row 4 fn 1
+    assert counts(got) == (2, 2, 2)
+    assert got["clean_harm"] == 1.0 and got["clean_n"] == 1
+    assert got["exact_match"] == pytest.approx(1 / 4)
+
+
+def test_old_score_keeps_its_keys_and_values():
+    s, o, r = CORPUS
+    got = score(s, o, r)
+    assert set(got) == {"precision", "recall", "f0.5", "tp", "fp", "fn", "exact", "clean_changed", "n"}
+    assert counts(got) == (2, 2, 2)
+    assert got["exact"] == pytest.approx(1 / 4) and got["clean_changed"] == 1.0 and got["n"] == 4
+
+
+def test_rows_must_line_up():
+    with pytest.raises(ValueError):
+        score_all([SPUN, SPUN], [ORIG], [ORIG, ORIG])
+    with pytest.raises(ValueError):
+        bleu_chrf([ORIG], [ORIG, ORIG])
+
+
+# --- the evaluate modules ---------------------------------------------------------------
+
+MODULES = {
+    "spin_edits": (lambda s, o, r: {"sources": s, "predictions": o, "references": r}, spin_edits),
+    "damage_removed": (lambda s, o, r: {"sources": s, "predictions": o, "references": r},
+                       damage_removed),
+    "clean_harm": (lambda s, o, r: {"sources": s, "predictions": o},
+                   lambda s, o, r: clean_harm(s, o)),
+    "restore_scores": (lambda s, o, r: {"predictions": o, "references": r},
+                       lambda s, o, r: {**exact_match(o, r), **bleu_chrf(o, r)}),
+}
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_evaluate_module_matches_python(name, absolute, monkeypatch):
+    evaluate = pytest.importorskip("evaluate")
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"  # set by conftest
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access while loading a local metric: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.chdir(ROOT)
+    path = str(ROOT / "eval/metrics" / name) if absolute else f"eval/metrics/{name}"
+    inputs, python = MODULES[name]
+    s, o, r = CORPUS
+    got = evaluate.load(path).compute(**inputs(s, o, r))
+    assert got == python(s, o, r)
