@@ -49,7 +49,9 @@ class TorchEngine:
     def load(cls, path: str | Path, device: str = "cpu", **kw) -> "TorchEngine":
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # stderr is for our progress bar and messages
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=torch.float32).to(device).eval()
         if device == "cpu":

@@ -36,3 +36,22 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"needs the shared data folder {SHARED} (absent outside the workspace)")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """A model trained with configs/tiny.yaml on a generated corpus (quality irrelevant),
+    shared by every test module that needs a real model."""
+    from restore.cli import main
+    from test_training import make_corpus
+
+    tmp = tmp_path_factory.mktemp("tiny")
+    corpus = tmp / "corpus.jsonl"
+    make_corpus(corpus)
+    data_cfg = tmp / "data.yaml"
+    data_cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\n"
+                        "splits: {valid: 0.2, test: 0.1}\n")
+    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
+                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=20",
+                 "--set", "training.eval_steps=20"]) == 0
+    return tmp / "run" / "model"

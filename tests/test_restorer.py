@@ -55,23 +55,6 @@ def test_output_that_loses_numbers_or_urls_is_not_trusted():
         "The House passed the bill on Tuesday after a long debate."
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    """A model trained with configs/tiny.yaml on a generated corpus (quality irrelevant)."""
-    from test_training import make_corpus
-
-    tmp = tmp_path_factory.mktemp("tiny")
-    corpus = tmp / "corpus.jsonl"
-    make_corpus(corpus)
-    data_cfg = tmp / "data.yaml"
-    data_cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\n"
-                        "splits: {valid: 0.2, test: 0.1}\n")
-    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=20",
-                 "--set", "training.eval_steps=20"]) == 0
-    return tmp / "run" / "model"
-
-
 def test_restorer_keeps_layout_and_is_deterministic(tiny_model):
     r = Restorer.from_pretrained(tiny_model, batch_size=4)
     text = "The council stated a plan.  Officials mentioned it!\r\n\r\n  Indented line here.\n"

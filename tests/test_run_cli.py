@@ -1,0 +1,166 @@
+"""`restore run` on files, folders, stdin and JSONL, and every kind of bad input.
+
+Content checks use a scripted engine (exact expected output); the end-to-end CLI tests
+use the tiny model trained in conftest and check what must hold whatever it outputs:
+line counts, line endings, kept fields, exit codes, nothing half-written."""
+import io
+import json
+import sys
+
+import pytest
+
+from restore import batch
+from restore.cli import main
+from restore.restorer import Restorer
+from test_edits_api import ScriptedEngine
+
+SPUN = "The Home handed the invoice."
+FIXED = "The House passed the bill."
+
+
+def scripted() -> Restorer:
+    return Restorer(ScriptedEngine({SPUN: FIXED}))
+
+
+def run(restorer, tmp_path, files: dict, *, opts=None, recursive=True):
+    src = tmp_path / "in"
+    for name, data in files.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(data)
+    jobs = batch.collect_jobs([str(src)], recursive=recursive)
+    warnings = []
+    summary = batch.run_jobs(restorer, jobs, tmp_path / "out", True, opts or batch.Options(),
+                             warn=warnings.append)
+    return summary, warnings
+
+
+def test_text_lines_endings_and_blank_lines_are_kept(tmp_path):
+    data = f"{SPUN}\r\n\r\nUntouched line.\r\n  {SPUN}  \nno newline at end".encode()
+    summary, _ = run(scripted(), tmp_path, {"a.txt": data})
+    out = (tmp_path / "out" / "a.txt").read_bytes()
+    assert out == f"{FIXED}\r\n\r\nUntouched line.\r\n  {FIXED}  \nno newline at end".encode()
+    assert summary.lines == 5 and summary.failed == []
+
+
+def test_jsonl_fields_output_field_and_edits(tmp_path):
+    lines = [json.dumps({"id": 1, "body": SPUN, "meta": {"k": [1, 2]}}), "",
+             json.dumps({"id": 2, "body": "Fine text."})]
+    opts = batch.Options(field="body", output_field="restored", show_edits=True)
+    run(scripted(), tmp_path, {"d.jsonl": ("\n".join(lines) + "\n").encode()}, opts=opts)
+    out = (tmp_path / "out" / "d.jsonl").read_text().split("\n")
+    assert len(out) == 4 and out[1] == "" and out[3] == ""
+    first, second = json.loads(out[0]), json.loads(out[2])
+    assert first["body"] == SPUN and first["restored"] == FIXED and first["meta"] == {"k": [1, 2]}
+    assert [(e["spun"], e["replacement"]) for e in first["restored_edits"]] == [("Home handed", "House passed"),
+                                                                                 ("invoice", "bill")]
+    assert second["restored"] == "Fine text." and second["restored_edits"] == []
+
+
+def test_show_edits_inline_diff(tmp_path):
+    run(scripted(), tmp_path, {"a.txt": f"{SPUN}\n".encode()}, opts=batch.Options(show_edits=True))
+    assert (tmp_path / "out" / "a.txt").read_text() == "The [-Home handed-]{+House passed+} the [-invoice-]{+bill+}.\n"
+
+
+def test_bad_files_are_reported_and_the_others_written(tmp_path):
+    files = {"good.txt": f"{SPUN}\n".encode(), "empty.txt": b"",
+             "bad.txt": b"fine line\nbroken \xff here\n", "img.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+             "bad.jsonl": b'{"text": "ok"}\n{not json\n', "nofield.jsonl": b'{"body": "x"}\n'}
+    summary, warnings = run(scripted(), tmp_path, files)
+    out = tmp_path / "out"
+    assert (out / "good.txt").read_text() == f"{FIXED}\n"
+    assert (out / "empty.txt").read_bytes() == b""
+    assert not (out / "bad.txt").exists() and not (out / "img.png").exists() and not (out / "bad.jsonl").exists()
+    failed = dict(summary.failed)
+    assert "byte offset 17" in failed[str(tmp_path / "in" / "bad.txt")]
+    assert "line 2" in failed[str(tmp_path / "in" / "bad.jsonl")]
+    assert "no field 'text'" in failed[str(tmp_path / "in" / "nofield.jsonl")]
+    assert summary.skipped_binary == [str(tmp_path / "in" / "img.png")]
+    assert any("binary" in w for w in warnings)
+    assert not list(out.rglob("*.part"))  # nothing half-written
+
+
+def test_errors_replace_continues(tmp_path):
+    summary, _ = run(scripted(), tmp_path, {"bad.txt": b"broken \xff here\n"},
+                     opts=batch.Options(errors="replace"))
+    assert summary.failed == []
+    assert (tmp_path / "out" / "bad.txt").read_text() == "broken \ufffd here\n"
+
+
+def test_interrupted_folder_job_resumes_without_redoing(tmp_path, monkeypatch):
+    files = {"a.txt": f"{SPUN}\n".encode(), "b.txt": f"{SPUN}\n{SPUN}\n".encode()}
+    restorer = scripted()
+    calls = []
+    real = restorer.restore
+
+    def flaky(texts):
+        calls.append(texts)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the user presses Ctrl-C during the second file
+        return real(texts)
+
+    monkeypatch.setattr(restorer, "restore", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        run(restorer, tmp_path, files)
+    out = tmp_path / "out"
+    assert (out / "a.txt").read_text() == f"{FIXED}\n"
+    assert not (out / "b.txt").exists() and not list(out.rglob("*.part"))
+    summary, _ = run(restorer, tmp_path, files)  # inputs rewritten (same content, newer mtime)...
+    assert sorted(summary.written) == sorted(str(tmp_path / "in" / n) for n in files)
+    jobs = batch.collect_jobs([str(tmp_path / "in")], recursive=True)
+    summary = batch.run_jobs(restorer, jobs, out, True, batch.Options(), warn=print)
+    assert summary.written == [] and len(summary.skipped_finished) == 2  # ...not on a plain rerun
+    assert (out / "b.txt").read_text() == f"{FIXED}\n{FIXED}\n"
+
+
+def test_a_huge_line_is_restored_in_pieces(tmp_path):
+    line = (SPUN + " ") * 8000  # ~230 KB on one line
+    summary, _ = run(scripted(), tmp_path, {"big.txt": (line.rstrip() + "\n").encode()})
+    out = (tmp_path / "out" / "big.txt").read_text()
+    assert out.count("\n") == 1 and out.count(FIXED) == 8000 and SPUN not in out
+
+
+# ----------------------------------------------------------------------------- CLI, tiny model
+
+def test_cli_folder_end_to_end(tiny_model, tmp_path, capsys):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_bytes(b"The council stated a plan.\r\n\r\nOfficials mentioned it.\r\n")
+    (src / "sub" / "b.jsonl").write_text(json.dumps({"id": 7, "text": "The council stated a plan."}) + "\n")
+    (src / "sub" / "bad.txt").write_bytes(b"ok\n\xc3\x28\n")
+    (src / "blob.bin").write_bytes(bytes(range(256)) * 4)
+    (src / "empty.txt").write_text("")
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--model", str(tiny_model)]) == 2  # a folder needs --recursive
+    assert "--recursive" in capsys.readouterr().err
+    code = main(["run", str(src), "-r", "-o", str(out), "--model", str(tiny_model)])
+    err = capsys.readouterr().err
+    assert code == 1 and "1 of 5 file(s) failed" in err and "bad.txt" in err and "byte offset 3" in err
+    assert "blob.bin: binary file, skipped" in err
+    a = (out / "a.txt").read_bytes()
+    assert a.count(b"\r\n") == 3 and a.split(b"\r\n")[1] == b""
+    record = json.loads((out / "sub" / "b.jsonl").read_text())
+    assert record["id"] == 7 and isinstance(record["text"], str) and record["text"]
+    assert (out / "empty.txt").read_text() == "" and not (out / "blob.bin").exists()
+    # rerun: finished files are not redone; --errors replace gets the bad file through
+    code = main(["run", str(src), "-r", "-o", str(out), "--model", str(tiny_model), "--errors", "replace"])
+    err = capsys.readouterr().err
+    assert code == 0 and "3 file(s) already restored" in err and (out / "sub" / "bad.txt").exists()
+    # --glob picks files
+    out2 = tmp_path / "out2"
+    assert main(["run", str(src), "-r", "--glob", "*.jsonl", "-o", str(out2), "--model", str(tiny_model)]) == 0
+    assert [p.name for p in out2.rglob("*") if p.is_file()] == ["b.jsonl"]
+
+
+def test_cli_stdin_single_file_errors_and_options(tiny_model, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"One line.\n\nTwo lines.\n")))
+    assert main(["run", "-", "--model", str(tiny_model)]) == 0
+    assert capsys.readouterr().out.count("\n") == 3
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"abc\xff")
+    assert main(["run", str(bad), "--model", str(tiny_model)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "byte offset 3" in err and "Traceback" not in err
+    for args in (["--min-confidence", "2"], ["--batch-size", "0"]):
+        assert main(["run", str(bad), "--model", str(tiny_model), *args]) == 2
+    assert main(["run", str(tmp_path / "nope.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
