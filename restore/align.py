@@ -8,13 +8,14 @@ from __future__ import annotations
 import difflib
 import re
 
-_TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
-                       "\u00a0": " "})
+# one character for one: offsets in a translated text are offsets in the original
+TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
+                            "\u00a0": " "})
 WORD_RE = re.compile(r"\w+(?:['.]\w+)*|[^\w\s]")
 
 
 def normalize_typography(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_TYPO)).strip()
+    return re.sub(r"\s+", " ", text.translate(TYPOGRAPHY)).strip()
 
 
 def words(text: str) -> list[str]:

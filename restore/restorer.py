@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .align import WORD_RE, normalize_typography, words
+from .align import TYPOGRAPHY, WORD_RE, normalize_typography, words
 from .segment import segments, split_long
 
 DEFAULT_MODEL_NAME = "restore-small"
@@ -245,7 +245,11 @@ class Restorer:
         self.sentences_done += len(sentences)
         # each distinct sentence goes through the model once
         unique = list(dict.fromkeys(s.source for s in sentences))
-        proposed = {src: guarded_edits(src, out) for src, out in zip(unique, self.generate(unique))}
+        # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
+        # to it); the translation keeps every offset, and the input's typography survives
+        # because edits compare words after the same normalisation
+        model_inputs = [src.translate(TYPOGRAPHY) for src in unique]
+        proposed = {src: guarded_edits(src, out) for src, out in zip(unique, self.generate(model_inputs))}
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
             targets = [apply_edits(src, proposed[src]) for src in changed]

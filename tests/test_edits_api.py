@@ -109,3 +109,11 @@ def test_spun_score_sentence_and_document():
     assert score.sentences[1][:2] == (19, len(text))
     assert math.isclose(score.score, 2 / 10)  # 4 + 6 words
     assert Restorer(ScriptedEngine({})).spun_score(text).score == 0.0
+
+
+def test_model_reads_straight_quotes_and_the_input_keeps_its_own():
+    text = "He said “the Home handed it” — twice."
+    straight = 'He said "the Home handed it" - twice.'
+    engine = ScriptedEngine({straight: 'He said "the House passed it" - twice.'})
+    assert Restorer(engine).restore(text) == "He said “the House passed it” — twice."
+    assert engine.generated == [straight]
