@@ -151,6 +151,15 @@ def _confidence(scores, start: int, end: int) -> float:
     return math.exp(min(picked)) if picked else 0.0
 
 
+def model_settings(path: Path) -> dict:
+    """The restorer's settings stored with a model (``restore_config.json``): the
+    recommended ``min_confidence``, measured when the model was shipped."""
+    import json
+
+    file = Path(path) / "restore_config.json"
+    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+
+
 class Restorer:
     """A decoding engine plus the rules that make its output safe to use.
 
@@ -166,13 +175,17 @@ class Restorer:
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
-                        device: str = "cpu", min_confidence: float = 0.0) -> "Restorer":
+                        device: str = "cpu", min_confidence: float | None = None) -> "Restorer":
+        """Load a model folder (default: the shipped model). ``min_confidence=None`` takes
+        the model's own recommended threshold from its ``restore_config.json`` (0 without one)."""
         from .engines import TorchEngine
 
         path = Path(path) if path else default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
         engine = TorchEngine.load(path, device=device, batch_size=batch_size, num_beams=num_beams)
+        if min_confidence is None:
+            min_confidence = model_settings(path).get("min_confidence", 0.0)
         return cls(engine, min_confidence=min_confidence)
 
     # -- public -------------------------------------------------------------------

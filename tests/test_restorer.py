@@ -85,3 +85,14 @@ def test_run_cli_keeps_every_line(tiny_model, tmp_path, capsys):
     assert main(["run", str(tmp_path / "missing.txt"), "--model", str(tiny_model)]) == 2
     assert main(["run", str(src), "--model", str(tmp_path)]) == 2
     assert "no model" in capsys.readouterr().err
+
+
+def test_min_confidence_defaults_to_the_models_recommendation(tiny_model, tmp_path):
+    import shutil
+
+    assert Restorer.from_pretrained(tiny_model).min_confidence == 0.0  # no restore_config.json
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    (model / "restore_config.json").write_text(json.dumps({"min_confidence": 0.7}))
+    assert Restorer.from_pretrained(model).min_confidence == 0.7
+    assert Restorer.from_pretrained(model, min_confidence=0.2).min_confidence == 0.2
