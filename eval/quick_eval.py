@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from restore.edits import score
-from restore.restorer import Restorer
+from restore.engines import TorchEngine
 
 DEV = Path(__file__).resolve().parents[2] / "shared/data/real/dev.jsonl"
 
@@ -29,7 +29,7 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
     t0 = time.time()
     tok = AutoTokenizer.from_pretrained(tokenizer_dir or model_dir)
     model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float32).eval()
-    generate = Restorer(model, tok).generate  # raw model output: the restorer's guards are not scored
+    generate = TorchEngine(model, tok).generate  # raw model output: the restorer's guards are not scored
     dev = [json.loads(line) for line in DEV.open(encoding="utf-8")]
     spun = [d["spun"] for d in dev]
     originals = [d["original"] for d in dev]
