@@ -70,6 +70,9 @@ def main(argv=None):
     ap.add_argument("--tokenizer", help="tokenizer folder, for checkpoints saved without one")
     ap.add_argument("--curve", type=Path, help="checkpoints mode: dev scores per checkpoint "
                     "(step and time from each trainer_state.json) written here")
+    ap.add_argument("--hours-offset", type=float, default=0.0,
+                    help="curve mode: training hours before this run (a run continued with --init-from)")
+    ap.add_argument("--step-offset", type=int, default=0, help="curve mode: steps before this run")
     args = ap.parse_args(argv)
     if args.curve:
         curve = []
@@ -78,7 +81,8 @@ def main(argv=None):
             state = json.loads((Path(m) / "trainer_state.json").read_text())
             logs = [e for e in state["log_history"] if "elapsed_s" in e]
             valid = [e for e in state["log_history"] if "eval_f0.5" in e]
-            curve.append({"step": state["global_step"], "hours": float(logs[-1]["elapsed_s"]) / 3600,
+            curve.append({"step": args.step_offset + state["global_step"],
+                          "hours": args.hours_offset + float(logs[-1]["elapsed_s"]) / 3600,
                           **{f"dev_{k}": r["dev"][k] for k in ("precision", "recall", "f0.5", "exact")},
                           "valid_f0.5": valid[-1]["eval_f0.5"] if valid else None})
             print(curve[-1], flush=True)
