@@ -133,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     try:
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
-                                            min_confidence=args.min_confidence)
+                                            min_confidence=args.min_confidence, engine=args.engine)
     except ModelNotFound as e:
         raise UserError(str(e)) from None
     from tqdm import tqdm
@@ -208,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
     run.add_argument("--batch-size", type=int, default=32)
     run.add_argument("--num-beams", type=int, default=1)
+    run.add_argument("--engine", choices=["auto", "ct2", "torch"], default="auto",
+                     help="decoding engine: auto = CTranslate2 when installed (faster on CPU), else PyTorch")
     run.add_argument("--min-confidence", type=float,
                      help="apply only edits the model is at least this sure of (0-1; default: the "
                           "model's recommended threshold, in its restore_config.json)")

@@ -175,15 +175,17 @@ class Restorer:
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
-                        device: str = "cpu", min_confidence: float | None = None) -> "Restorer":
+                        device: str = "cpu", min_confidence: float | None = None,
+                        engine: str = "auto") -> "Restorer":
         """Load a model folder (default: the shipped model). ``min_confidence=None`` takes
         the model's own recommended threshold from its ``restore_config.json`` (0 without one)."""
-        from .engines import TorchEngine
+        from .engines import load_engine
 
         path = Path(path) if path else default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
-        engine = TorchEngine.load(path, device=device, batch_size=batch_size, num_beams=num_beams)
+        # engine: "auto" (CTranslate2 when available, else PyTorch), "ct2" or "torch"
+        engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams)
         if min_confidence is None:
             min_confidence = model_settings(path).get("min_confidence", 0.0)
         return cls(engine, min_confidence=min_confidence)
