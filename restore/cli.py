@@ -4,6 +4,7 @@
     restore spin --config configs/data.yaml --out data/pairs [--limit-docs N]
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
     restore run FILE|DIR|- ... [-o OUT] [--recursive] [--field F] [--model DIR] [--show-edits] ...
+    restore eval --data PAIRS.jsonl | --suite configs/eval.yaml [--model DIR] [--out DIR] [--limit N]
 """
 from __future__ import annotations
 
@@ -166,6 +167,57 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the model and the copy and lexicon baselines (see :mod:`restore.evaluation`)."""
+    from . import evaluation
+    from .restorer import ModelNotFound, Restorer
+
+    if bool(args.data) == bool(args.suite):
+        raise UserError("give either --data PAIRS.jsonl or --suite SUITE.yaml")
+    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
+        raise UserError("--min-confidence must be between 0 and 1")
+    if args.limit is not None and args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    if args.batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    try:
+        if args.suite:
+            evaluation.load_suite(args.suite)  # a bad suite fails before the model loads
+        else:
+            evaluation.read_pairs(args.data, args.limit)
+        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size,
+                                            min_confidence=args.min_confidence)
+    except (evaluation.DataError, ModelNotFound) as e:
+        raise UserError(str(e)) from None
+    min_confidence = restorer.min_confidence  # given, or the model's recommended threshold
+    model_dir = Path(args.model) if args.model else None
+    if model_dir is None:
+        from .restorer import default_model_dir
+
+        model_dir = default_model_dir()
+    info = {"model": str(model_dir), "model_commit": evaluation.model_commit(model_dir)}
+    name = Path(args.suite or args.data).stem
+    out = Path(args.out) if args.out else Path("eval") / "runs" / name
+    progress = args.progress or sys.stderr.isatty()
+    systems = evaluation.default_systems(restorer)
+    try:
+        if args.suite:
+            summary = evaluation.run_suite(args.suite, systems, out, args.limit, min_confidence, progress, info)
+            rows = {n: m["systems"] for n, m in summary["sets"].items()}
+        else:
+            metrics = evaluation.evaluate_file(args.data, systems, out, args.limit, min_confidence, progress, info)
+            rows = {metrics["set"]: metrics["systems"]}
+    except evaluation.DataError as e:
+        raise UserError(str(e)) from None
+    for set_name, by_system in rows.items():
+        print(set_name + ": " + "; ".join(
+            f"{s} " + (f"F0.5 {m['f0.5']:.3f}" if m.get("f0.5") is not None else "")
+            + (f" clean harm {m['clean_harm']:.1%}" if m.get("clean_harm") is not None else "")
+            + f" exact {m['exact_match']:.3f}" for s, m in by_system.items()))
+    print(f"report: {out / 'report.md'}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="redo files whose output folder copy is already complete (default: skip them)")
     run.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     run.set_defaults(func=cmd_run)
+
+    ev = sub.add_parser("eval", help="score the model against the copy and lexicon baselines",
+                        description="Evaluate a restorer on (spun, original) pairs, beside the copy and "
+                                    "lexicon baselines: metrics.json, report.md, per-sentence JSONL, plots.")
+    ev.add_argument("--data", help="JSONL of pairs: each line an object with 'spun' and 'original'")
+    ev.add_argument("--suite", help="YAML listing evaluation sets (e.g. configs/eval.yaml)")
+    ev.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
+    ev.add_argument("--out", help="output folder (default: eval/runs/<name of the data or suite file>)")
+    ev.add_argument("--limit", type=int, help="at most this many rows (of each set, for a suite)")
+    ev.add_argument("--min-confidence", type=float,
+                    help="apply only model edits this sure (0-1; default: the model's recommended threshold)")
+    ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
+    ev.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -1,0 +1,239 @@
+"""`restore eval`: metrics worked out by hand on a scripted "model", per-sentence marks,
+plots, the copy and lexicon baselines, the suite (missing sets skipped), CLI errors and
+one end-to-end run with the tiny trained model."""
+import json
+
+import pytest
+
+from restore import evaluation as E
+from restore.cli import main
+from restore.lexicon import Lexicon, build_inverse, corpus_counts
+from restore.restorer import Restorer
+from test_edits_api import ScriptedEngine
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+# spun -> (original, scripted model output)
+ROWS = [
+    ("The Home handed the invoice.", "The House passed the bill.", "The House passed the bill."),  # 2 correct
+    ("Officers mentioned it.", "Officers said it.", "Officers stated it."),                        # wrong + missed
+    ("Nothing to fix here.", "Nothing to fix here.", "Nothing to fix here."),                      # clean, kept
+    ("The cat sat.", "The cat sat.", "The dog sat."),                                              # clean, harmed
+]
+# token probabilities of the scripted outputs (others 0.9): confidences of the edits
+PROBS = {"bill.": 0.3, "stated": 0.6, "dog": 0.95}
+
+
+def scripted_systems():
+    engine = ScriptedEngine({s: out for s, _, out in ROWS}, PROBS)
+    return E.default_systems(Restorer(engine))
+
+
+def write_pairs(path, rows=ROWS):
+    path.write_text("".join(json.dumps({"id": f"r{i}", "spun": s, "original": o}) + "\n"
+                            for i, (s, o, *_) in enumerate(rows)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def evaluated(tmp_path):
+    data = write_pairs(tmp_path / "pairs.jsonl")
+    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out")
+    return metrics, tmp_path / "out"
+
+
+def test_metrics_by_hand(evaluated):
+    metrics, out = evaluated
+    assert json.loads((out / "metrics.json").read_text()) == json.loads(json.dumps(metrics))
+    m = metrics["systems"]["model"]
+    # tp 2 (Home handed -> House passed, invoice -> bill); fp 2 (stated, dog); fn 1 (said)
+    assert (m["tp"], m["fp"], m["fn"]) == (2, 2, 1)
+    p, r = 0.5, 2 / 3
+    assert m["precision"] == pytest.approx(p) and m["recall"] == pytest.approx(r)
+    assert m["f0.5"] == pytest.approx(1.25 * p * r / (0.25 * p + r))
+    assert m["exact_match"] == pytest.approx(0.5)
+    assert (m["clean_changed"], m["clean_n"]) == (1, 2) and m["clean_harm"] == pytest.approx(0.5)
+    assert metrics["n"] == 4 and list(metrics["systems"]) == ["model", "lexicon", "copy"]
+
+
+def test_copy_baseline_scores(evaluated):
+    c = evaluated[0]["systems"]["copy"]
+    assert (c["tp"], c["fp"], c["fn"]) == (0, 0, 3)
+    assert c["recall"] == 0 and c["f0.5"] == 0 and c["precision"] == 1.0  # no edit made: precision 1 by convention
+    assert c["damage_removed"] == 0 and c["clean_harm"] == 0
+    assert c["exact_match"] == pytest.approx(0.5)  # the two clean rows
+
+
+def test_threshold_sweep_from_one_pass(evaluated):
+    sweep = {r["threshold"]: r for r in evaluated[0]["threshold_sweep"]}
+    assert sweep[0.0]["f0.5"] == pytest.approx(evaluated[0]["systems"]["model"]["f0.5"])
+    # >= 0.5: "bill" (0.3) dropped -> invoice->bill missed
+    assert (sweep[0.5]["tp"], sweep[0.5]["fp"], sweep[0.5]["fn"]) == (1, 2, 2)
+    # >= 0.65: "stated" (0.6) dropped too -> only the missed "said" remains for that row
+    assert (sweep[0.65]["tp"], sweep[0.65]["fp"], sweep[0.65]["fn"]) == (1, 1, 2)
+    assert sweep[0.65]["f0.5"] == pytest.approx(1.25 * 0.5 * (1 / 3) / (0.25 * 0.5 + 1 / 3))
+    # >= 0.95: only "dog" (0.95) survives; House passed (0.9) goes
+    assert (sweep[0.95]["tp"], sweep[0.95]["fp"], sweep[0.95]["fn"]) == (0, 1, 3)
+
+
+def test_per_sentence_marks_and_confidences(evaluated):
+    rows = [json.loads(line) for line in (evaluated[1] / "sentences.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["r0", "r1", "r2", "r3"]
+    assert rows[0]["output"] == "The House passed the bill." and rows[0]["exact"] is True
+    marks = [(e["mark"], e["spun"], e["replacement"], e["confidence"]) for e in rows[0]["edits"]]
+    assert marks == [("correct", "Home handed", "House passed", 0.9), ("correct", "invoice", "bill", 0.3)]
+    marks = sorted((e["mark"], e["replacement"], e["confidence"]) for e in rows[1]["edits"])
+    assert marks == [("missed", "said", None), ("wrong", "stated", 0.6)]
+    assert rows[2]["edits"] == [] and rows[3]["edits"][0]["mark"] == "wrong"
+    assert "lexicon_output" in rows[0] and "copy_output" not in rows[0]
+
+
+def test_min_confidence_applies_and_marks_dropped_edits(tmp_path):
+    data = write_pairs(tmp_path / "pairs.jsonl")
+    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out", min_confidence=0.5)
+    m = metrics["systems"]["model"]
+    assert (m["tp"], m["fp"], m["fn"]) == (1, 2, 2)
+    first = json.loads((tmp_path / "out" / "sentences.jsonl").read_text().splitlines()[0])
+    assert first["output"] == "The House passed the invoice."
+    assert ("missed", "bill", 0.3) in [(e["mark"], e["replacement"], e["confidence"]) for e in first["edits"]]
+    assert [e["replacement"] for e in first["below_threshold"]] == ["bill"]
+
+
+def test_plots_and_report(evaluated):
+    metrics, out = evaluated
+    for name in ("threshold.png", "f05_by_length.png", "top_edits.png"):
+        assert (out / name).read_bytes()[:8] == PNG, name
+    assert set(metrics["plots"].values()) == {"threshold.png", "f05_by_length.png", "top_edits.png"}
+    report = (out / "report.md").read_text()
+    assert "| model |" in report and "| lexicon |" in report and "| copy |" in report
+    assert dict(metrics["top_edits"]["wrong"]) == {"mentioned → stated": 1, "cat → dog": 1}
+    assert dict(metrics["top_edits"]["missed"]) == {"mentioned → said": 1}
+
+
+# --------------------------------------------------------------------------- lexicon
+
+def test_lexicon_inverse_map_by_hand():
+    table = {"said": [("stated", 3), ("mentioned", 3)], "according to": [("in keeping with", 2), ("in line with", 1)],
+             "large": [("big", 1)], "big": [("large", 1)]}
+    freq = {"said": 100, "stated": 5, "mentioned": 5, "according to": 50, "in keeping with": 1,
+            "in line with": 10, "large": 10, "big": 10}
+    inv = build_inverse([(table, 1.0)], freq.get, spin_prob=0.35)
+    # stated: 100 * .35 * 3/6 = 17.5 against 5 staying; in line with: 50 * .35 / 3 = 5.8 < 10;
+    # big: 10 * .35 = 3.5 from "large" against 10 * .65 unspun "big"
+    assert set(inv) == {"stated", "mentioned", "in keeping with"}
+    assert inv["stated"][0] == "said" and inv["stated"][1] == pytest.approx(3.5)
+    assert inv["in keeping with"] == ("according to", pytest.approx(50 * 0.35 * 2 / 3))
+    lex = Lexicon(inv)
+    text = "Stated plainly: in keeping with the law, big changes come, Mr Mentioned mentioned."
+    out, edits = lex.restore_with_edits(text)
+    assert out == "Said plainly: according to the law, big changes come, Mr Mentioned said."
+    assert [(e.spun, e.replacement, e.confidence) for e in edits] == [
+        ("Stated", "Said", 1.0), ("in keeping with", "according to", 1.0), ("mentioned", "said", 1.0)]
+
+
+def test_shipped_lexicon_and_corpus_counts():
+    lex = Lexicon.load()
+    assert lex.restore("Officials stated the govt grew 3.Three times, in keeping with a doc.") == \
+        "Officials said the government grew 3.3 times, according to a document."
+    assert lex.restore("Nothing here needs changing.") == "Nothing here needs changing."
+    counts = corpus_counts(["In keeping with it, we said: in keeping-with."], ["in keeping with", "said", "with"])
+    assert counts == {"in keeping with": 1, "said": 1, "with": 2}
+
+
+# --------------------------------------------------------------------------- suite
+
+def test_tortured_phrases_reader(tmp_path):
+    (tmp_path / "tortured_phrases_with_counts.csv").write_text(
+        'tortured_phrase,expected_phrase,num_papers\n'
+        '"""grouping methods""",classification methods,"31,202"\n'
+        '"""surface region"" AND ""surface area""",Surface Area,"42,682"\n'
+        '"""business knowledge""",business intelligence (BI),"10,091"\n'
+        '"""area unit""","The word ‘are’, see https://example.org",982\n', encoding="utf-8")
+    ev = E.read_tortured(tmp_path, top=2, carrier="We use {phrase} here.")
+    assert ev.kind == "phrases" and ev.out_of_domain
+    assert ev.sources == ["We use surface region here.", "We use grouping methods here."]
+    assert ev.originals == ["We use surface area here.", "We use classification methods here."]
+    assert E.read_tortured(tmp_path).originals[-1] == "In this paper, we discuss business intelligence in more detail."
+    assert len(E.read_tortured(tmp_path)) == 3  # the note is not a phrase
+
+
+def test_suite_skips_missing_sets(tmp_path):
+    write_pairs(tmp_path / "dev.jsonl")
+    (tmp_path / "suite.yaml").write_text(
+        "per_sentence_limit: 2\n"
+        "sets:\n"
+        "  - {name: dev, kind: jsonl, path: dev.jsonl}\n"
+        "  - {name: gone, kind: jsonl, path: nowhere/dev.jsonl}\n"
+        "  - {name: synth, kind: pairs, path: no_pairs, split: test, limit: 10}\n"
+        "  - {name: pps, kind: tortured_phrases, path: no_pps, top: 5}\n"
+        "  - name: clean\n    kind: clean\n    sources:\n"
+        "      - {jsonl: dev.jsonl, field: original}\n      - {pairs: no_pairs, split: test}\n")
+    messages = []
+    summary = E.run_suite(tmp_path / "suite.yaml", scripted_systems(), tmp_path / "out", log=messages.append)
+    assert list(summary["sets"]) == ["dev", "clean"]
+    assert set(summary["skipped"]) == {"gone", "synth", "pps"}
+    assert any("gone skipped" in m and "no such file" in m for m in messages)
+    assert any("clean: source skipped" in m for m in messages)
+    clean = summary["sets"]["clean"]
+    assert clean["n"] == 4 and clean["kind"] == "clean"  # the dev originals
+    assert clean["systems"]["model"]["clean_harm"] == pytest.approx(1 / 4)  # "The cat sat." -> dog
+    assert clean["systems"]["model"]["f0.5"] is None
+    assert summary["sets"]["dev"]["systems"]["model"]["tp"] == 2
+    saved = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert saved["sets"]["dev"]["systems"]["copy"]["f0.5"] == 0
+    assert len((tmp_path / "out" / "dev" / "sentences.jsonl").read_text().splitlines()) == 2  # capped
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "| [dev](dev/report.md) | 4 |" in report and "**gone**: skipped" in report
+    assert (tmp_path / "out" / "suite.png").read_bytes()[:8] == PNG
+
+
+def test_suite_with_limit_and_shipped_config_is_valid(tmp_path, shared_dir):
+    cfg = E.load_suite(E.Path(__file__).resolve().parents[1] / "configs" / "eval.yaml")
+    assert {s["kind"] for s in cfg["sets"]} == {"pairs", "jsonl", "clean", "tortured_phrases"}
+    ev = E.build_set(next(s for s in cfg["sets"] if s["name"] == "real_dev"),
+                     E.Path(__file__).resolve().parents[1] / "configs", 5, print)
+    assert len(ev) == 5
+
+
+# --------------------------------------------------------------------------- CLI
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def test_cli_errors(tmp_path, capsys):
+    assert main(["eval", "--data", str(tmp_path / "missing.jsonl")]) == 2
+    assert one_line_error(capsys) == f"restore eval: error: no such file: {tmp_path / 'missing.jsonl'}"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"spun": "a", "original": "b"}) + "\n" + json.dumps({"original": "b"}) + "\n")
+    assert main(["eval", "--data", str(bad)]) == 2
+    assert one_line_error(capsys) == f"restore eval: error: {bad}:2: no 'spun' text field"
+    bad.write_text("{not json\n")
+    assert main(["eval", "--data", str(bad)]) == 2
+    assert f"{bad}:1: not JSON" in one_line_error(capsys)
+    assert main(["eval", "--data", str(bad), "--suite", "x.yaml"]) == 2
+    assert "either --data" in one_line_error(capsys)
+    assert main(["eval"]) == 2
+    one_line_error(capsys)
+    (tmp_path / "s.yaml").write_text("sets: [{name: a, kind: nonsense}]\n")
+    assert main(["eval", "--suite", str(tmp_path / "s.yaml")]) == 2
+    assert "each set needs a 'name' and a 'kind'" in one_line_error(capsys)
+    good = write_pairs(tmp_path / "good.jsonl")
+    assert main(["eval", "--data", str(good), "--model", str(tmp_path / "no_model")]) == 2
+    assert "no model folder" in one_line_error(capsys)
+    assert main(["eval", "--data", str(good), "--min-confidence", "2"]) == 2
+    one_line_error(capsys)
+
+
+def test_cli_end_to_end_with_tiny_model(tiny_model, tmp_path, capsys):
+    data = write_pairs(tmp_path / "pairs.jsonl")
+    out = tmp_path / "run"
+    assert main(["eval", "--data", str(data), "--model", str(tiny_model), "--out", str(out), "--limit", "3"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n"] == 3 and metrics["model"] == str(tiny_model)
+    assert set(metrics["systems"]) == {"model", "lexicon", "copy"}
+    assert len((out / "sentences.jsonl").read_text().splitlines()) == 3
+    assert (out / "threshold.png").read_bytes()[:8] == PNG
+    assert "pairs: model F0.5" in capsys.readouterr().out
