@@ -553,7 +553,7 @@ def set_report(metrics: dict, records: list[dict]) -> str:
     if metrics.get("note"):
         info.append(f"- {metrics['note']}")
     parts = [f"# Evaluation: {metrics['set']}", "", *info, "",
-             "Edit P/R/F0.5 are word-level edits against the spinner's edits (`restore/metrics.py`); "
+             "Edit P/R/F0.5: word-level edits against the reference edits (spun → original), `restore/metrics.py`; "
              "damage removed = 1 − WER(output)/WER(spun); clean harm = share of the rows with nothing "
              "to restore that were changed; BLEU/chrF 0–100.", "", _system_table(metrics), ""]
     sweep = metrics.get("threshold_sweep") or []
