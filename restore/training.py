@@ -182,6 +182,26 @@ def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int |
     return ds.map(encode, batched=True, remove_columns=ds.column_names, desc="tokenizing")
 
 
+def metrics_from_predictions(tokenizer):
+    """``compute_metrics`` for the Trainer: edit P/R/F0.5 and exact match of generated
+    outputs, with the spun input and the reference decoded from the same prediction rows
+    (``include_for_metrics=["inputs"]``), so the scores hold whatever order the eval
+    sampler used (transformers 5 groups eval batches by length too)."""
+    from .edits import score
+
+    def decode(rows) -> list[str]:
+        rows = rows[0] if isinstance(rows, tuple) else rows
+        return tokenizer.batch_decode([[t for t in row if t >= 0] for row in rows.tolist()],
+                                      skip_special_tokens=True)
+
+    def compute_metrics(pred) -> dict:
+        outputs, originals, spun = decode(pred.predictions), decode(pred.label_ids), decode(pred.inputs)
+        return {k: v for k, v in score(spun, outputs, originals).items()
+                if k in ("precision", "recall", "f0.5", "exact")}
+
+    return compute_metrics
+
+
 def _valid_sets(valid, tokenizer, max_length: int, limit: int, seed: int):
     """A shuffled sample of the valid pairs and its tokenized form, row for row: the
     generated F0.5 compares output i of the tokenized set with ``original`` i of the raw."""
@@ -197,8 +217,6 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
     import torch
     from transformers import (AutoModelForSeq2SeqLM, DataCollatorForSeq2Seq, Seq2SeqTrainer,
                               Seq2SeqTrainingArguments, TrainerCallback)
-
-    from .edits import score
 
     t_start = time.time()
     tcfg, mcfg = cfg["training"], cfg["model"]
@@ -244,7 +262,7 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
         save_total_limit=int(tcfg["save_total_limit"]),
         load_best_model_at_end=True, metric_for_best_model="select", greater_is_better=True,
         logging_steps=int(tcfg["logging_steps"]), logging_first_step=True,
-        predict_with_generate=True,
+        predict_with_generate=True, include_for_metrics=["inputs"],
         bf16=bool(bf16), use_cpu=not cuda,
         train_sampling_strategy="group_by_length",
         include_num_input_tokens_seen="non_padding",
@@ -254,15 +272,7 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
     if not cuda:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
 
-    def compute_metrics(pred):
-        preds = pred.predictions
-        preds = preds[0] if isinstance(preds, tuple) else preds
-        preds = [[t for t in seq if t >= 0] for seq in preds.tolist()]
-        outputs = tokenizer.batch_decode(preds, skip_special_tokens=True)
-        k = len(outputs)
-        spun, original = list(valid_raw["spun"])[:k], list(valid_raw["original"])[:k]
-        return {k_: v for k_, v in score(spun, outputs, original).items()
-                if k_ in ("precision", "recall", "f0.5", "exact")}
+    compute_metrics = metrics_from_predictions(tokenizer)
 
     class Clock(TrainerCallback):
         """Stops training at ``max_minutes`` (saving and evaluating first)."""
