@@ -1,7 +1,10 @@
 """Write a model folder's README.md (model card) from its training report and evaluations.
 
-    python eval/model_card.py MODEL_DIR --report runs/small/train_report.json \
-        --eval eval/results/small_eval.json [--curve eval/results/small_curve.json]
+    python eval/model_card.py MODEL_DIR --report runs/small/train_report.json [--report PART2 ...] \
+        --eval eval/results/small_eval.json [--curve eval/results/small_curve.json] \
+        [--suite eval/results/suite/report.md]
+
+Several --report files: a run continued with --init-from; wall time and steps are summed.
 """
 from __future__ import annotations
 
@@ -16,13 +19,22 @@ def fmt(x, pct=False):
     return f"{x:.1%}" if pct else f"{x:.3f}"
 
 
-def card(name: str, report: dict, ev: dict, curve: list[dict], checkpoint: str | None = None) -> str:
+def card(name: str, reports: list[dict], ev: dict, curve: list[dict], checkpoint: str | None = None,
+         suite: str = "", settings: dict | None = None) -> str:
     dev, synth = ev["dev"], ev.get("synthetic_test") or {}
+    report = reports[-1]
     m = report["config"]["model"]
-    hours = report["wall_seconds"] / 3600
+    wall = sum(r["wall_seconds"] for r in reports)
+    steps = sum(r["steps"] for r in reports)
+    hours = wall / 3600
+    runs = "; ".join(f"run {i + 1}: {r['steps']} steps in {r['wall_seconds'] / 60:.0f} min, lr "
+                     f"{r['config']['training']['learning_rate']} {r['config']['training']['scheduler']}"
+                     f"{' from ' + str(r['init_from']) if r.get('init_from') else ' from scratch'}"
+                     for i, r in enumerate(reports))
+    settings = settings or {}
     rows = "\n".join(
         f"| {c['step']} | {c['hours']:.2f} | {fmt(c['dev_f0.5'])} | {fmt(c['dev_precision'])} | "
-        f"{fmt(c['dev_recall'])} | {fmt(c.get('valid_f0.5'))} |" for c in curve)
+        f"{fmt(c['dev_recall'])} |" for c in curve)
     examples = "\n".join(
         f"| {e['spun']} | {e['output']} | {e['original']} |" for e in ev.get("examples", [])[:5])
     return f"""---
@@ -61,13 +73,18 @@ from Moby + Open English WordNet + MyThes, function words, numbers, contractions
 3 spins per sentence, ~12% identity pairs, ~10% multi-sentence inputs; split by document.
 
 ## Training
-- Hardware: {report['device']}, fp32. Wall time {report['wall_seconds'] / 60:.0f} min ({hours:.2f} h),
-  {report['steps']} steps of batch {report['config']['training']['batch_size']}, {report['tokens_per_second']:.0f} input tokens/s.
-- Optimiser: AdamW, lr {report['config']['training']['learning_rate']} ({report['config']['training']['scheduler']},
-  {report['config']['training']['warmup_steps']} warm-up steps).
-- Init: {report.get('init_from') or 'random (from scratch)'}. Shipped weights: {checkpoint or 'the best checkpoint'}.
+- Hardware: {report['device']}, fp32. Wall time {wall / 60:.0f} min ({hours:.2f} h) in all,
+  {steps} steps of batch {report['config']['training']['batch_size']}, ~{report['tokens_per_second']:.0f} input tokens/s.
+- Runs ({len(reports)}): {runs}. Optimiser AdamW.
+- Shipped weights: {checkpoint or 'the best checkpoint'}.
 
-## Metrics (greedy decoding; simple word-level edit scorer, `restore/edits.py`)
+## Recommended restorer setting
+`restore_config.json`: min_confidence **{settings.get('min_confidence', 0)}** — the `restore` package applies
+only the edits whose least likely token has at least this probability. {settings.get('chosen_on', '')}
+
+{suite}
+
+## Raw model metrics (greedy decoding, no restorer guards or threshold; `eval/quick_eval.py`)
 
 | set | edit precision | recall | F0.5 | exact |
 |---|---|---|---|---|
@@ -79,8 +96,11 @@ Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clea
 
 ### Learning curve (dev F0.5 against training time)
 
-| step | hours | dev F0.5 | dev P | dev R | valid (synthetic) F0.5 |
-|---|---|---|---|---|---|
+Raw model output on the 75 real dev pairs, at each saved checkpoint of both runs (run 2
+restarts the learning rate at 1e-3, hence the dip, then decays it linearly):
+
+| step | hours | dev F0.5 | dev P | dev R |
+|---|---|---|---|---|
 {rows}
 
 ### Examples (real dev)
@@ -90,7 +110,10 @@ Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clea
 {examples}
 
 ## Limitations
-- Trained for {hours:.1f} h on 2 CPU cores: well short of converged; see the curve.
+- Trained for {hours:.1f} h on 2 CPU cores. Below the project's bar on real spinner output
+  (dev F0.5 target 0.50, clean sentences changed target 5%); the dev curve flattened over the
+  last hour while synthetic scores kept rising: the gap is now as much the synthetic spinner's
+  fidelity to real spinners as training time.
 - The synthetic spinner covers ~60% of real substitutions (by token) and is noisier than real
   spinners; phrase rewrites outside its thesauri are not learnt.
 - English news only; out-of-domain (scientific "tortured phrases") not evaluated here.
@@ -100,17 +123,22 @@ Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clea
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("model_dir", type=Path)
-    ap.add_argument("--report", type=Path, required=True)
+    ap.add_argument("--report", type=Path, required=True, action="append")
+    ap.add_argument("--suite", type=Path, help="restore eval --suite report.md to include")
     ap.add_argument("--eval", type=Path, required=True)
     ap.add_argument("--curve", type=Path)
     ap.add_argument("--name", default=None)
     ap.add_argument("--checkpoint", help="which checkpoint the shipped weights are")
     args = ap.parse_args(argv)
-    report = json.loads(args.report.read_text())
+    reports = [json.loads(p.read_text()) for p in args.report]
+    suite = args.suite.read_text() if args.suite else ""
+    settings_file = args.model_dir / "restore_config.json"
+    settings = json.loads(settings_file.read_text()) if settings_file.is_file() else {}
     ev = json.loads(args.eval.read_text())
     ev = ev[0] if isinstance(ev, list) else ev
     curve = json.loads(args.curve.read_text()) if args.curve else []
-    (args.model_dir / "README.md").write_text(card(args.name or args.model_dir.name, report, ev, curve, args.checkpoint))
+    (args.model_dir / "README.md").write_text(card(args.name or args.model_dir.name, reports, ev, curve,
+                                                         args.checkpoint, suite, settings))
 
 
 if __name__ == "__main__":
