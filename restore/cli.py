@@ -195,7 +195,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from .restorer import default_model_dir
 
         model_dir = default_model_dir()
-    info = {"model": str(model_dir), "model_commit": evaluation.model_commit(model_dir)}
+    try:  # shown relative to the working folder when inside it
+        shown = model_dir.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = model_dir
+    info = {"model": str(shown), "model_commit": evaluation.model_commit(model_dir)}
     name = Path(args.suite or args.data).stem
     out = Path(args.out) if args.out else Path("eval") / "runs" / name
     progress = args.progress or sys.stderr.isatty()
