@@ -131,7 +131,20 @@ def main(argv=None):
     ap.add_argument("--checkpoint", help="which checkpoint the shipped weights are")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text()) for p in args.report]
-    suite = args.suite.read_text() if args.suite else ""
+    suite = ""
+    if args.suite:  # the suite's table and set notes, links dropped (they point into eval/results)
+        import re
+
+        keep = [re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line) for line in args.suite.read_text().splitlines()
+                if line.startswith(("|", "- **", "Each cell", "Suite"))]
+        out = []
+        for line in keep:  # blank lines around the table, as markdown needs
+            if out and out[-1].startswith("|") != line.startswith("|"):
+                out.append("")
+            out.append(line)
+        keep = out
+        suite = ("## Evaluation (`restore eval --suite configs/eval.yaml`, the restorer at its recommended "
+                 "setting)\n\n" + "\n".join(keep))
     settings_file = args.model_dir / "restore_config.json"
     settings = json.loads(settings_file.read_text()) if settings_file.is_file() else {}
     ev = json.loads(args.eval.read_text())
