@@ -308,11 +308,13 @@ def guarded_edits(source: str, output: str) -> list[Edit]:
         values = PROTECTED_RE.findall(edit.replacement)
         safe = True
         for s, e, value in protected:
-            if s < edit.end and e > edit.start and not any(a <= s and e <= b for a, b in soft):
-                if value in values:
-                    values.remove(value)
-                else:
-                    safe = False
+            if not (s < edit.end and e > edit.start):
+                continue
+            if value in values:
+                values.remove(value)
+            elif not any(a <= s and e <= b for a, b in soft) or re.search(r"\d", edit.replacement):
+                # lost or altered; a spinner's number (1000's) may become words, not another number
+                safe = False
         if safe:
             kept.append(edit)
     return kept

@@ -70,6 +70,7 @@ def test_guards_drop_only_the_edits_that_damage_numbers_or_urls():
     src = "A document printed final 12 months said 1000's of people live there."
     out = "A document published last year said thousands of people live there."
     assert apply_edits(src, guarded_edits(src, out)) == out
+    assert guarded_edits(src, src.replace("1000's", "100's")) == []  # words, never another number
     src = "Visit https://example.org/a-b now."
     assert guarded_edits(src, "Visit https://example.org/a now.") == []
     assert guarded_edits(src, "") == []
