@@ -96,3 +96,17 @@ def test_min_confidence_defaults_to_the_models_recommendation(tiny_model, tmp_pa
     (model / "restore_config.json").write_text(json.dumps({"min_confidence": 0.7}))
     assert Restorer.from_pretrained(model).min_confidence == 0.7
     assert Restorer.from_pretrained(model, min_confidence=0.2).min_confidence == 0.2
+
+
+def test_shipped_model_leaves_non_english_text_essentially_unchanged():
+    import difflib
+
+    from restore.restorer import default_model_dir
+
+    lines = ["Die Regierung hat am Montag ein neues Gesetz zur Wohnungspolitik vorgestellt.",
+             "Le gouvernement a présenté lundi un nouveau projet de loi sur le logement.",
+             "El gobierno presentó el lunes un nuevo proyecto de ley sobre la vivienda.",
+             "政府は月曜日に新しい住宅法案を発表した。"]
+    out = Restorer.from_pretrained(default_model_dir()).restore(lines)
+    for line, restored in zip(lines, out):
+        assert difflib.SequenceMatcher(a=line, b=restored).ratio() >= 0.9, (line, restored)
