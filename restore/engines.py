@@ -268,6 +268,8 @@ class Tokens:
         config_file = path / "tokenizer_config.json"
         config = json.loads(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
         self.hf = None
+        eos = config.get("eos_token") or "</s>"
+        self.eos = eos["content"] if isinstance(eos, dict) else eos
         if (path / "tokenizer.json").is_file() and config.get("clean_up_tokenization_spaces") is False:
             from tokenizers import Tokenizer
 
@@ -298,16 +300,25 @@ class Tokens:
 
 
 class CT2Engine(_Batching):
-    """Greedy or beam decoding with CTranslate2, in the same length-sorted batches and
-    with the same output length limit as :class:`TorchEngine`."""
+    """Greedy or beam decoding with CTranslate2, with the output length limit
+    :class:`TorchEngine` gives each sentence (which depends on ``batch_size``), so the
+    output is the same.
+
+    Greedy decoding runs in larger batches (``decode_batch_size``; faster here): greedy
+    output is causal, so decoding past a sentence's limit and cutting there gives the
+    tokens a decoder stopped at the limit would. Beam search uses ``batch_size``."""
 
     name = "ct2"
+    threads = None  # CPU threads, set by load
+    SCORE_BATCH_TOKENS = 1024
 
     def __init__(self, translator, tokens: Tokens, batch_size: int = 32, num_beams: int = 1,
-                 max_input_tokens: int = 128, max_output_tokens: int = 254):
+                 max_input_tokens: int = 128, max_output_tokens: int = 254, decode_batch_size: int = 64):
         self.translator, self.tokens = translator, tokens
         self.batch_size, self.num_beams = batch_size, num_beams
         self.max_input_tokens, self.max_output_tokens = max_input_tokens, max_output_tokens
+        self.decode_batch_size = decode_batch_size
+        self._decoded: dict[str, tuple[list[str], list[float]]] = {}  # the last generate's greedy outputs
 
     @classmethod
     def load(cls, path: str | Path, device: str = "cpu", compute_type: str = CT2_COMPUTE_TYPE,
@@ -321,47 +332,91 @@ class CT2Engine(_Batching):
         max_pos = config.get("max_position_embeddings", 256)
         ct2_dir = ct2_model_dir(path, compute_type, cache_dir)
         threads = max(1, int(threads or cpu_cores()))
+        # batches are submitted together: one a core beats every core on each batch (the
+        # matrices of a small model are too small to split well; eval/results/bench.md)
         translator = ctranslate2.Translator(str(ct2_dir), device=device, compute_type=compute_type,
-                                            inter_threads=1, intra_threads=threads)
+                                            inter_threads=threads if device == "cpu" else 1,
+                                            intra_threads=1 if device == "cpu" else 0)
         kw.setdefault("max_input_tokens", min(128, max_pos - 4))
         kw.setdefault("max_output_tokens", max_pos - 2)
-        return cls(translator, Tokens(path), **kw)
+        engine = cls(translator, Tokens(path), **kw)
+        engine.threads = threads
+        return engine
 
     def generate(self, sentences: list[str]) -> list[str]:
         """Raw model output for each sentence, decoded in length-sorted batches."""
-        out = [""] * len(sentences)
-        jobs = []
+        src = [tokens for tokens, _ in self.tokens.encode(sentences, self.max_input_tokens)]
+        # the limit TorchEngine gives: 1.5x the longest input (padded length) of the batch + 8
+        limit = [0] * len(sentences)
         for idx in self._batches(len(sentences), key=lambda i: len(sentences[i])):
-            src = [tokens for tokens, _ in self.tokens.encode([sentences[i] for i in idx], self.max_input_tokens)]
-            # what TorchEngine allows: 1.5x the batch's longest input (its padded length)
-            max_new = min(int(max(map(len, src)) * 1.5) + 8, self.max_output_tokens)
-            jobs.append((idx, self.translator.translate_batch(
-                src, beam_size=self.num_beams, max_decoding_length=max_new, max_input_length=0,
-                asynchronous=True)))
-        for idx, results in jobs:
-            for i, result in zip(idx, results):
-                out[i] = self.tokens.decode(result.result().hypotheses[0])
+            n = min(int(max(len(src[i]) for i in idx) * 1.5) + 8, self.max_output_tokens)
+            for i in idx:
+                limit[i] = n
+        if self.num_beams == 1:
+            order, size = sorted(range(len(src)), key=lambda i: len(src[i])), self.decode_batch_size
+        else:  # beam search: TorchEngine's batches exactly
+            order, size = sorted(range(len(src)), key=lambda i: len(sentences[i])), self.batch_size
+        jobs = []
+        for k in range(0, len(order), size):
+            idx = order[k:k + size]
+            steps: dict[int, list[float]] = {}  # greedy: each token's log-probability, as decoded
+            jobs.append((idx, steps, self.translator.translate_batch(
+                [src[i] for i in idx], beam_size=self.num_beams, max_decoding_length=max(limit[i] for i in idx),
+                min_decoding_length=0, max_input_length=0,  # as generate: EOS may come first
+                callback=(lambda step, steps=steps: steps.setdefault(step.batch_id, []).append(step.log_prob)
+                          and False) if self.num_beams == 1 else None,
+                return_scores=self.num_beams == 1, asynchronous=True)))  # one batch a thread at once
+        out = [""] * len(sentences)
+        self._decoded = {}
+        for idx, steps, results in jobs:
+            for b, (i, result) in enumerate(zip(idx, results)):
+                tokens = result.result().hypotheses[0]
+                out[i] = self.tokens.decode(tokens[:limit[i]])
+                if len(tokens) < limit[i] and len(steps.get(b, ())) == len(tokens) + 1:  # ended with EOS
+                    self._decoded[sentences[i]] = (tokens + [self.tokens.eos], steps[b])
         return out
 
     def token_logprobs(self, sources: list[str], targets: list[str]) -> list[TokenScores]:
         """Log-probability of each token of ``targets[i]`` given ``sources[i]``, with the
         token's character span in the target (as :meth:`TorchEngine.token_logprobs`)."""
         out: list[TokenScores] = [[] for _ in sources]
+        encoded = self.tokens.encode(targets, self.max_output_tokens)
+        todo = []
+        for i, (tokens, offsets) in enumerate(encoded):
+            decoded = self._decoded.get(sources[i])
+            if decoded is not None and decoded[0] == tokens:
+                # the target is the last greedy output for this source, token for token:
+                # its log-probabilities were computed while decoding (same to ~1e-6)
+                out[i] = self._spans(targets[i], offsets, decoded[1])
+            else:
+                todo.append(i)
+        # batches of at most SCORE_BATCH_TOKENS target tokens: scoring holds every
+        # position's logits over the vocabulary, which is what peak memory is made of
+        order = sorted(todo, key=lambda i: len(encoded[i][0]))
+        batches, current = [], []
+        for i in order:
+            if current and (len(current) + 1) * len(encoded[i][0]) > self.SCORE_BATCH_TOKENS:
+                batches.append(current)
+                current = []
+            current.append(i)
+        batches += [current] if current else []
         jobs = []
-        for idx in self._batches(len(sources), key=lambda i: len(targets[i])):
+        for idx in batches:
             src = [t for t, _ in self.tokens.encode([sources[i] for i in idx], self.max_input_tokens)]
-            tgt = self.tokens.encode([targets[i] for i in idx], self.max_output_tokens)
+            tgt = [encoded[i] for i in idx]
             # ctranslate2 appends the end-of-sentence token itself
             jobs.append((idx, tgt, self.translator.score_batch(
                 src, [tokens[:-1] for tokens, _ in tgt], max_input_length=0, asynchronous=True)))
         for idx, tgt, results in jobs:
             for i, (_, offsets), result in zip(idx, tgt, results):
-                logprobs = result.result().log_probs
-                spans = list(offsets[:len(logprobs)])
-                end = len(targets[i])
-                spans[-1] = (end, end)  # the end-of-sentence token
-                out[i] = [(int(s), int(e), float(lp)) for (s, e), lp in zip(spans, logprobs)]
+                out[i] = self._spans(targets[i], offsets, result.result().log_probs)
         return out
+
+    @staticmethod
+    def _spans(target: str, offsets, logprobs) -> TokenScores:
+        spans = list(offsets[:len(logprobs)])
+        spans[-1] = (len(target), len(target))  # the end-of-sentence token
+        return [(int(s), int(e), float(lp)) for (s, e), lp in zip(spans, logprobs)]
 
 
 def load_engine(path: str | Path, engine: str = "auto", device: str = "cpu", **kw):

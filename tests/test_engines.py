@@ -86,6 +86,25 @@ def test_ct2_gives_torch_greedy_output_on_the_shipped_model(tmp_path):
     # float rounding differs between the libraries: a near-tie may rarely flip a token
     same = sum(a == b for a, b in zip(out, expected))
     assert same >= len(sentences) - 1, [(a, b) for a, b in zip(out, expected) if a != b]
+    # scores of the outputs just decoded come from the decoding itself (unless the output
+    # re-tokenizes differently): still the same
+    scored = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(translator, name)
+
+        def score_batch(self, source, target, **kw):
+            scored.extend(source)
+            return translator.score_batch(source, target, **kw)
+
+    translator, ct2.translator = ct2.translator, Counting()
+    got = ct2.token_logprobs(sentences, out)
+    assert len(scored) <= len(sentences) // 4
+    want = TorchEngine.load(SHIPPED).token_logprobs(sentences, out)
+    for g, w in zip(got, want):
+        assert [(s, e) for s, e, _ in g] == [(s, e) for s, e, _ in w]
+        assert max(abs(a[2] - b[2]) for a, b in zip(g, w)) < 1e-3
 
 
 def test_tokens_match_the_hf_tokenizer(tiny_copy):
