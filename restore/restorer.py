@@ -132,13 +132,6 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-def _output_span(source: str, edit: Edit, before: list[Edit]) -> tuple[int, int]:
-    """Where ``edit``'s replacement sits in the output, given the edits before it."""
-    shift = sum(len(e.replacement) - (e.end - e.start) for e in before)
-    start = edit.start + shift
-    return start, start + len(edit.replacement)
-
-
 def _confidence(scores, start: int, end: int) -> float:
     """Probability of the least likely output token overlapping ``[start, end)``; for an
     empty span (a deletion) the token that follows it."""
@@ -268,13 +261,14 @@ class Restorer:
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
             targets = [apply_edits(src, proposed[src]) for src in changed]
-            for src, target, scores in zip(changed, targets, self.engine.token_logprobs(changed, targets)):
-                done: list[Edit] = []
-                for e in proposed[src]:
-                    start, end = _output_span(src, e, done)
-                    done.append(e)
-                    proposed[src][len(done) - 1] = Edit(e.start, e.end, e.spun, e.replacement,
-                                                        _confidence(scores, start, end))
+            for src, scores in zip(changed, self.engine.token_logprobs(changed, targets)):
+                shift, scored = 0, []  # shift: where the output has moved past the edits so far
+                for e in proposed[src]:  # in input order (guarded_edits sorts them)
+                    start = e.start + shift
+                    scored.append(Edit(e.start, e.end, e.spun, e.replacement,
+                                       _confidence(scores, start, start + len(e.replacement))))
+                    shift += len(e.replacement) - (e.end - e.start)
+                proposed[src] = scored
         for s in sentences:
             s.edits = proposed[s.source]
         return sentences
