@@ -52,6 +52,20 @@ STOP = set(
     might must up down out over under off into onto about after before s t d ll re ve m""".split()
 )
 
+# units, numbers, days and months: a swap between two of these changes a fact, not a word
+MEASURES = set(
+    """second seconds minute minutes hour hours day days week weeks fortnight month months
+    year years decade decades century centuries millennium quarter half dozen score hundred
+    thousand million billion trillion percent inch inches foot feet yard yards mile miles
+    metre metres meter meters kilometre kilometres kilometer kilometers gram grams kilogram
+    kilograms pound pounds ounce ounces ton tons tonne tonnes litre litres liter liters
+    gallon gallons barrel barrels acre acres hectare hectares dollar dollars cent cents
+    penny pence euro euros yen north south east west northern southern eastern western
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december morning evening night afternoon
+    noon midnight today tomorrow yesterday""".split()
+)
+
 
 @lru_cache(maxsize=None)
 def zipf(phrase: str) -> float:
@@ -192,8 +206,12 @@ def build(thesaurus_dir: Path, min_zipf: float = 2.5, min_zipf_key: float = 3.0,
     for (w, s, pos), srcs in evidence.items():
         score = sum(srcs.values())
         moby_only = set(srcs) <= {"moby", "moby_reciprocal"}
-        if moby_only and generic[w] & generic[s]:
-            continue  # co-hyponyms (month/year, week/month) are not synonyms
+        if moby_only and generic[w] & generic[s] and (
+                "moby_reciprocal" not in srcs or w in MEASURES or s in MEASURES):
+            # co-hyponyms (month/year, week/month) are not synonyms; but pairs Moby lists
+            # both ways (money/cash, stay/keep, conference/convention) are exactly what
+            # real spinners swap, so only units and numbers stay strict
+            continue
         if score < min_score and (not moby_only or zipf(s) < min_zipf_moby):
             continue  # one-way Moby pairs: only frequent replacements
         ok = keep_cache.get((w, s))
@@ -211,6 +229,8 @@ def build(thesaurus_dir: Path, min_zipf: float = 2.5, min_zipf_key: float = 3.0,
         for tag in tags:
             if tag in wf and tag in sf and wf[tag] != sf[tag]:
                 key, rep = wf[tag], sf[tag]
+                if key in STOP or rep in STOP:
+                    continue  # an inflection that hits a function word: ha -> has (hour angles)
                 table[key][rep] = max(table[key].get(rep, 0.0), weight)
     # keep the strongest replacements per surface key
     pruned = {}
