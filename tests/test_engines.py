@@ -190,6 +190,18 @@ def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tin
         load_engine(model, "onnx")
 
 
+def test_int8_engine_is_opt_in_and_falls_back_like_ct2(tiny_copy, monkeypatch, capsys):
+    engine = load_engine(tiny_copy, "ct2-int8")
+    assert isinstance(engine, CT2Engine) and engine.translator.compute_type.startswith("int8")
+    assert (tiny_copy / "ct2-int8").is_dir()  # its own cached conversion beside float32's
+    assert load_engine(tiny_copy, "auto").translator.compute_type == "float32"
+    outputs = engine.generate(TINY_SENTENCES[:4])
+    assert len(outputs) == 4 and all(isinstance(o, str) for o in outputs)
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)
+    fallback = load_engine(tiny_copy, "ct2-int8")  # no compute_type leaks into torch
+    assert isinstance(fallback, TorchEngine) and "PyTorch engine" in capsys.readouterr().err
+
+
 def test_restorer_picks_the_engine(tiny_copy):
     assert Restorer.from_pretrained(tiny_copy).engine.name == "ct2"
     assert Restorer.from_pretrained(tiny_copy, engine="torch").engine.name == "torch"
