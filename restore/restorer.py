@@ -261,7 +261,11 @@ class Restorer:
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
             targets = [apply_edits(src, proposed[src]) for src in changed]
-            for src, scores in zip(changed, self.engine.token_logprobs(changed, targets)):
+            # scored as the model read them (straight quotes): same offsets, and the greedy
+            # decoding's own token scores can be reused
+            scores_of = self.engine.token_logprobs([src.translate(TYPOGRAPHY) for src in changed],
+                                                   [tgt.translate(TYPOGRAPHY) for tgt in targets])
+            for src, scores in zip(changed, scores_of):
                 shift, scored = 0, []  # shift: where the output has moved past the edits so far
                 for e in proposed[src]:  # in input order (guarded_edits sorts them)
                     start = e.start + shift

@@ -15,13 +15,14 @@ class ScriptedEngine:
 
     def __init__(self, outputs: dict, probs: dict | None = None):
         self.outputs, self.probs = outputs, probs or {}
-        self.generated = []
+        self.generated, self.scored = [], []
 
     def generate(self, sentences):
         self.generated += sentences
         return [self.outputs.get(s, s) for s in sentences]
 
     def token_logprobs(self, sources, targets):
+        self.scored += list(zip(sources, targets))
         out = []
         for t in targets:
             scores, pos = [], 0
@@ -118,3 +119,7 @@ def test_model_reads_straight_quotes_and_the_input_keeps_its_own():
     engine = ScriptedEngine({straight: 'He said "the House passed it" - twice.'})
     assert Restorer(engine).restore(text) == "He said “the House passed it” — twice."
     assert engine.generated == [straight]
+    # confidences are scored on what the model read, not on the curly-quoted input
+    restored, edits = Restorer(engine, min_confidence=0.5).restore_with_edits(text)
+    assert restored == "He said “the House passed it” — twice." and len(edits) == 1
+    assert engine.scored[-1] == (straight, 'He said "the House passed it" - twice.')
