@@ -108,13 +108,19 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_thresholds(args: argparse.Namespace) -> None:
+    for flag, value in (("--min-confidence", args.min_confidence),
+                        ("--lone-edit-confidence", args.lone_edit_confidence)):
+        if value is not None and not 0 <= value <= 1:
+            raise UserError(f"{flag} must be between 0 and 1")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Restore files, folders or stdin (see :mod:`restore.batch`)."""
     from . import batch
     from .restorer import ModelNotFound, Restorer
 
-    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
-        raise UserError("--min-confidence must be between 0 and 1")
+    _check_thresholds(args)
     if args.batch_size < 1 or args.num_beams < 1:
         raise UserError("--batch-size and --num-beams must be at least 1")
     try:
@@ -136,7 +142,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     try:
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
-                                            min_confidence=args.min_confidence, engine=args.engine)
+                                            min_confidence=args.min_confidence, engine=args.engine,
+                                            lone_edit_confidence=args.lone_edit_confidence)
     except ModelNotFound as e:
         raise UserError(str(e)) from None
     from tqdm import tqdm
@@ -176,8 +183,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if bool(args.data) == bool(args.suite):
         raise UserError("give either --data PAIRS.jsonl or --suite SUITE.yaml")
-    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
-        raise UserError("--min-confidence must be between 0 and 1")
+    _check_thresholds(args)
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1")
     if args.batch_size < 1:
@@ -188,10 +194,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         else:
             evaluation.read_pairs(args.data, args.limit)
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size,
-                                            min_confidence=args.min_confidence)
+                                            min_confidence=args.min_confidence,
+                                            lone_edit_confidence=args.lone_edit_confidence)
     except (evaluation.DataError, ModelNotFound) as e:
         raise UserError(str(e)) from None
-    min_confidence = restorer.min_confidence  # given, or the model's recommended threshold
+    # given, or the model's recommended thresholds
+    min_confidence, lone = restorer.min_confidence, restorer.lone_edit_confidence
     model_dir = Path(args.model) if args.model else None
     if model_dir is None:
         from .restorer import default_model_dir
@@ -208,10 +216,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     systems = evaluation.default_systems(restorer)
     try:
         if args.suite:
-            summary = evaluation.run_suite(args.suite, systems, out, args.limit, min_confidence, progress, info)
+            summary = evaluation.run_suite(args.suite, systems, out, args.limit, min_confidence, progress, info,
+                                           lone_edit_confidence=lone)
             rows = {n: m["systems"] for n, m in summary["sets"].items()}
         else:
-            metrics = evaluation.evaluate_file(args.data, systems, out, args.limit, min_confidence, progress, info)
+            metrics = evaluation.evaluate_file(args.data, systems, out, args.limit, min_confidence, progress, info,
+                                               lone_edit_confidence=lone)
             rows = {metrics["set"]: metrics["systems"]}
     except evaluation.DataError as e:
         raise UserError(str(e)) from None
@@ -273,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-confidence", type=float,
                      help="apply only edits the model is at least this sure of (0-1; default: the "
                           "model's recommended threshold, in its restore_config.json)")
+    run.add_argument("--lone-edit-confidence", type=float,
+                     help="a sentence whose only edit is below this keeps it unchanged (0-1; default: the "
+                          "model's recommended value, in its restore_config.json; 0 turns the gate off)")
     run.add_argument("--show-edits", action="store_true",
                      help="show edits: an inline diff for text (coloured on a terminal), an '<field>_edits' "
                           "list in JSONL")
@@ -293,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="at most this many rows (of each set, for a suite)")
     ev.add_argument("--min-confidence", type=float,
                     help="apply only model edits this sure (0-1; default: the model's recommended threshold)")
+    ev.add_argument("--lone-edit-confidence", type=float,
+                    help="a sentence whose only edit is below this keeps it unchanged (0-1; default: the "
+                         "model's recommended value, in its restore_config.json; 0 turns the gate off)")
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     ev.set_defaults(func=cmd_eval)

@@ -38,7 +38,7 @@ from pathlib import Path
 from .align import TYPOGRAPHY, WORD_RE, words
 from .edits import EditCounts, judge
 from .metrics import score_all
-from .restorer import Edit, apply_edits
+from .restorer import Edit, apply_edits, kept_edits
 
 SYSTEMS = ("model", "lexicon", "copy")
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(20))  # 0.00 .. 0.95
@@ -108,7 +108,7 @@ def default_systems(restorer) -> dict:
 
     systems = {"lexicon": Lexicon.load(), "copy": CopySystem()}
     if restorer is not None:
-        restorer.min_confidence = 0.0  # every edit: the threshold is applied here
+        restorer.min_confidence = restorer.lone_edit_confidence = 0.0  # every edit: the thresholds apply here
         systems = {"model": restorer, **systems}
     return {name: CachedSystem(s) for name, s in systems.items()}
 
@@ -292,15 +292,16 @@ def _length_bin(n: int) -> str:
 
 
 def threshold_sweep(evset: EvalSet, results: list[tuple[str, list[Edit]]],
-                    thresholds: Sequence[float] = THRESHOLDS) -> list[dict]:
-    """Edit P/R/F0.5 (and exact match) with only the edits of confidence >= t applied, for
-    each threshold t: from one pass of the system, no re-decoding."""
+                    thresholds: Sequence[float] = THRESHOLDS, lone_edit_confidence: float = 0.0) -> list[dict]:
+    """Edit P/R/F0.5 (and exact match) with only the edits of confidence >= t applied
+    (and the lone-edit gate, :func:`restore.restorer.kept_edits`), for each threshold t:
+    from one pass of the system, no re-decoding."""
     rows = []
     cache: dict[tuple[int, str], dict] = {}
     for t in thresholds:
         tp = fp = fn = exact = 0
         for k, (src, ref, (_, edits)) in enumerate(zip(evset.sources, evset.originals, results)):
-            out = apply_edits(src, [e for e in edits if e.confidence >= t])
+            out = apply_edits(src, kept_edits(edits, t, lone_edit_confidence))
             j = cache.get((k, out))
             if j is None:
                 j = cache[(k, out)] = judge(src, out, ref)
@@ -312,13 +313,14 @@ def threshold_sweep(evset: EvalSet, results: list[tuple[str, list[Edit]]],
 
 
 def sentence_records(evset: EvalSet, results: list[tuple[str, list[Edit]]], min_confidence: float,
-                     others: dict[str, list[str]] | None = None) -> list[dict]:
+                     others: dict[str, list[str]] | None = None, lone_edit_confidence: float = 0.0) -> list[dict]:
     """Per sentence: input, output, reference, exact, the edits marked correct / wrong /
     missed (word span in the input, spun words, replacement, confidence of the model edit)
     and the other systems' outputs."""
     records = []
     for k, (src, ref, (_, edits)) in enumerate(zip(evset.sources, evset.originals, results)):
-        kept = [e for e in edits if e.confidence >= min_confidence]
+        kept = kept_edits(edits, min_confidence, lone_edit_confidence)
+        dropped = [x for x in edits if x not in kept]
         out = apply_edits(src, kept)
         j = judge(src, out, ref)
         src_words, spans = words(src), _word_spans(src)
@@ -326,16 +328,15 @@ def sentence_records(evset: EvalSet, results: list[tuple[str, list[Edit]]], min_
         for mark in ("correct", "wrong", "missed"):
             for e in j[mark]:
                 # a missed edit has a confidence when the model proposed it below the threshold
-                conf = _confidence(e, spans, len(src), kept if mark != "missed" else
-                                   [x for x in edits if x.confidence < min_confidence])
+                conf = _confidence(e, spans, len(src), kept if mark != "missed" else dropped)
                 marked.append({"mark": mark, "words": [e[0], e[1]], "spun": " ".join(src_words[e[0]:e[1]]),
                                "replacement": " ".join(e[2]),
                                "confidence": None if conf is None else round(conf, 4)})
         marked.sort(key=lambda m: (m["words"], m["mark"]))
         rec = {"id": evset.ids[k], "input": src, "output": out, "reference": ref,
                "exact": words(out) == words(ref), "edits": marked}
-        if min_confidence > 0:
-            rec["below_threshold"] = [e.as_dict() for e in edits if e.confidence < min_confidence]
+        if min_confidence > 0 or lone_edit_confidence > 0:
+            rec["below_threshold"] = [e.as_dict() for e in dropped]
         for name, outs in (others or {}).items():
             rec[f"{name}_output"] = outs[k]
         records.append(rec)
@@ -483,7 +484,7 @@ def _fmt(x, pct: bool = False) -> str:
 
 def evaluate_set(evset: EvalSet, systems: dict, out_dir: str | Path, min_confidence: float = 0.0,
                  progress: bool = False, per_sentence_limit: int | None = None,
-                 info: dict | None = None) -> dict:
+                 info: dict | None = None, lone_edit_confidence: float = 0.0) -> dict:
     """Run every system on ``evset``, score, write the folder; returns the metrics dict."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -492,21 +493,24 @@ def evaluate_set(evset: EvalSet, systems: dict, out_dir: str | Path, min_confide
         t0 = time.perf_counter()
         results[name] = run_system(system, evset.sources, f"{evset.name}: {name}", progress)
         seconds[name] = round(time.perf_counter() - t0, 2)
-        conf = min_confidence if name == "model" else 0.0
-        outputs[name] = [apply_edits(s, [e for e in edits if e.confidence >= conf])
+        conf, lone = (min_confidence, lone_edit_confidence) if name == "model" else (0.0, 0.0)
+        outputs[name] = [apply_edits(s, kept_edits(edits, conf, lone))
                          for s, (_, edits) in zip(evset.sources, results[name])]
     metrics = {
         "set": evset.name, "title": evset.title, "kind": evset.kind, "out_of_domain": evset.out_of_domain,
         "n": len(evset), "note": evset.note, **(info or {}), "min_confidence": min_confidence,
+        "lone_edit_confidence": lone_edit_confidence,
         "systems": {name: _scores(evset, outs) for name, outs in outputs.items()},
         "seconds": seconds,
     }
     main = "model" if "model" in systems else next(iter(systems))
     others = {n: o for n, o in outputs.items() if n not in (main, "copy")}
-    records = sentence_records(evset, results[main], min_confidence if main == "model" else 0.0, others)
+    records = sentence_records(evset, results[main], min_confidence if main == "model" else 0.0, others,
+                               lone_edit_confidence if main == "model" else 0.0)
     plots = {}
     if evset.kind != "clean":
-        sweep = threshold_sweep(evset, results[main]) if main == "model" else []
+        sweep = threshold_sweep(evset, results[main], lone_edit_confidence=lone_edit_confidence) \
+            if main == "model" else []
         metrics["threshold_sweep"] = sweep
         metrics["by_length"] = by_length(evset, outputs)
         metrics["top_edits"] = top_edits(records)
@@ -548,7 +552,8 @@ def set_report(metrics: dict, records: list[dict]) -> str:
     if metrics.get("model"):
         info.append(f"- model: `{metrics['model']}`" + (f" (commit {metrics['model_commit']})"
                                                        if metrics.get("model_commit") else ""))
-    info.append(f"- model edits applied at confidence ≥ {metrics['min_confidence']}; "
+    info.append(f"- model edits applied at confidence ≥ {metrics['min_confidence']}"
+                f"{_lone_note(metrics.get('lone_edit_confidence', 0.0), metrics['min_confidence'])}; "
                 "restorer output (guards on), greedy decoding")
     if metrics.get("note"):
         info.append(f"- {metrics['note']}")
@@ -705,7 +710,8 @@ def build_set(spec: dict, base: Path, limit: int | None, log: Callable[[str], No
 
 def run_suite(suite_path: str | Path, systems: dict, out_dir: str | Path, limit: int | None = None,
               min_confidence: float = 0.0, progress: bool = False, info: dict | None = None,
-              log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> dict:
+              log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+              lone_edit_confidence: float = 0.0) -> dict:
     """Evaluate every set of a suite YAML; write one folder per set plus the combined
     ``report.md``, ``metrics.json`` and ``suite.png`` in ``out_dir``."""
     suite_path = Path(suite_path)
@@ -722,8 +728,10 @@ def run_suite(suite_path: str | Path, systems: dict, out_dir: str | Path, limit:
             skipped[spec["name"]] = messages[-1] if messages else "skipped"
             continue
         log(f"set {ev.name}: {len(ev)} rows")
-        table[ev.name] = evaluate_set(ev, systems, out_dir / ev.name, min_confidence, progress, cap, info)
-    summary = {"suite": str(suite_path), **(info or {}), "min_confidence": min_confidence, "limit": limit,
+        table[ev.name] = evaluate_set(ev, systems, out_dir / ev.name, min_confidence, progress, cap, info,
+                                      lone_edit_confidence)
+    summary = {"suite": str(suite_path), **(info or {}), "min_confidence": min_confidence,
+               "lone_edit_confidence": lone_edit_confidence, "limit": limit,
                "sets": {n: {k: m[k] for k in ("title", "kind", "out_of_domain", "n", "systems", "note")}
                         for n, m in table.items()},
                "skipped": skipped}
@@ -739,7 +747,8 @@ def suite_report(summary: dict, systems: list[str], cfg: dict) -> str:
     parts = ["# Evaluation suite", "",
              f"Suite `{summary['suite']}`" + (f"; model `{summary['model']}`" if summary.get("model") else "")
              + (f" (commit {summary['model_commit']})" if summary.get("model_commit") else "")
-             + f"; model edits at confidence ≥ {summary['min_confidence']}.", "",
+             + f"; model edits at confidence ≥ {summary['min_confidence']}"
+             + _lone_note(summary.get("lone_edit_confidence", 0.0), summary["min_confidence"]) + ".", "",
              f"Each cell: **{order}**. Edit metrics (F0.5, P, R, damage removed) do not apply to clean "
              "text; clean harm counts only rows with nothing to restore. BLEU/chrF 0–100.", ""]
     if cfg.get("description"):
@@ -763,6 +772,12 @@ def suite_report(summary: dict, systems: list[str], cfg: dict) -> str:
 
 
 def evaluate_file(data: str | Path, systems: dict, out_dir: str | Path, limit: int | None = None,
-                  min_confidence: float = 0.0, progress: bool = False, info: dict | None = None) -> dict:
+                  min_confidence: float = 0.0, progress: bool = False, info: dict | None = None,
+                  lone_edit_confidence: float = 0.0) -> dict:
     """``restore eval --data``: one JSONL file of pairs."""
-    return evaluate_set(read_pairs(data, limit), systems, out_dir, min_confidence, progress, info=info)
+    return evaluate_set(read_pairs(data, limit), systems, out_dir, min_confidence, progress, info=info,
+                        lone_edit_confidence=lone_edit_confidence)
+
+
+def _lone_note(lone: float, min_confidence: float) -> str:
+    return f" (a sentence's only edit at ≥ {lone})" if lone > min_confidence else ""

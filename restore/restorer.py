@@ -59,13 +59,15 @@ class Edit:
     """One change: ``text[start:end]`` (``spun``) becomes ``replacement``.
 
     ``confidence`` is the model's probability for the least likely token of the
-    replacement (for a deletion, of the token after it): 1.0 = certain.
+    replacement (for a deletion, of the token after it): 1.0 = certain. ``sentence``
+    numbers the sentence piece of the text the edit is in (the restorer's unit).
     """
     start: int
     end: int
     spun: str
     replacement: str
     confidence: float
+    sentence: int = 0
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "spun": self.spun,
@@ -144,9 +146,26 @@ def _confidence(scores, start: int, end: int) -> float:
     return math.exp(min(picked)) if picked else 0.0
 
 
+def kept_edits(edits: list[Edit], min_confidence: float = 0.0, lone_edit_confidence: float = 0.0) -> list[Edit]:
+    """The edits to apply: those at ``min_confidence`` or above, except that a sentence
+    left with a single edit keeps it only at ``lone_edit_confidence`` or above.
+
+    One isolated change in an otherwise untouched sentence is what a false "fix" of clean
+    text looks like; a spun sentence usually carries several (real spinners change ~30% of
+    the words), so the second gate removes most harm to clean text for little recall."""
+    kept = [e for e in edits if e.confidence >= min_confidence]
+    if lone_edit_confidence <= min_confidence:
+        return kept
+    per_sentence: dict[int, int] = {}
+    for e in kept:
+        per_sentence[e.sentence] = per_sentence.get(e.sentence, 0) + 1
+    return [e for e in kept if per_sentence[e.sentence] > 1 or e.confidence >= lone_edit_confidence]
+
+
 def model_settings(path: Path) -> dict:
     """The restorer's settings stored with a model (``restore_config.json``): the
-    recommended ``min_confidence``, measured when the model was shipped."""
+    recommended ``min_confidence`` and ``lone_edit_confidence``, measured when the model
+    was shipped."""
     import json
 
     file = Path(path) / "restore_config.json"
@@ -160,18 +179,20 @@ class Restorer:
     ``.spun_score(text)``.
     """
 
-    def __init__(self, engine, min_confidence: float = 0.0):
+    def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0):
         self.engine = engine
         self.min_confidence = float(min_confidence)
+        self.lone_edit_confidence = float(lone_edit_confidence)
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
                         device: str = "cpu", min_confidence: float | None = None,
-                        engine: str = "auto") -> "Restorer":
-        """Load a model folder (default: the shipped model). ``min_confidence=None`` takes
-        the model's own recommended threshold from its ``restore_config.json`` (0 without one)."""
+                        engine: str = "auto", lone_edit_confidence: float | None = None) -> "Restorer":
+        """Load a model folder (default: the shipped model). ``min_confidence=None`` and
+        ``lone_edit_confidence=None`` take the model's own recommended thresholds from its
+        ``restore_config.json`` (0 without one); see :func:`kept_edits`."""
         from .engines import load_engine
 
         path = Path(path) if path else default_model_dir()
@@ -179,23 +200,26 @@ class Restorer:
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
         # engine: "auto" (CTranslate2 when available, else PyTorch), "ct2" or "torch"
         engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams)
+        settings = model_settings(path)
         if min_confidence is None:
-            min_confidence = model_settings(path).get("min_confidence", 0.0)
-        return cls(engine, min_confidence=min_confidence)
+            min_confidence = settings.get("min_confidence", 0.0)
+        if lone_edit_confidence is None:
+            lone_edit_confidence = settings.get("lone_edit_confidence", 0.0)
+        return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence)
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str]) -> str | list[str]:
         """The restored text (or list of texts)."""
         single = isinstance(texts, str)
         texts = [texts] if single else list(texts)
-        plans = self._plan(texts, with_confidence=self.min_confidence > 0)
+        plans = self._plan(texts, with_confidence=max(self.min_confidence, self.lone_edit_confidence) > 0)
         out = [apply_edits(t, self._kept(edits)) for t, edits in zip(texts, plans)]
         return out[0] if single else out
 
     def restore_with_edits(self, texts: str | list[str]):
         """``(restored_text, [Edit, ...])`` for a text (a list of them for a list); edit
-        spans are character offsets in the input text. Edits under ``min_confidence``
-        are neither applied nor listed."""
+        spans are character offsets in the input text. Edits the thresholds drop
+        (:func:`kept_edits`) are neither applied nor listed."""
         single = isinstance(texts, str)
         texts = [texts] if single else list(texts)
         plans = self._plan(texts, with_confidence=True)
@@ -225,14 +249,16 @@ class Restorer:
 
     # -- internals ----------------------------------------------------------------
     def _kept(self, edits: list[Edit]) -> list[Edit]:
-        return [e for e in edits if e.confidence >= self.min_confidence]
+        return kept_edits(edits, self.min_confidence, self.lone_edit_confidence)
 
     def _plan(self, texts: list[str], with_confidence: bool) -> list[list[Edit]]:
         """Edits with offsets in each text."""
         plans: list[list[Edit]] = [[] for _ in texts]
+        pieces = [0] * len(texts)  # sentence pieces seen so far in each text
         for sent in self._sentences(texts, with_confidence):
-            plans[sent.text_index] += [Edit(e.start + sent.offset, e.end + sent.offset, e.spun,
-                                            e.replacement, e.confidence) for e in sent.edits]
+            plans[sent.text_index] += [Edit(e.start + sent.offset, e.end + sent.offset, e.spun, e.replacement,
+                                            e.confidence, pieces[sent.text_index]) for e in sent.edits]
+            pieces[sent.text_index] += 1
         return plans
 
     def _sentences(self, texts: list[str], with_confidence: bool = True) -> list[_Sentence]:

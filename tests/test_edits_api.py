@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore.align import words
-from restore.restorer import Restorer, apply_edits, guarded_edits, sentence_edits
+from restore.restorer import Restorer, apply_edits, guarded_edits, kept_edits, sentence_edits
 
 
 class ScriptedEngine:
@@ -99,6 +99,27 @@ def test_restore_with_edits_offsets_confidence_and_threshold():
     engine.generated.clear()
     r.restore([text, text])
     assert sorted(engine.generated) == sorted(set(engine.generated))
+
+
+def test_lone_edit_gate_is_per_sentence():
+    # two sentences in one text: the first has a single edit, the second two
+    text = "Officers mentioned it. The Home handed the invoice."
+    engine = ScriptedEngine({"Officers mentioned it.": "Officers said it.",
+                             "The Home handed the invoice.": "The House handed the bill."},
+                            probs={"said": 0.8, "House": 0.8, "bill.": 0.7})
+    assert Restorer(engine, 0.5).restore(text) == "Officers said it. The House handed the bill."
+    gated = Restorer(engine, 0.5, lone_edit_confidence=0.9)
+    restored, edits = gated.restore_with_edits(text)
+    assert restored == "Officers mentioned it. The House handed the bill."  # the lone 0.8 edit is dropped
+    assert [(e.replacement, e.sentence) for e in edits] == [("House", 1), ("bill", 1)]
+    assert gated.restore(text) == restored
+    # a sentence left with one edit after min_confidence is a lone edit too
+    assert Restorer(engine, 0.75, lone_edit_confidence=0.9).restore(text) == text
+    # a sure lone edit stays
+    engine.probs["said"] = 0.95
+    assert gated.restore(text) == "Officers said it. The House handed the bill."
+    # the gate is a no-op at or below min_confidence
+    assert kept_edits(edits, 0.5, 0.5) == kept_edits(edits, 0.5, 0.0) == edits
 
 
 def test_spun_score_sentence_and_document():

@@ -99,6 +99,20 @@ def test_min_confidence_applies_and_marks_dropped_edits(tmp_path):
     assert [e["replacement"] for e in first["below_threshold"]] == ["bill"]
 
 
+def test_lone_edit_gate_applies_in_evaluation(tmp_path):
+    data = write_pairs(tmp_path / "pairs.jsonl")
+    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out", min_confidence=0.2,
+                              lone_edit_confidence=0.96)
+    m = metrics["systems"]["model"]
+    # row 1 keeps both its edits (0.9 and 0.3: not a lone edit); rows 2 and 4 have one edit
+    # each (stated 0.6, dog 0.95): both dropped, so the clean row is no longer harmed
+    assert (m["tp"], m["fp"], m["fn"]) == (2, 0, 1)
+    assert m["clean_harm"] == 0.0 and metrics["lone_edit_confidence"] == 0.96
+    rows = [json.loads(line) for line in (tmp_path / "out" / "sentences.jsonl").read_text().splitlines()]
+    assert rows[3]["output"] == "The cat sat." and [e["replacement"] for e in rows[3]["below_threshold"]] == ["dog"]
+    assert "only edit at ≥ 0.96" in (tmp_path / "out" / "report.md").read_text()
+
+
 def test_plots_and_report(evaluated):
     metrics, out = evaluated
     for name in ("threshold.png", "f05_by_length.png", "top_edits.png"):
@@ -225,6 +239,8 @@ def test_cli_errors(tmp_path, capsys):
     assert "no model folder" in one_line_error(capsys)
     assert main(["eval", "--data", str(good), "--min-confidence", "2"]) == 2
     one_line_error(capsys)
+    assert main(["eval", "--data", str(good), "--lone-edit-confidence", "1.5"]) == 2
+    assert "--lone-edit-confidence must be between 0 and 1" in one_line_error(capsys)
 
 
 def test_cli_end_to_end_with_tiny_model(tiny_model, tmp_path, capsys):

@@ -160,7 +160,7 @@ def test_cli_stdin_single_file_errors_and_options(tiny_model, tmp_path, capsys, 
     assert main(["run", str(bad), "--model", str(tiny_model)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "byte offset 3" in err and "Traceback" not in err
-    for args in (["--min-confidence", "2"], ["--batch-size", "0"]):
+    for args in (["--min-confidence", "2"], ["--lone-edit-confidence", "-0.1"], ["--batch-size", "0"]):
         assert main(["run", str(bad), "--model", str(tiny_model), *args]) == 2
     assert main(["run", str(tmp_path / "nope.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
