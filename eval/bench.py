@@ -147,6 +147,61 @@ def run_worker(kind: str, args, sentences_file: Path, extra: list[str] = ()) -> 
     return json.loads(out_file.read_text(encoding="utf-8"))
 
 
+# ----------------------------------------------------------------------------- ceiling
+
+def flops_per_sentence(config: dict, src_tokens: int, tgt_tokens: int) -> float:
+    """Floating-point operations (2 per multiply-add) a BART/Marian-style encoder-decoder
+    needs for one sentence: ``src_tokens`` input tokens, ``tgt_tokens`` output tokens (EOS
+    included), with a key/value cache. Matrix products and attention; norms and
+    activations (a few per cent) left out."""
+    d, v = config["d_model"], config["vocab_size"]
+    enc_ffn, dec_ffn = config["encoder_ffn_dim"], config["decoder_ffn_dim"]
+    n_enc, n_dec = config["encoder_layers"], config["decoder_layers"]
+    s, t = src_tokens, tgt_tokens
+    encoder = n_enc * s * (4 * d * d + 2 * d * enc_ffn + 2 * s * d)          # projections, FFN, attention
+    cross_kv = n_dec * s * 2 * d * d                                        # cross-attention keys/values, once
+    decoder = n_dec * t * (4 * d * d + 2 * d * d + 2 * d * dec_ffn + (t + 1) * d + 2 * s * d)
+    output_layer = t * d * v
+    return 2.0 * (encoder + cross_kv + decoder + output_layer)
+
+
+def gemm_peak_gflops(config: dict, threads: int) -> float:
+    """The best float32 GFLOP/s torch's matrix product reaches here on the model's own
+    shapes (rows = a batch of 64 positions or a 512-position block): a practical ceiling."""
+    import torch
+
+    torch.set_num_threads(threads)
+    d, ffn, v = config["d_model"], config["decoder_ffn_dim"], config["vocab_size"]
+    best = 0.0
+    for m in (64, 512):
+        for k, n in ((d, ffn), (d, 3 * d), (d, v)):
+            a, b = torch.randn(m, k), torch.randn(k, n)
+            for _ in range(3):
+                a @ b
+            reps = max(5, int(2e9 / (2 * m * k * n)))
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                a @ b
+            best = max(best, 2 * m * k * n * reps / (time.perf_counter() - t0) / 1e9)
+    return best
+
+
+def compute_ceiling(model: Path, sentences: list[str], outputs: list[str], threads: int) -> dict:
+    """How fast float32 could go at all: the model's arithmetic per sentence against the
+    matrix-product peak of this machine."""
+    from restore.engines import Tokens
+
+    config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    tokens = Tokens(model)
+    src = [len(t) for t, _ in tokens.encode(sentences, 128)]
+    tgt = [len(t) for t, _ in tokens.encode(outputs, 254)]
+    flops = sum(flops_per_sentence(config, s, t) for s, t in zip(src, tgt)) / len(sentences)
+    peak = gemm_peak_gflops(config, threads)
+    return {"mflop_per_sentence": round(flops / 1e6, 1), "mean_input_tokens": round(sum(src) / len(src), 1),
+            "mean_output_tokens": round(sum(tgt) / len(tgt), 1), "gemm_peak_gflops": round(peak, 1),
+            "threads": threads, "ceiling_sentences_per_s": round(peak * 1e9 / flops, 1)}
+
+
 # ----------------------------------------------------------------------------- levers
 
 def levers(args, sentences: list[str], originals: list[str]) -> dict:
@@ -225,7 +280,35 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
                                max_output_tokens=torch_engine.max_output_tokens, decode_batch_size=bs)
             engine.generate(sentences[:8])
             record(f"ct2_{compute_type}_b{bs}_inter{inter}_intra{intra}", *timed(lambda: engine.generate(sentences)))
+    results["int8_gate"] = int8_gate(args, sentences)
     return results
+
+
+def int8_gate(args, sentences: list[str]) -> dict:
+    """Could int8 decode first and float32 redo only the sentences int8 was unsure of?
+    For each gate (the lowest probability int8 gave any token of the sentence): the share
+    int8 keeps, and the share of all outputs then identical to float32. Also: how often
+    the restored text (edits at the model's min_confidence) differs between the two."""
+    import math
+
+    from restore.engines import CT2Engine
+    from restore.restorer import Restorer
+
+    f32, i8 = CT2Engine.load(args.model), CT2Engine.load(args.model, compute_type="int8")
+    out32, out8 = f32.generate(sentences), i8.generate(sentences)
+    lowest = [math.exp(min(i8._decoded[s][1])) if s in i8._decoded else 0.0 for s in sentences]
+    n, gates = len(sentences), {}
+    for gate in (0.3, 0.5, 0.6, 0.7, 0.9):
+        kept = [i for i in range(n) if lowest[i] >= gate]
+        differ = sum(out8[i] != out32[i] for i in kept)
+        gates[str(gate)] = {"kept_by_int8": round(len(kept) / n, 3), "identical": round(1 - differ / n, 4)}
+        print(f"  int8 gate {gate}: int8 keeps {len(kept) / n:.1%}, identical {1 - differ / n:.2%}", file=sys.stderr)
+    min_conf = Restorer.from_pretrained(args.model, engine="torch").min_confidence
+    restored32, restored8 = Restorer(f32, min_conf).restore(sentences), Restorer(i8, min_conf).restore(sentences)
+    same = sum(a == b for a, b in zip(restored32, restored8)) / n
+    print(f"  int8 vs float32 restored text (min_confidence {min_conf}): identical {same:.2%}", file=sys.stderr)
+    return {"gates": gates, "raw_identical": round(sum(a == b for a, b in zip(out8, out32)) / n, 4),
+            "restored_identical": round(same, 4), "min_confidence": min_conf}
 
 
 # ----------------------------------------------------------------------------- main
@@ -236,7 +319,7 @@ def main(argv=None) -> int:
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--pairs", type=Path, default=ROOT / "data" / "pairs")
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--engine", default="auto", choices=["auto", "ct2", "torch"])
+    ap.add_argument("--engine", default="auto", choices=["auto", "ct2", "ct2-int8", "torch"])
     ap.add_argument("--threads", type=int, help="baseline and --levers: CPU threads (default: the cores "
                                                 "available; the fast path always uses those)")
     ap.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "bench.json")
@@ -266,11 +349,12 @@ def main(argv=None) -> int:
 
     conversion_s = None
     if args.engine != "torch":
+        compute_type = "int8" if args.engine == "ct2-int8" else CT2_COMPUTE_TYPE
         with tempfile.TemporaryDirectory() as tmp:  # a first-use conversion, timed apart
             t0 = time.perf_counter()
-            ct2_model_dir(args.model, CT2_COMPUTE_TYPE, cache_dir=tmp)
+            ct2_model_dir(args.model, compute_type, cache_dir=tmp)
             conversion_s = time.perf_counter() - t0
-        ct2_model_dir(args.model, CT2_COMPUTE_TYPE)  # the cache the fast path loads from
+        ct2_model_dir(args.model, compute_type)  # the cache the fast path loads from
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         sentences_file = Path(tmp) / "sentences.json"
@@ -280,6 +364,9 @@ def main(argv=None) -> int:
         print("fast path ...", file=sys.stderr, flush=True)
         fast = run_worker("fast", args, sentences_file)
     load_after = os.getloadavg()
+    from restore.engines import cpu_cores
+
+    ceiling = compute_ceiling(args.model, sentences, base["outputs"], args.threads or cpu_cores())
     n = len(sentences)
     identical = sum(a == b for a, b in zip(base["outputs"], fast["outputs"])) / n
     b_sps, f_sps = n / base["seconds"], n / fast["seconds"]
@@ -300,6 +387,8 @@ def main(argv=None) -> int:
                  "peak_rss_mb": round(fast["peak_rss_mb"]), "load_s": round(fast["load_s"], 2),
                  "first_use_conversion_s": round(conversion_s, 2) if conversion_s is not None else None},
         "ratio": round(f_sps / b_sps, 2),
+        "float32_ceiling": {**ceiling, "ratio": round(ceiling["ceiling_sentences_per_s"] / b_sps, 2),
+                            "fast_path_share": round(f_sps / ceiling["ceiling_sentences_per_s"], 3)},
         "identical_share": round(identical, 4),
         "differing_examples": [{"input": s, "baseline": a, "fast": b}
                                for s, a, b in zip(sentences, base["outputs"], fast["outputs"]) if a != b][:5],
@@ -312,6 +401,10 @@ def main(argv=None) -> int:
           f"  ({fast.get('engine')}, {fast.get('compute_type', '')})")
     print(f"ratio {f_sps / b_sps:.2f}x   identical output {identical:.2%} of {n}   "
           f"load average {load_before[0]:.2f} -> {load_after[0]:.2f}")
+    c = result["float32_ceiling"]
+    print(f"float32 ceiling {c['ceiling_sentences_per_s']:.0f} sent/s = {c['ratio']:.2f}x the baseline "
+          f"({c['mflop_per_sentence']:.0f} MFLOP a sentence at the {c['gemm_peak_gflops']:.0f} GFLOP/s "
+          f"matrix-product peak of {c['threads']} threads); the fast path runs at {c['fast_path_share']:.0%} of it")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {args.json}", file=sys.stderr)
