@@ -2,6 +2,7 @@
 
     python eval/bench.py [--n 2000] [--model DIR] [--pairs data/pairs] [--json eval/results/bench.json]
     python eval/bench.py --levers [--n 300]      # the other levers, on a smaller sample
+    python eval/bench.py --int8-gate [--n 1000]  # int8 against float32 only (bench_int8.json)
 
 Sentences: the ``spun`` side of single-sentence rows (kind "spun") of the test split of
 the shared corpus' pairs (``restore spin --config configs/data.yaml --out data/pairs``),
@@ -288,11 +289,11 @@ def int8_gate(args, sentences: list[str]) -> dict:
     """Could int8 decode first and float32 redo only the sentences int8 was unsure of?
     For each gate (the lowest probability int8 gave any token of the sentence): the share
     int8 keeps, and the share of all outputs then identical to float32. Also: how often
-    the restored text (edits at the model's min_confidence) differs between the two."""
+    the restored text (edits at the model's recommended thresholds) differs between the two."""
     import math
 
     from restore.engines import CT2Engine
-    from restore.restorer import Restorer
+    from restore.restorer import Restorer, model_settings
 
     f32, i8 = CT2Engine.load(args.model), CT2Engine.load(args.model, compute_type="int8")
     out32, out8 = f32.generate(sentences), i8.generate(sentences)
@@ -303,12 +304,13 @@ def int8_gate(args, sentences: list[str]) -> dict:
         differ = sum(out8[i] != out32[i] for i in kept)
         gates[str(gate)] = {"kept_by_int8": round(len(kept) / n, 3), "identical": round(1 - differ / n, 4)}
         print(f"  int8 gate {gate}: int8 keeps {len(kept) / n:.1%}, identical {1 - differ / n:.2%}", file=sys.stderr)
-    min_conf = Restorer.from_pretrained(args.model, engine="torch").min_confidence
-    restored32, restored8 = Restorer(f32, min_conf).restore(sentences), Restorer(i8, min_conf).restore(sentences)
+    settings = model_settings(args.model)  # the model's recommended thresholds
+    gate = (settings.get("min_confidence", 0.0), settings.get("lone_edit_confidence", 0.0))
+    restored32, restored8 = Restorer(f32, *gate).restore(sentences), Restorer(i8, *gate).restore(sentences)
     same = sum(a == b for a, b in zip(restored32, restored8)) / n
-    print(f"  int8 vs float32 restored text (min_confidence {min_conf}): identical {same:.2%}", file=sys.stderr)
+    print(f"  int8 vs float32 restored text (thresholds {gate}): identical {same:.2%}", file=sys.stderr)
     return {"gates": gates, "raw_identical": round(sum(a == b for a, b in zip(out8, out32)) / n, 4),
-            "restored_identical": round(same, 4), "min_confidence": min_conf}
+            "restored_identical": round(same, 4), "thresholds": gate}
 
 
 # ----------------------------------------------------------------------------- main
@@ -324,6 +326,7 @@ def main(argv=None) -> int:
                                                 "available; the fast path always uses those)")
     ap.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "bench.json")
     ap.add_argument("--levers", action="store_true", help="measure the other levers instead (smaller --n)")
+    ap.add_argument("--int8-gate", action="store_true", help="only the int8 gate and identity figures of --levers")
     ap.add_argument("--worker", choices=["baseline", "fast"], help=argparse.SUPPRESS)
     ap.add_argument("--sentences", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -338,6 +341,12 @@ def main(argv=None) -> int:
     sentences, originals, source = bench_sentences(args.n, args.pairs)
     print(f"{len(sentences)} sentences ({source}), mean {sum(map(len, sentences)) / len(sentences):.0f} chars",
           file=sys.stderr)
+    if args.int8_gate:
+        result = {"sentences": source, "n": len(sentences), **int8_gate(args, sentences)}
+        dest = args.json.with_name(args.json.stem + "_int8.json")
+        dest.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {dest}", file=sys.stderr)
+        return 0
     if args.levers:
         result = {"sentences": source, **levers(args, sentences, originals)}
         dest = args.json.with_name(args.json.stem + "_levers.json")

@@ -71,6 +71,9 @@ Pairs (spun, original) made by the project's synthetic spinner (`restore/spinner
 from Moby + Open English WordNet + MyThes, function words, numbers, contractions, names) over
 ~4.1M words of news (BBC 2004-05, Reuters-21578, ABC rural/science, WSJ sample, US speeches),
 3 spins per sentence, ~12% identity pairs, ~10% multi-sentence inputs; split by document.
+Runs 1-2 trained on pairs from the first spinner (10-35% of words spun); run 3 on pairs rebuilt
+with the current one (15-40% spun, and the loose synonyms real spinners use, money→cash,
+conference→convention, that the first table filtered out).
 
 ## Training
 - Hardware: {report['device']}, fp32. Wall time {wall / 60:.0f} min ({hours:.2f} h) in all,
@@ -79,8 +82,11 @@ from Moby + Open English WordNet + MyThes, function words, numbers, contractions
 - Shipped weights: {checkpoint or 'the best checkpoint'}.
 
 ## Recommended restorer setting
-`restore_config.json`: min_confidence **{settings.get('min_confidence', 0)}** — the `restore` package applies
-only the edits whose least likely token has at least this probability. {settings.get('chosen_on', '')}
+`restore_config.json`: min_confidence **{settings.get('min_confidence', 0)}**, lone_edit_confidence
+**{settings.get('lone_edit_confidence', 0)}** — the `restore` package applies only the edits whose least likely
+token has at least min_confidence, and a sentence's only edit only at lone_edit_confidence (a single
+change in an otherwise untouched sentence is what a false fix of clean text looks like).
+Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')}.
 
 {suite}
 
@@ -96,8 +102,8 @@ Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clea
 
 ### Learning curve (dev F0.5 against training time)
 
-Raw model output on the 75 real dev pairs, at each saved checkpoint of both runs (run 2
-restarts the learning rate at 1e-3, hence the dip, then decays it linearly):
+Raw model output on the 75 real dev pairs, at each saved checkpoint of every run (runs 2
+and 3 restart the learning rate, hence the dips, then decay it linearly):
 
 | step | hours | dev F0.5 | dev P | dev R |
 |---|---|---|---|---|
