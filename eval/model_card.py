@@ -116,13 +116,17 @@ and 3 restart the learning rate, hence the dips, then decay it linearly):
 {examples}
 
 ## Limitations
-- Trained for {hours:.1f} h on 2 CPU cores. Below the project's bar on real spinner output
-  (dev F0.5 target 0.50, clean sentences changed target 5%); the dev curve flattened over the
-  last hour while synthetic scores kept rising: the gap is now as much the synthetic spinner's
-  fidelity to real spinners as training time.
-- The synthetic spinner covers ~60% of real substitutions (by token) and is noisier than real
-  spinners; phrase rewrites outside its thesauri are not learnt.
-- English news only; out-of-domain (scientific "tortured phrases") not evaluated here.
+- Trained for {hours:.1f} h on 2 CPU cores. Below the project's bar on real spinner output:
+  dev edit F0.5 target 0.50 (the restorer reaches about 0.43); the clean-text target (≤ 5% of
+  clean sentences changed) is met by the restorer's thresholds, not by the raw model, which
+  changes about a third of clean sentences.
+- The dev learning curve is nearly flat since about 3 h (raw F0.5 0.27-0.30) while the
+  synthetic scores keep rising: more of the same training mostly helps synthetic text. Many
+  remaining "wrong" dev edits restore a plausible synonym that is not the one the original had
+  (displays→shows for reflects), which word-level scoring counts as errors.
+- The synthetic spinner covers ~65% of real substitutions (by token) and is noisier than real
+  spinners; phrase rewrites outside its thesauri ("stores"→"retail outlets") are not learnt.
+- English news only; scientific "tortured phrases" are out of domain (F0.5 near 0).
 """
 
 

@@ -279,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=list(ENGINES), default="auto",
                      help="decoding engine: auto = CTranslate2 float32 when installed (3-4x faster on "
                           "CPU, same output as torch), else PyTorch; ct2-int8 = ~1.6x faster again, "
-                          "but its output differs on ~8%% of sentences")
+                          "but its output differs on ~7%% of restored sentences")
     run.add_argument("--min-confidence", type=float,
                      help="apply only edits the model is at least this sure of (0-1; default: the "
                           "model's recommended threshold, in its restore_config.json)")

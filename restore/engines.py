@@ -128,7 +128,7 @@ class TorchEngine(_Batching):
 
 ENGINES = ("auto", "ct2", "ct2-int8", "torch")
 # float32 gives the torch engine's greedy output; int8 ("ct2-int8", opt-in) is ~1.6x faster
-# again but changes ~12% of raw outputs and ~8% of restored sentences (eval/results/bench.md)
+# again but changes ~13% of raw outputs and ~7% of restored sentences (eval/results/bench.md)
 CT2_COMPUTE_TYPE = "float32"
 CT2_FORMAT = 1            # bump when the conversion changes: cached conversions are redone
 CT2_STAMP = "restore-ct2.json"
@@ -425,7 +425,7 @@ def load_engine(path: str | Path, engine: str = "auto", device: str = "cpu", **k
     converted, the PyTorch engine, with a one-line message on stderr."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    if engine == "ct2-int8":  # opt-in: ~1.6x faster, but changes ~12% of raw outputs
+    if engine == "ct2-int8":  # opt-in: ~1.6x faster, but changes ~13% of raw outputs
         kw = {**kw, "compute_type": "int8"}
     if engine in ("auto", "ct2", "ct2-int8"):
         try:
