@@ -282,14 +282,15 @@ class Restorer:
         # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
         # to it); the translation keeps every offset, and the input's typography survives
         # because edits compare words after the same normalisation
-        model_inputs = [src.translate(TYPOGRAPHY) for src in unique]
-        proposed = {src: guarded_edits(src, out) for src, out in zip(unique, self.generate(model_inputs))}
+        model_input = {src: src.translate(TYPOGRAPHY) for src in unique}
+        outputs = self.generate(list(model_input.values()))
+        proposed = {src: guarded_edits(src, out) for src, out in zip(unique, outputs)}
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
             targets = [apply_edits(src, proposed[src]) for src in changed]
             # scored as the model read them (straight quotes): same offsets, and the greedy
             # decoding's own token scores can be reused
-            scores_of = self.engine.token_logprobs([src.translate(TYPOGRAPHY) for src in changed],
+            scores_of = self.engine.token_logprobs([model_input[src] for src in changed],
                                                    [tgt.translate(TYPOGRAPHY) for tgt in targets])
             for src, scores in zip(changed, scores_of):
                 shift, scored = 0, []  # shift: where the output has moved past the edits so far
