@@ -1,0 +1,27 @@
+"""The model card's Limitations section is derived from the evaluations it is given."""
+import importlib.util
+from pathlib import Path
+
+spec = importlib.util.spec_from_file_location(
+    "model_card", Path(__file__).resolve().parents[1] / "eval" / "model_card.py")
+model_card = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(model_card)
+
+CURVE = [{"step": s, "hours": s / 1000, "dev_f0.5": f} for s, f in
+         [(500, 0.05), (1000, 0.20), (1500, 0.31), (2000, 0.27), (2500, 0.29)]]
+
+
+def test_limitations_states_the_dev_bar_from_the_suite_figures():
+    below = model_card.limitations(2.5, {"clean_changed": 0.331}, CURVE,
+                                   {"f0.5": 0.429, "precision": 0.633, "recall": 0.188})
+    assert "is below the project's dev edit F0.5 bar" in below and "0.429" in below
+    assert "33% of clean sentences" in below
+    above = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
+                                   {"f0.5": 0.512, "precision": 0.7, "recall": 0.25})
+    assert "meets the project's dev edit F0.5 bar" in above and "0.512" in above
+
+
+def test_limitations_reads_the_flat_part_of_the_curve_from_its_second_half():
+    text = model_card.limitations(2.5, {"clean_changed": 0.1}, CURVE, None)
+    assert "within 0.27-0.31" in text  # the last three points; the early 0.05 and 0.20 are left out
+    assert "bar" not in text  # no suite figures given: no claim about the bar
