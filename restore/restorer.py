@@ -22,6 +22,7 @@ import difflib
 import math
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 SPUN_DECIMAL_RE = re.compile(r"(\d+)\.(Zero|One|Two|Three|Four|Five|Six|Seven|Eight|Nine)\b")
 DIGITS = {w: str(i) for i, w in enumerate("Zero One Two Three Four Five Six Seven Eight Nine".split())}
 PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")
+MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
@@ -185,6 +187,9 @@ class Restorer:
         self.lone_edit_confidence = float(lone_edit_confidence)
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
+        # scored edits of recently seen sentences: scraped text repeats bylines, captions and
+        # boilerplate across lines and files, and those need not go through the model again
+        self._memo: OrderedDict[str, list[Edit]] = OrderedDict()
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
@@ -277,13 +282,21 @@ class Restorer:
                         piece_pos += len(piece)
                 pos += len(chunk)
         self.sentences_done += len(sentences)
-        # each distinct sentence goes through the model once
+        # each distinct sentence goes through the model once; with confidences, once in the
+        # last MEMO_SIZE distinct sentences of all calls
         unique = list(dict.fromkeys(s.source for s in sentences))
+        remembered: dict[str, list[Edit]] = {}
+        if with_confidence:
+            for src in unique:
+                if src in self._memo:
+                    self._memo.move_to_end(src)
+                    remembered[src] = self._memo[src]
+            unique = [src for src in unique if src not in remembered]
         # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
         # to it); the translation keeps every offset, and the input's typography survives
         # because edits compare words after the same normalisation
         model_input = {src: src.translate(TYPOGRAPHY) for src in unique}
-        outputs = self.generate(list(model_input.values()))
+        outputs = self.generate(list(model_input.values())) if model_input else []
         proposed = {src: guarded_edits(src, out) for src, out in zip(unique, outputs)}
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
@@ -300,6 +313,11 @@ class Restorer:
                                        _confidence(scores, start, start + len(e.replacement))))
                     shift += len(e.replacement) - (e.end - e.start)
                 proposed[src] = scored
+            for src in unique:
+                self._memo[src] = proposed[src]
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+            proposed.update(remembered)
         for s in sentences:
             s.edits = proposed[s.source]
         return sentences

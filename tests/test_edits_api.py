@@ -115,9 +115,9 @@ def test_lone_edit_gate_is_per_sentence():
     assert gated.restore(text) == restored
     # a sentence left with one edit after min_confidence is a lone edit too
     assert Restorer(engine, 0.75, lone_edit_confidence=0.9).restore(text) == text
-    # a sure lone edit stays
+    # a sure lone edit stays (a new restorer: one remembers the scores it has seen)
     engine.probs["said"] = 0.95
-    assert gated.restore(text) == "Officers said it. The House handed the bill."
+    assert Restorer(engine, 0.5, lone_edit_confidence=0.9).restore(text) == "Officers said it. The House handed the bill."
     # the gate is a no-op at or below min_confidence
     assert kept_edits(edits, 0.5, 0.5) == kept_edits(edits, 0.5, 0.0) == edits
 
@@ -144,3 +144,31 @@ def test_model_reads_straight_quotes_and_the_input_keeps_its_own():
     restored, edits = Restorer(engine, min_confidence=0.5).restore_with_edits(text)
     assert restored == "He said “the House passed it” — twice." and len(edits) == 1
     assert engine.scored[-1] == (straight, 'He said "the House passed it" - twice.')
+
+
+def test_sentences_seen_in_earlier_calls_do_not_go_through_the_model_again():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."})
+    restorer = Restorer(engine, min_confidence=0.5)
+    first = restorer.restore("The Home handed the invoice. Read extra.")
+    assert first == "The House passed the bill. Read extra."
+    engine.generated.clear(), engine.scored.clear()
+    # a later call: the known sentences come from memory, only the new one is decoded
+    again = restorer.restore(["Read extra. The Home handed the invoice.", "A new line."])
+    assert again == ["Read extra. The House passed the bill.", "A new line."]
+    assert engine.generated == ["A new line."] and engine.scored == []
+    # the thresholds still apply to remembered edits (they are stored before thresholds)
+    restorer.min_confidence = 0.95
+    assert restorer.restore("The Home handed the invoice.") == "The Home handed the invoice."
+    assert engine.generated == ["A new line."]
+
+
+def test_the_memory_is_bounded(monkeypatch):
+    import restore.restorer as restorer_module
+
+    monkeypatch.setattr(restorer_module, "MEMO_SIZE", 2)
+    engine = ScriptedEngine({})
+    restorer = Restorer(engine, min_confidence=0.5)
+    restorer.restore(["One.", "Two.", "Three."])
+    engine.generated.clear()
+    restorer.restore(["One.", "Three."])  # "One." was the oldest: forgotten
+    assert engine.generated == ["One."]
