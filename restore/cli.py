@@ -234,6 +234,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_known_words(args: argparse.Namespace) -> int:
+    from . import known_words
+
+    if not (Path(args.model) / "config.json").is_file():
+        raise UserError(f"{args.model} is not a model folder (no config.json)")
+    if not Path(args.pairs).is_dir():
+        raise UserError(f"--pairs: no pairs folder at {args.pairs}")
+    path, n_words, n_pairs = known_words.write_from_pairs(args.model, args.pairs)
+    print(f"{n_words:,} words from {n_pairs:,} training pairs -> {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -312,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     ev.set_defaults(func=cmd_eval)
+    kw = sub.add_parser("known-words", help="write a model folder's list of known words (restore train does it)",
+                        description="Write the words of the training targets into MODEL/known_words.txt.gz: "
+                                    "the restorer drops edits that write a word neither there nor in the input. "
+                                    "restore train writes it; this is for model folders made without it.")
+    kw.add_argument("model", help="model folder")
+    kw.add_argument("--pairs", required=True, help="pairs folder (restore spin --config ... --out); the "
+                                                   "originals of its train split are read")
+    kw.set_defaults(func=cmd_known_words)
     return parser
 
 

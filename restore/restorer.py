@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .align import TYPOGRAPHY, WORD_RE, normalize_typography, words
+from .align import TYPOGRAPHY, WORD_RE, words
+from .known_words import invented
 from .segment import segments, split_long
 
 DEFAULT_MODEL_NAME = "restore-small"
@@ -98,8 +99,10 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
     """Word-level edits turning ``source`` into ``output`` (confidence 1.0), with character
     spans of ``source``. Words equal after typography normalisation are not edits, so the
     input's quote style and spacing survive; whitespace around an edit follows the output."""
-    src = [(m.start(), m.end(), normalize_typography(m.group())) for m in WORD_RE.finditer(source)]
-    out = [(m.start(), m.end(), normalize_typography(m.group())) for m in WORD_RE.finditer(output)]
+    # words found in the typographically normalised text (one character for one, so the
+    # spans hold): "Russia’s" is one word like "Russia's", not "Russia", "’", "s"
+    src = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(source.translate(TYPOGRAPHY))]
+    out = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(output.translate(TYPOGRAPHY))]
     sm = difflib.SequenceMatcher(a=[w for *_, w in src], b=[w for *_, w in out], autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -181,8 +184,11 @@ class Restorer:
     ``.spun_score(text)``.
     """
 
-    def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0):
+    def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0,
+                 known_words: frozenset[str] | None = None):
         self.engine = engine
+        # words the restorer may write besides the input's own (restore.known_words); None: any
+        self.known_words = known_words
         self.min_confidence = float(min_confidence)
         self.lone_edit_confidence = float(lone_edit_confidence)
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
@@ -198,6 +204,7 @@ class Restorer:
         """Load a model folder (default: the shipped model). ``min_confidence=None`` and
         ``lone_edit_confidence=None`` take the model's own recommended thresholds from its
         ``restore_config.json`` (0 without one); see :func:`kept_edits`."""
+        from . import known_words
         from .engines import load_engine
 
         path = Path(path) if path else default_model_dir()
@@ -210,7 +217,8 @@ class Restorer:
             min_confidence = settings.get("min_confidence", 0.0)
         if lone_edit_confidence is None:
             lone_edit_confidence = settings.get("lone_edit_confidence", 0.0)
-        return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence)
+        return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
+                   known_words=known_words.load(path))
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str]) -> str | list[str]:
@@ -297,7 +305,7 @@ class Restorer:
         # because edits compare words after the same normalisation
         model_input = {src: src.translate(TYPOGRAPHY) for src in unique}
         outputs = self.generate(list(model_input.values())) if model_input else []
-        proposed = {src: guarded_edits(src, out) for src, out in zip(unique, outputs)}
+        proposed = {src: guarded_edits(src, out, self.known_words) for src, out in zip(unique, outputs)}
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
             targets = [apply_edits(src, proposed[src]) for src in changed]
@@ -328,7 +336,7 @@ class Restorer:
         return apply_edits(source, guarded_edits(source, output))
 
 
-def guarded_edits(source: str, output: str) -> list[Edit]:
+def guarded_edits(source: str, output: str, known_words: frozenset[str] | None = None) -> list[Edit]:
     """The edits from ``source`` to ``output`` that are safe to apply.
 
     None when the output is empty or not a restoration of the source at all (real
@@ -336,7 +344,9 @@ def guarded_edits(source: str, output: str) -> list[Edit]:
     less than 40% of its words and punctuation with the input is a model failure, not a fix). Otherwise every edit except those
     that lose or alter a number, URL or e-mail address of the input; a known spinner
     rewrite is not a loss (2.Four is the number 2.4; 12 months, 1000's, 3rd, 10 years
-    are the spinner's versions of year, thousands, third, decade)."""
+    are the spinner's versions of year, thousands, third, decade). With ``known_words``
+    (:mod:`restore.known_words`), an edit that writes a word neither in that list nor in
+    the source ("Truss" -> "Trus") is dropped too: a model spelling a non-word."""
     if not output.strip():
         return []
     if difflib.SequenceMatcher(a=words(source), b=words(output), autojunk=False).ratio() < MIN_SIMILARITY:
@@ -358,7 +368,7 @@ def guarded_edits(source: str, output: str) -> list[Edit]:
             elif not any(a <= s and e <= b for a, b in soft) or re.search(r"\d", edit.replacement):
                 # lost or altered; a spinner's number (1000's) may become words, not another number
                 safe = False
-        if safe:
+        if safe and not invented(edit.replacement, source, known_words):
             kept.append(edit)
     return kept
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from . import known_words
+
 DEFAULTS: dict = {
     "output_dir": "runs/restore",
     "data": {"pairs": None, "build": None, "limit_docs": None, "max_train_pairs": None,
@@ -318,6 +320,10 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
     final = trainer.evaluate()
 
     save_model(trainer.model, tokenizer, out_dir / "model", tcfg["dtype_saved"])
+    # the words of the training targets (and of the model fine-tuned from): what the
+    # restorer may write besides its input's words (restore.known_words)
+    known_words.save(out_dir / "model", known_words.collect(
+        pairs["train"]["original"], (known_words.load(init_from) or ()) if init_from else ()))
     train_tokens = trainer.state.num_input_tokens_seen
     wall = time.time() - t_start
     report = {

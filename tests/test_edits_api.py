@@ -52,6 +52,11 @@ def test_typography_and_spacing_of_the_input_survive():
     edits = sentence_edits(src, out)
     assert [(e.spun, e.replacement) for e in edits] == [("left", "went")]
     assert apply_edits(src, edits) == "He said “no”  twice, then went."
+    # a curly apostrophe inside a word is the same word as the model's straight one
+    src = "Russia’s army said it’s fine."
+    edits = sentence_edits(src, "Russia's army said it's good.")
+    assert [(e.spun, e.replacement) for e in edits] == [("fine", "good")]
+    assert apply_edits(src, edits) == "Russia’s army said it’s good."
 
 
 @settings(max_examples=200, deadline=None)

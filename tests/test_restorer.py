@@ -110,3 +110,22 @@ def test_shipped_model_leaves_non_english_text_essentially_unchanged():
     out = Restorer.from_pretrained(default_model_dir()).restore(lines)
     for line, restored in zip(lines, out):
         assert difflib.SequenceMatcher(a=line, b=restored).ratio() >= 0.9, (line, restored)
+
+
+def test_known_words_load_with_the_model_and_can_be_written_later(tiny_model, tmp_path, capsys):
+    import shutil
+
+    from restore import known_words
+    from restore.cli import main
+    from restore.pairs import load_pairs
+
+    originals = load_pairs(tiny_model.parent / "pairs")["train"]["original"]
+    assert Restorer.from_pretrained(tiny_model).known_words == known_words.collect(originals)
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    (model / known_words.FILE).unlink()
+    assert Restorer.from_pretrained(model).known_words is None  # an older model folder: no check
+    assert main(["known-words", str(model), "--pairs", str(tiny_model.parent / "pairs")]) == 0
+    assert Restorer.from_pretrained(model).known_words == known_words.collect(originals)
+    assert main(["known-words", str(tmp_path / "nowhere"), "--pairs", str(tiny_model.parent / "pairs")]) == 2
+    assert "not a model folder" in capsys.readouterr().err

@@ -120,12 +120,22 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     assert model.lm_head.weight.data_ptr() == shared.data_ptr()
     assert model.model.encoder.embed_tokens.weight.data_ptr() == shared.data_ptr()
 
+    # the words of the training targets travel with the model (restore.known_words)
+    from restore import known_words
+    from restore.pairs import load_pairs
+    known = known_words.load(model_dir)
+    assert known == known_words.collect(load_pairs(out / "pairs")["train"]["original"])
+    assert {"the", "council"} <= known and not any(any(c.isdigit() for c in w) for w in known)
+    # a model fine-tuned from it keeps the words it had
+    known_words.save(model_dir, known | {"zzyzx"})
+
     # fine-tune the trained model on new data, and resume from a checkpoint
     out2 = tmp_path / "run2"
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
                  "--set", f"output_dir={out2}", "--set", "training.max_steps=30",
                  "--init-from", str(model_dir)]) == 0
     assert json.loads((out2 / "train_report.json").read_text())["init_from"] == str(model_dir)
+    assert "zzyzx" in known_words.load(out2 / "model") and known <= known_words.load(out2 / "model")
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
                  "--set", f"output_dir={out2}", "--set", "training.max_steps=40",
                  "--init-from", str(model_dir), "--resume"]) == 0
