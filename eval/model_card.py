@@ -28,7 +28,7 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
         out[0] += (f" On real spinner output the restorer {verdict} the project's dev edit F0.5 bar of 0.50 "
                    f"({f:.3f}: precision {restorer_dev['precision']:.3f}, recall {restorer_dev['recall']:.3f}).")
     out.append(f"- The raw model changes {ev['clean_changed']:.0%} of clean sentences; the restorer's thresholds "
-               "(below) are what keep clean text mostly untouched.")
+               "(above) are what keep clean text mostly untouched.")
     if len(curve) >= 4:
         half = curve[len(curve) // 2:]
         lo, hi = min(c["dev_f0.5"] for c in half), max(c["dev_f0.5"] for c in half)
@@ -112,6 +112,8 @@ Which spinner each run's pairs came from is listed under Training.
 token has at least min_confidence, and a sentence's only edit only at lone_edit_confidence (a single
 change in an otherwise untouched sentence is what a false fix of clean text looks like).
 Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')}.
+It also drops edits that lose a number, URL or e-mail address of the input, and edits that
+write a word found neither in the training targets (`known_words.txt.gz`) nor in the input.
 
 {suite}
 
