@@ -25,8 +25,10 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
     if restorer_dev:
         f = restorer_dev["f0.5"]
         verdict = "meets" if f >= 0.5 else "is below"
+        ci = restorer_dev.get("f0.5_ci")
         out[0] += (f" On real spinner output the restorer {verdict} the project's dev edit F0.5 bar of 0.50 "
-                   f"({f:.3f}: precision {restorer_dev['precision']:.3f}, recall {restorer_dev['recall']:.3f}).")
+                   f"({f:.3f}: precision {restorer_dev['precision']:.3f}, recall {restorer_dev['recall']:.3f}"
+                   + (f"; 95% bootstrap interval {ci[0]:.3f}–{ci[1]:.3f}" if ci else "") + ").")
     out.append(f"- The raw model changes {ev['clean_changed']:.0%} of clean sentences; the restorer's thresholds "
                "(above) are what keep clean text mostly untouched.")
     if len(curve) >= 4:
@@ -168,10 +170,10 @@ def main(argv=None):
         import re
 
         keep = [re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line) for line in args.suite.read_text().splitlines()
-                if line.startswith(("|", "- **", "Each cell", "Suite"))]
+                if line.startswith(("|", "- **", "Each cell", "Suite", "Model F0.5"))]
         out = []
         for line in keep:  # blank lines around the table, as markdown needs
-            if out and out[-1].startswith("|") != line.startswith("|"):
+            if out and (out[-1].startswith("|") != line.startswith("|") or out[-1].startswith("Model F0.5")):
                 out.append("")
             out.append(line)
         keep = out

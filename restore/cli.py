@@ -227,7 +227,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UserError(str(e)) from None
     for set_name, by_system in rows.items():
         print(set_name + ": " + "; ".join(" ".join(
-            [s] + ([f"F0.5 {m['f0.5']:.3f}"] if m.get("f0.5") is not None else [])
+            [s] + ([f"F0.5 {m['f0.5']:.3f}" + (f" [{m['f0.5_ci'][0]:.3f}-{m['f0.5_ci'][1]:.3f}]"
+                                                 if m.get("f0.5_ci") else "")] if m.get("f0.5") is not None else [])
             + ([f"clean harm {m['clean_harm']:.1%}"] if m.get("clean_harm") is not None else [])
             + [f"exact {m['exact_match']:.3f}"]) for s, m in by_system.items()))
     print(f"report: {out / 'report.md'}", file=sys.stderr)

@@ -375,7 +375,7 @@ def top_edits(records: list[dict], n: int = TOP_EDITS) -> dict[str, list[tuple[s
 def _scores(evset: EvalSet, outputs: list[str]) -> dict:
     m = score_all(evset.sources, outputs, evset.originals)
     if evset.kind == "clean":  # nothing to restore: only harm and exactness mean something
-        for key in EDIT_METRICS:
+        for key in (*EDIT_METRICS, "f0.5_ci"):
             m[key] = None
     return m
 
@@ -561,6 +561,9 @@ def set_report(metrics: dict, records: list[dict]) -> str:
              "Edit P/R/F0.5: word-level edits against the reference edits (spun → original), `restore/metrics.py`; "
              "damage removed = 1 − WER(output)/WER(spun); clean harm = share of the rows with nothing "
              "to restore that were changed; BLEU/chrF 0–100.", "", _system_table(metrics), ""]
+    intervals = _intervals({name: m.get("f0.5_ci") for name, m in metrics["systems"].items()})
+    if intervals:
+        parts += [f"F0.5, 95% bootstrap interval (rows resampled 1,000 times): {intervals}.", ""]
     sweep = metrics.get("threshold_sweep") or []
     if sweep:
         best = max(sweep, key=lambda r: (r["f0.5"], -r["threshold"]))
@@ -593,6 +596,11 @@ def set_report(metrics: dict, records: list[dict]) -> str:
     sf = metrics["sentences_file"]
     parts.append(f"Per sentence: `{sf['path']}` ({sf['rows']} of {sf['of']} rows).")
     return "\n".join(parts) + "\n"
+
+
+def _intervals(by_name: dict) -> str:
+    """``name lo–hi; ...`` for the entries that have an interval."""
+    return "; ".join(f"{name} {ci[0]:.3f}–{ci[1]:.3f}" for name, ci in by_name.items() if ci)
 
 
 def _cell(text: str) -> str:
@@ -763,6 +771,12 @@ def suite_report(summary: dict, systems: list[str], cfg: dict) -> str:
         label = f"[{name}]({name}/report.md)" + (" (out of domain)" if m["out_of_domain"] else "")
         parts.append(f"| {label} | {m['n']} | " + " | ".join(cells) + " |")
     parts.append("")
+    if "model" in systems:
+        intervals = _intervals({name: m["systems"].get("model", {}).get("f0.5_ci")
+                                for name, m in summary["sets"].items()})
+        if intervals:
+            parts += [f"Model F0.5, 95% bootstrap interval (rows resampled 1,000 times): {intervals}. "
+                      "A set's interval is what it can resolve: differences inside it are noise.", ""]
     for name, m in summary["sets"].items():
         parts.append(f"- **{name}**: {m['title']}" + (f" — {m['note']}" if m.get("note") else ""))
     for name, why in summary["skipped"].items():

@@ -38,6 +38,36 @@ def spin_edits(sources: Sequence[str], outputs: Sequence[str], originals: Sequen
     return counts.as_dict()
 
 
+def f05_interval(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str],
+                 level: float = 0.95, resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of the edit F0.5 (:func:`spin_edits`), rows resampled
+    with replacement ``resamples`` times (fixed ``seed``: same inputs, same interval).
+
+    What a small set can resolve: on 75 real dev pairs the interval is about 0.2 wide.
+    Rows are treated as independent; sentences of one article are not quite, so the true
+    uncertainty is somewhat larger."""
+    import numpy as np
+
+    from .edits import judge
+
+    if not len(sources):
+        raise ValueError("no rows")
+    counts = []
+    for s, o, r in zip(sources, outputs, originals, strict=True):
+        j = judge(s, o, r)
+        counts.append((len(j["correct"]), len(j["wrong"]), len(j["missed"])))
+    counts = np.array(counts, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(counts), size=(resamples, len(counts)))
+    tp, fp, fn = (counts[:, k][picks].sum(axis=1).astype(float) for k in range(3))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(tp + fp > 0, tp / (tp + fp), 1.0)
+        r = np.where(tp + fn > 0, tp / (tp + fn), 1.0)
+        f = np.where(p + r > 0, 1.25 * p * r / (0.25 * p + r), 0.0)
+    lo, hi = np.quantile(f, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
 def damage_removed(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
     """Share of the spinner's word-level damage the system undid.
 
@@ -113,10 +143,12 @@ def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequenc
     ``damage_removed``, ``wer_spun``, ``wer_output``, ``spun_distance``,
     ``output_distance``, ``original_words`` (:func:`damage_removed`); ``clean_harm``,
     ``clean_changed``, ``clean_n`` over the rows whose source equals its original
-    (:func:`clean_harm`); ``exact_match``; ``bleu``, ``chrf``; ``n`` (rows).
+    (:func:`clean_harm`); ``exact_match``; ``bleu``, ``chrf``; ``n`` (rows); ``f0.5_ci``, the
+    95% bootstrap interval of F0.5 (:func:`f05_interval`).
     """
     sources, outputs, originals = list(sources), list(outputs), list(originals)
     return {**spin_edits(sources, outputs, originals),
+            "f0.5_ci": list(f05_interval(sources, outputs, originals)) if sources else None,
             **damage_removed(sources, outputs, originals),
             **clean_harm(sources, outputs, originals),
             **exact_match(outputs, originals),

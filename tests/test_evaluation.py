@@ -122,6 +122,9 @@ def test_plots_and_report(evaluated):
     assert "| model |" in report and "| lexicon |" in report and "| copy |" in report
     assert dict(metrics["top_edits"]["wrong"]) == {"mentioned → stated": 1, "cat → dog": 1}
     assert dict(metrics["top_edits"]["missed"]) == {"mentioned → said": 1}
+    lo, hi = metrics["systems"]["model"]["f0.5_ci"]
+    assert 0 <= lo <= metrics["systems"]["model"]["f0.5"] <= hi <= 1
+    assert f"model {lo:.3f}–{hi:.3f}" in report and "bootstrap interval" in report
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -198,6 +201,9 @@ def test_suite_skips_missing_sets(tmp_path):
     assert len((tmp_path / "out" / "dev" / "sentences.jsonl").read_text().splitlines()) == 2  # capped
     report = (tmp_path / "out" / "report.md").read_text()
     assert "| [dev](dev/report.md) | 4 |" in report and "**gone**: skipped" in report
+    assert clean["systems"]["model"]["f0.5_ci"] is None  # nothing to restore: no edit metrics
+    lo, hi = summary["sets"]["dev"]["systems"]["model"]["f0.5_ci"]
+    assert f"dev {lo:.3f}–{hi:.3f}" in report and "clean 0" not in report
     assert (tmp_path / "out" / "suite.png").read_bytes()[:8] == PNG
 
 

@@ -169,10 +169,12 @@ CORPUS = (["The big home was very old .", "Prices rose day by day .", "He went h
 
 
 def test_score_all_collects_every_metric():
+    from restore.metrics import f05_interval
+
     s, o, r = CORPUS
     got = score_all(s, o, r)
     assert got == {**spin_edits(s, o, r), **damage_removed(s, o, r), **clean_harm(s, o, r),
-                   **exact_match(o, r), **bleu_chrf(o, r), "n": 4}
+                   **exact_match(o, r), **bleu_chrf(o, r), "n": 4, "f0.5_ci": list(f05_interval(s, o, r))}
     # hand check: row 1 tp 2 (house, drop very); row 2 fp 1 fn 1; row 3 fp 1; row 4 fn 1
     assert counts(got) == (2, 2, 2)
     assert got["clean_harm"] == 1.0 and got["clean_n"] == 1
@@ -223,3 +225,22 @@ def test_evaluate_module_matches_python(name, absolute, monkeypatch):
     s, o, r = CORPUS
     got = evaluate.load(path).compute(**inputs(s, o, r))
     assert got == python(s, o, r)
+
+
+def test_f05_interval_brackets_the_estimate_and_narrows_with_more_rows():
+    from restore.metrics import f05_interval, spin_edits
+
+    rows = [("The Home handed the invoice.", "The House passed the invoice.", "The House passed the bill."),
+            ("Officers mentioned it.", "Officers stated it.", "Officers said it."),
+            ("He stated it was once fine.", "He said it was fine.", "He said it was fine."),
+            ("A brand new plan.", "A brand new plan.", "A new plan.")]
+    src, out, ref = (list(x) for x in zip(*rows))
+    f = spin_edits(src, out, ref)["f0.5"]
+    lo, hi = f05_interval(src, out, ref)
+    assert 0 <= lo < f < hi <= 1
+    assert f05_interval(src, out, ref) == (lo, hi)  # fixed seed: same interval
+    lo4, hi4 = f05_interval(src * 16, out * 16, ref * 16)
+    assert hi4 - lo4 < hi - lo and lo4 <= f <= hi4
+    assert f05_interval(src, ref, ref) == (1.0, 1.0)  # a perfect system: no spread
+    with pytest.raises(ValueError):
+        f05_interval(src, out[:2], ref)

@@ -19,6 +19,10 @@ def test_limitations_states_the_dev_bar_from_the_suite_figures():
     above = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
                                    {"f0.5": 0.512, "precision": 0.7, "recall": 0.25})
     assert "meets the project's dev edit F0.5 bar" in above and "0.512" in above
+    assert "interval" not in above
+    with_ci = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
+                                     {"f0.5": 0.432, "precision": 0.64, "recall": 0.188, "f0.5_ci": [0.356, 0.504]})
+    assert "95% bootstrap interval 0.356–0.504" in with_ci
 
 
 def test_limitations_reads_the_flat_part_of_the_curve_from_its_second_half():
