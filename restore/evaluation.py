@@ -64,6 +64,8 @@ class EvalSet:
     sources: list[str]
     originals: list[str]
     ids: list[str] = field(default_factory=list)
+    # one label a row, e.g. its article: bootstrap intervals resample whole groups (none: rows)
+    groups: list[str] = field(default_factory=list)
     kind: str = "pairs"
     title: str = ""
     note: str = ""
@@ -74,6 +76,8 @@ class EvalSet:
             raise ValueError("sources and originals differ in length")
         if not self.ids:
             self.ids = [str(i) for i in range(len(self.sources))]
+        if self.groups and len(self.groups) != len(self.sources):
+            raise ValueError("groups and sources differ in length")
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -130,16 +134,20 @@ def run_system(system, texts: Sequence[str], desc: str, progress: bool) -> list[
 # --------------------------------------------------------------------------- reading data
 
 
+GROUP_KEYS = ("article", "doc_id", "group")  # JSONL fields naming the group of a row
+
+
 def read_pairs(path: str | Path, limit: int | None = None, name: str | None = None) -> EvalSet:
     """A JSONL file of pairs: each line an object with string fields ``spun`` and
-    ``original`` (``id`` optional); blank lines are skipped. Raises :class:`DataError`
+    ``original`` (``id`` optional; ``article``, ``doc_id`` or ``group``, when every line
+    has one, groups rows for the bootstrap intervals); blank lines are skipped. Raises :class:`DataError`
     with the file and line of the first bad line."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"no such file: {path}")
     if path.is_dir():
         raise DataError(f"{path} is a folder; give a JSONL file of pairs")
-    sources, originals, ids = [], [], []
+    sources, originals, ids, groups = [], [], [], []
     try:
         with path.open(encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
@@ -159,11 +167,13 @@ def read_pairs(path: str | Path, limit: int | None = None, name: str | None = No
                 sources.append(row["spun"])
                 originals.append(row["original"])
                 ids.append(str(row.get("id", n)))
+                groups.append(next((str(row[k]) for k in GROUP_KEYS if row.get(k) is not None), None))
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not UTF-8 text (byte offset {e.start})") from None
     if not sources:
         raise DataError(f"{path}: no pairs")
-    return EvalSet(name or path.stem, sources, originals, ids, title=str(path))
+    groups = groups if all(g is not None for g in groups) else []
+    return EvalSet(name or path.stem, sources, originals, ids, groups, title=str(path))
 
 
 def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None = None, seed: int = 0,
@@ -184,8 +194,9 @@ def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None 
     if clean_only:
         rows = [i for i, (s, o) in enumerate(zip(ds["spun"], ds["original"])) if s == o]
     ds = ds.select(list(rows)[:limit])
-    ids = [f"{d}#{i}" for i, d in enumerate(ds["doc_id"])] if "doc_id" in ds.column_names else []
-    return EvalSet(name, list(ds["spun"]), list(ds["original"]), ids, title=f"{path} ({split})")
+    docs = list(ds["doc_id"]) if "doc_id" in ds.column_names else []
+    ids = [f"{d}#{i}" for i, d in enumerate(docs)]
+    return EvalSet(name, list(ds["spun"]), list(ds["original"]), ids, docs, title=f"{path} ({split})")
 
 
 # tortured phrases -----------------------------------------------------------------------
@@ -373,7 +384,7 @@ def top_edits(records: list[dict], n: int = TOP_EDITS) -> dict[str, list[tuple[s
 
 
 def _scores(evset: EvalSet, outputs: list[str]) -> dict:
-    m = score_all(evset.sources, outputs, evset.originals)
+    m = score_all(evset.sources, outputs, evset.originals, evset.groups or None)
     if evset.kind == "clean":  # nothing to restore: only harm and exactness mean something
         for key in (*EDIT_METRICS, "f0.5_ci"):
             m[key] = None
@@ -498,7 +509,8 @@ def evaluate_set(evset: EvalSet, systems: dict, out_dir: str | Path, min_confide
                          for s, (_, edits) in zip(evset.sources, results[name])]
     metrics = {
         "set": evset.name, "title": evset.title, "kind": evset.kind, "out_of_domain": evset.out_of_domain,
-        "n": len(evset), "note": evset.note, **(info or {}), "min_confidence": min_confidence,
+        "n": len(evset), "groups": len(set(evset.groups)) if evset.groups else None,
+        "note": evset.note, **(info or {}), "min_confidence": min_confidence,
         "lone_edit_confidence": lone_edit_confidence,
         "systems": {name: _scores(evset, outs) for name, outs in outputs.items()},
         "seconds": seconds,
@@ -563,7 +575,9 @@ def set_report(metrics: dict, records: list[dict]) -> str:
              "to restore that were changed; BLEU/chrF 0–100.", "", _system_table(metrics), ""]
     intervals = _intervals({name: m.get("f0.5_ci") for name, m in metrics["systems"].items()})
     if intervals:
-        parts += [f"F0.5, 95% bootstrap interval (rows resampled 1,000 times): {intervals}.", ""]
+        unit = (f"its {metrics['groups']} articles/documents resampled whole" if metrics.get("groups")
+                else "rows resampled")
+        parts += [f"F0.5, 95% bootstrap interval ({unit}, 1,000 times): {intervals}.", ""]
     sweep = metrics.get("threshold_sweep") or []
     if sweep:
         best = max(sweep, key=lambda r: (r["f0.5"], -r["threshold"]))
@@ -775,7 +789,8 @@ def suite_report(summary: dict, systems: list[str], cfg: dict) -> str:
         intervals = _intervals({name: m["systems"].get("model", {}).get("f0.5_ci")
                                 for name, m in summary["sets"].items()})
         if intervals:
-            parts += [f"Model F0.5, 95% bootstrap interval (rows resampled 1,000 times): {intervals}. "
+            parts += [f"Model F0.5, 95% bootstrap interval (rows resampled 1,000 times, or the "
+                      f"articles/documents they come from where the set names them): {intervals}. "
                       "A set's interval is what it can resolve: differences inside it are noise.", ""]
     for name, m in summary["sets"].items():
         parts.append(f"- **{name}**: {m['title']}" + (f" — {m['note']}" if m.get("note") else ""))

@@ -259,3 +259,18 @@ def test_cli_end_to_end_with_tiny_model(tiny_model, tmp_path, capsys):
     assert len((out / "sentences.jsonl").read_text().splitlines()) == 3
     assert (out / "threshold.png").read_bytes()[:8] == PNG
     assert "pairs: model F0.5" in capsys.readouterr().out
+
+
+def test_pairs_grouped_by_article_for_the_intervals(tmp_path):
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps({"spun": s, "original": o, "article": f"a{i // 2}"}) + "\n"
+                            for i, (s, o, _) in enumerate(ROWS)), encoding="utf-8")
+    evset = E.read_pairs(path)
+    assert evset.groups == ["a0", "a0", "a1", "a1"]
+    metrics = E.evaluate_set(evset, scripted_systems(), tmp_path / "out")
+    assert metrics["groups"] == 2
+    assert "its 2 articles/documents resampled whole" in (tmp_path / "out" / "report.md").read_text()
+    # no group labels: rows are resampled
+    assert E.read_pairs(write_pairs(tmp_path / "plain.jsonl")).groups == []
+    with pytest.raises(ValueError):
+        E.EvalSet("x", ["a", "b"], ["a", "b"], groups=["g"])

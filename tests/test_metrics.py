@@ -244,3 +244,9 @@ def test_f05_interval_brackets_the_estimate_and_narrows_with_more_rows():
     assert f05_interval(src, ref, ref) == (1.0, 1.0)  # a perfect system: no spread
     with pytest.raises(ValueError):
         f05_interval(src, out[:2], ref)
+    # groups: one group a row is the row bootstrap; whole groups resampled otherwise
+    assert f05_interval(src, out, ref, groups=["a", "b", "c", "d"]) == (lo, hi)
+    paired = f05_interval(src * 16, out * 16, ref * 16, groups=[str(i % 4) for i in range(64)])
+    assert paired[1] - paired[0] > hi4 - lo4  # 4 articles of 16 rows know less than 64 free rows
+    with pytest.raises(ValueError):
+        f05_interval(src, out, ref, groups=["a"])
