@@ -61,7 +61,8 @@ def invented(replacement: str, source: str, known: frozenset[str] | None) -> lis
     """The words of ``replacement`` that are neither known nor in ``source``."""
     if known is None:
         return []
-    return sorted(w for w in word_keys(replacement) if w not in known and w not in word_keys(source))
+    unknown = {w for w in word_keys(replacement) if w not in known}
+    return sorted(unknown - word_keys(source)) if unknown else []  # the source is read only when needed
 
 
 def write_from_pairs(model: str | Path, pairs: str | Path) -> tuple[Path, int, int]:

@@ -32,10 +32,7 @@ def spin_edits(sources: Sequence[str], outputs: Sequence[str], originals: Sequen
     edit, recall 1.0 when there was nothing to fix (the :class:`~restore.edits.EditCounts`
     convention).
     """
-    counts = EditCounts()
-    for s, o, r in zip(sources, outputs, originals, strict=True):
-        counts.add(s, o, r)
-    return counts.as_dict()
+    return _total(_row_counts(sources, outputs, originals)).as_dict()
 
 
 def f05_interval(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str],
@@ -48,30 +45,40 @@ def f05_interval(sources: Sequence[str], outputs: Sequence[str], originals: Sequ
     are resampled, since sentences of one article share their spinner's habits and their
     topic; without it each row is its own group. On the 75 real dev pairs (8 articles) the
     interval is what such a small set can resolve."""
+    return _interval(_row_counts(sources, outputs, originals), groups, level, resamples, seed)
+
+
+def _row_counts(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> list[EditCounts]:
+    """Each row's edit counts (the rows judged once, for the totals and the interval)."""
+    rows = []
+    for s, o, r in zip(sources, outputs, originals, strict=True):
+        counts = EditCounts()
+        counts.add(s, o, r)
+        rows.append(counts)
+    return rows
+
+
+def _total(rows: Sequence[EditCounts]) -> EditCounts:
+    return EditCounts(sum(c.tp for c in rows), sum(c.fp for c in rows), sum(c.fn for c in rows))
+
+
+def _interval(rows: Sequence[EditCounts], groups: Sequence[str] | None, level: float = 0.95,
+              resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """:func:`f05_interval` from each row's counts."""
     import numpy as np
 
-    from .edits import judge
-
-    if not len(sources):
+    if not rows:
         raise ValueError("no rows")
-    if groups is not None and len(groups) != len(sources):
-        raise ValueError(f"{len(groups)} groups for {len(sources)} rows")
+    if groups is not None and len(groups) != len(rows):
+        raise ValueError(f"{len(groups)} groups for {len(rows)} rows")
     by_group: dict = {}
-    for i, (s, o, r) in enumerate(zip(sources, outputs, originals, strict=True)):
-        j = judge(s, o, r)
-        tally = by_group.setdefault(groups[i] if groups is not None else i, [0, 0, 0])
-        tally[0] += len(j["correct"])
-        tally[1] += len(j["wrong"])
-        tally[2] += len(j["missed"])
-    counts = np.array(list(by_group.values()), dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(counts), size=(resamples, len(counts)))
-    tp, fp, fn = (counts[:, k][picks].sum(axis=1).astype(float) for k in range(3))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(tp + fp > 0, tp / (tp + fp), 1.0)
-        r = np.where(tp + fn > 0, tp / (tp + fn), 1.0)
-        f = np.where(p + r > 0, 1.25 * p * r / (0.25 * p + r), 0.0)
-    lo, hi = np.quantile(f, [(1 - level) / 2, (1 + level) / 2])
+    for i, c in enumerate(rows):
+        by_group.setdefault(groups[i] if groups is not None else i, []).append(c)
+    counts = np.array([[t.tp, t.fp, t.fn] for t in map(_total, by_group.values())], dtype=np.int64)
+    picks = np.random.default_rng(seed).integers(0, len(counts), size=(resamples, len(counts)))
+    sums = counts[picks].sum(axis=1)  # (resamples, 3): tp, fp, fn of each resampling
+    scores = [EditCounts(int(tp), int(fp), int(fn)).f_beta(0.5) for tp, fp, fn in sums]
+    lo, hi = np.quantile(scores, [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)
 
 
@@ -155,8 +162,9 @@ def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequenc
     95% bootstrap interval of F0.5 (:func:`f05_interval`; ``groups`` resampled whole).
     """
     sources, outputs, originals = list(sources), list(outputs), list(originals)
-    return {**spin_edits(sources, outputs, originals),
-            "f0.5_ci": list(f05_interval(sources, outputs, originals, groups)) if sources else None,
+    rows = _row_counts(sources, outputs, originals)
+    return {**_total(rows).as_dict(),
+            "f0.5_ci": list(_interval(rows, groups)) if rows else None,
             **damage_removed(sources, outputs, originals),
             **clean_harm(sources, outputs, originals),
             **exact_match(outputs, originals),

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .align import TYPOGRAPHY, WORD_RE, words
-from .known_words import invented
+from .known_words import invented, load as load_known_words
 from .segment import segments, split_long
 
 DEFAULT_MODEL_NAME = "restore-small"
@@ -204,7 +204,6 @@ class Restorer:
         """Load a model folder (default: the shipped model). ``min_confidence=None`` and
         ``lone_edit_confidence=None`` take the model's own recommended thresholds from its
         ``restore_config.json`` (0 without one); see :func:`kept_edits`."""
-        from . import known_words
         from .engines import load_engine
 
         path = Path(path) if path else default_model_dir()
@@ -218,7 +217,7 @@ class Restorer:
         if lone_edit_confidence is None:
             lone_edit_confidence = settings.get("lone_edit_confidence", 0.0)
         return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
-                   known_words=known_words.load(path))
+                   known_words=load_known_words(path))
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str]) -> str | list[str]:
