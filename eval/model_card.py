@@ -29,6 +29,11 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
         out[0] += (f" On real spinner output the restorer {verdict} the project's dev edit F0.5 bar of 0.50 "
                    f"({f:.3f}: precision {restorer_dev['precision']:.3f}, recall {restorer_dev['recall']:.3f}"
                    + (f"; 95% bootstrap interval {ci[0]:.3f}–{ci[1]:.3f}" if ci else "") + ").")
+        if restorer_dev.get("edits_right") is not None:
+            out[0] += (f" Yet {restorer_dev['edits_right']:.0%} of its dev edits write the original's words: "
+                       f"{restorer_dev['partial']} of the {restorer_dev['fp']} that precision counts wrong are "
+                       "right fixes of one part of a multi-word change (\"in opposition to quick\" → "
+                       "\"against quick\" for \"against short\"), which is scored as a whole.")
     out.append(f"- The raw model changes {ev['clean_changed']:.0%} of clean sentences; the restorer's thresholds "
                "(above) are what keep clean text mostly untouched.")
     if len(curve) >= 4:

@@ -229,6 +229,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(set_name + ": " + "; ".join(" ".join(
             [s] + ([f"F0.5 {m['f0.5']:.3f}" + (f" [{m['f0.5_ci'][0]:.3f}-{m['f0.5_ci'][1]:.3f}]"
                                                  if m.get("f0.5_ci") else "")] if m.get("f0.5") is not None else [])
+            + ([f"edits right {m['edits_right']:.3f}"] if m.get("edits_right") is not None else [])
             + ([f"clean harm {m['clean_harm']:.1%}"] if m.get("clean_harm") is not None else [])
             + [f"exact {m['exact_match']:.3f}"]) for s, m in by_system.items()))
     print(f"report: {out / 'report.md'}", file=sys.stderr)

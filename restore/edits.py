@@ -6,6 +6,13 @@ spun text with another text word by word (typography normalised first). A system
 span of the spun text, same replacement words. Case counts ("home" -> "Home" is an edit);
 only typography is normalised.
 F0.5 weighs precision twice as much as recall: a wrong "fix" is worse than a missed one.
+
+Adjacent changed words form one edit ("in opposition to quick" -> "against short" is one
+reference edit), so a system that fixes only part of such a span ("against quick") makes
+an edit that F0.5 counts wrong although every word it wrote is the original's. Those are
+:func:`partial_fixes`; ``edits_right`` (:class:`EditCounts`) is the share of the system's
+edits that write the original's words, partial fixes included: the harm figure, where
+precision is the strict one the F0.5 uses.
 The full metric set (damage removed, clean harm, BLEU, chrF ...) is in :mod:`restore.metrics`.
 """
 from __future__ import annotations
@@ -30,17 +37,47 @@ def judge(spun: str, output: str, original: str) -> dict[str, list[Edit]]:
     return {"correct": sorted(ref & hyp), "wrong": sorted(hyp - ref), "missed": sorted(ref - hyp)}
 
 
+def partial_fixes(spun: str, output: str, original: str, wrong: list[Edit] | None = None) -> list[Edit]:
+    """The ``wrong`` edits (default: :func:`judge`'s) that are right fixes of part of a
+    reference edit: every spun word they change is changed in the original too, and the
+    words they write are the original's at that place (aligning output with original); a
+    deletion must leave nothing missing there. "in opposition to quick" -> "against quick"
+    (original "against short") is one."""
+    src, out, ref = words(spun), words(output), words(original)
+    if wrong is None:
+        wrong = judge(spun, output, original)["wrong"]
+    if not wrong:
+        return []
+    spun_changed = {i for i1, i2, _, _ in changed_spans(src, ref) for i in range(i1, i2)}
+    out_off, out_gap = set(), set()  # output words not the original's; gaps missing words
+    for j1, j2, _, _ in changed_spans(out, ref):
+        out_off.update(range(j1, j2))
+        if j1 == j2:
+            out_gap.add(j1)
+    where = {(i1, i2): (j1, j2) for i1, i2, j1, j2 in changed_spans(src, out)}
+    fixes = []
+    for e in wrong:
+        j1, j2 = where[(e[0], e[1])]
+        if not all(i in spun_changed for i in range(e[0], e[1])):
+            continue
+        if (j2 > j1 and not any(j in out_off for j in range(j1, j2))) or (j2 == j1 and j1 not in out_gap):
+            fixes.append(e)
+    return fixes
+
+
 @dataclass
 class EditCounts:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    partial: int = 0  # of the fp: right fixes of part of a reference edit (partial_fixes)
 
     def add(self, spun: str, output: str, original: str) -> None:
         j = judge(spun, output, original)
         self.tp += len(j["correct"])
         self.fp += len(j["wrong"])
         self.fn += len(j["missed"])
+        self.partial += len(partial_fixes(spun, output, original, j["wrong"]))
 
     @property
     def precision(self) -> float:
@@ -50,13 +87,19 @@ class EditCounts:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    @property
+    def edits_right(self) -> float:
+        """Share of the system's edits that write the original's words (1.0 with none)."""
+        return (self.tp + self.partial) / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
     def f_beta(self, beta: float = 0.5) -> float:
         p, r = self.precision, self.recall
         return (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
         return {"precision": self.precision, "recall": self.recall, "f0.5": self.f_beta(0.5),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+                "tp": self.tp, "fp": self.fp, "fn": self.fn, "partial": self.partial,
+                "edits_right": self.edits_right}
 
 
 def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
@@ -67,6 +110,7 @@ def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
     """
     from .metrics import clean_harm, exact_match, spin_edits  # restore.metrics imports this module
 
-    return {**spin_edits(spun, outputs, originals),
+    edit = spin_edits(spun, outputs, originals)
+    return {**{k: edit[k] for k in ("precision", "recall", "f0.5", "tp", "fp", "fn")},
             "exact": exact_match(outputs, originals)["exact_match"],
             "clean_changed": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}

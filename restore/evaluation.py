@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .align import TYPOGRAPHY, WORD_RE, words
-from .edits import EditCounts, judge
+from .edits import EditCounts, judge, partial_fixes
 from .metrics import score_all
 from .restorer import Edit, apply_edits, kept_edits
 
@@ -46,9 +46,10 @@ LENGTH_BINS = ((1, 10), (11, 20), (21, 30), (31, 40), (41, 60), (61, None))
 TOP_EDITS = 15
 CHUNK = 64  # sentences handed to a system at a time (progress bar steps)
 # columns of the combined table: (metrics key, header, kind of set it applies to)
-COLUMNS = (("f0.5", "F0.5"), ("precision", "P"), ("recall", "R"), ("damage_removed", "damage removed"),
+COLUMNS = (("f0.5", "F0.5"), ("precision", "P"), ("recall", "R"), ("edits_right", "edits right"),
+           ("damage_removed", "damage removed"),
            ("clean_harm", "clean harm"), ("exact_match", "exact"), ("bleu", "BLEU"), ("chrf", "chrF"))
-EDIT_METRICS = ("f0.5", "precision", "recall", "damage_removed")  # meaningless on clean text
+EDIT_METRICS = ("f0.5", "precision", "recall", "edits_right", "damage_removed")  # meaningless on clean text
 
 
 class DataError(ValueError):
@@ -325,7 +326,8 @@ def threshold_sweep(evset: EvalSet, results: list[tuple[str, list[Edit]]],
 
 def sentence_records(evset: EvalSet, results: list[tuple[str, list[Edit]]], min_confidence: float,
                      others: dict[str, list[str]] | None = None, lone_edit_confidence: float = 0.0) -> list[dict]:
-    """Per sentence: input, output, reference, exact, the edits marked correct / wrong /
+    """Per sentence: input, output, reference, exact, the edits marked correct / partial
+    (a right fix of part of a reference edit, :func:`restore.edits.partial_fixes`) / wrong /
     missed (word span in the input, spun words, replacement, confidence of the model edit)
     and the other systems' outputs."""
     records = []
@@ -334,9 +336,12 @@ def sentence_records(evset: EvalSet, results: list[tuple[str, list[Edit]]], min_
         dropped = [x for x in edits if x not in kept]
         out = apply_edits(src, kept)
         j = judge(src, out, ref)
+        # a right fix of part of a reference edit: wrong for F0.5, but not harm
+        j["partial"] = partial_fixes(src, out, ref, j["wrong"])
+        j["wrong"] = [e for e in j["wrong"] if e not in j["partial"]]
         src_words, spans = words(src), _word_spans(src)
         marked = []
-        for mark in ("correct", "wrong", "missed"):
+        for mark in ("correct", "partial", "wrong", "missed"):
             for e in j[mark]:
                 # a missed edit has a confidence when the model proposed it below the threshold
                 conf = _confidence(e, spans, len(src), kept if mark != "missed" else dropped)
@@ -374,9 +379,9 @@ def by_length(evset: EvalSet, outputs: dict[str, list[str]]) -> list[dict]:
 
 
 def top_edits(records: list[dict], n: int = TOP_EDITS) -> dict[str, list[tuple[str, int]]]:
-    """The most frequent missed and wrong edits, as ``"spun → replacement"`` labels."""
+    """The most frequent missed, wrong and partial edits, as ``"spun → replacement"`` labels."""
     out = {}
-    for mark in ("missed", "wrong"):
+    for mark in ("missed", "wrong", "partial"):
         counts = Counter(f"{e['spun'] or '∅'} → {e['replacement'] or '∅'}"
                          for r in records for e in r["edits"] if e["mark"] == mark)
         out[mark] = counts.most_common(n)
@@ -571,6 +576,8 @@ def set_report(metrics: dict, records: list[dict]) -> str:
         info.append(f"- {metrics['note']}")
     parts = [f"# Evaluation: {metrics['set']}", "", *info, "",
              "Edit P/R/F0.5: word-level edits against the reference edits (spun → original), `restore/metrics.py`; "
+             "edits right = share of the system's edits that write the original's words (right fixes of part of "
+             "a reference edit included; P counts those wrong); "
              "damage removed = 1 − WER(output)/WER(spun); clean harm = share of the rows with nothing "
              "to restore that were changed; BLEU/chrF 0–100.", "", _system_table(metrics), ""]
     intervals = _intervals({name: m.get("f0.5_ci") for name, m in metrics["systems"].items()})
@@ -596,9 +603,12 @@ def set_report(metrics: dict, records: list[dict]) -> str:
                   for r in metrics["by_length"]]
         parts += ["", f"![by length]({metrics['plots']['by_length']})", ""]
     if metrics.get("top_edits"):
-        parts += ["## Most frequent missed and wrong edits", ""]
-        for mark in ("missed", "wrong"):
-            items = metrics["top_edits"][mark]
+        parts += ["## Most frequent missed and wrong edits", "",
+                  "*partial*: right fixes of part of a reference edit (\"in opposition to quick\" → "
+                  "\"against quick\" where the original says \"against short\"); F0.5 counts them wrong, "
+                  "*edits right* does not.", ""]
+        for mark in ("missed", "wrong", "partial"):
+            items = metrics["top_edits"].get(mark, [])
             parts.append(f"**{mark}**: " + ("; ".join(f"{lab} ({c})" for lab, c in items[:10]) or "none"))
             parts.append("")
         parts += [f"![top edits]({metrics['plots']['top_edits']})", ""]
@@ -771,7 +781,7 @@ def suite_report(summary: dict, systems: list[str], cfg: dict) -> str:
              + (f" (commit {summary['model_commit']})" if summary.get("model_commit") else "")
              + f"; model edits at confidence ≥ {summary['min_confidence']}"
              + _lone_note(summary.get("lone_edit_confidence", 0.0), summary["min_confidence"]) + ".", "",
-             f"Each cell: **{order}**. Edit metrics (F0.5, P, R, damage removed) do not apply to clean "
+             f"Each cell: **{order}**. Edit metrics (F0.5, P, R, edits right, damage removed) do not apply to clean "
              "text; clean harm counts only rows with nothing to restore. BLEU/chrF 0–100.", ""]
     if cfg.get("description"):
         parts += [str(cfg["description"]).strip(), ""]

@@ -30,7 +30,9 @@ def spin_edits(sources: Sequence[str], outputs: Sequence[str], originals: Sequen
     output (:func:`restore.edits.edits`); a system edit is a true positive when it equals a
     reference edit (same span, same replacement). Precision is 1.0 when the system made no
     edit, recall 1.0 when there was nothing to fix (the :class:`~restore.edits.EditCounts`
-    convention).
+    convention). ``partial`` counts the false positives that are right fixes of part of a
+    reference edit (:func:`restore.edits.partial_fixes`), and ``edits_right`` is the share
+    of system edits writing the original's words, ``(tp + partial) / (tp + fp)``.
     """
     return _total(_row_counts(sources, outputs, originals)).as_dict()
 
@@ -59,7 +61,8 @@ def _row_counts(sources: Sequence[str], outputs: Sequence[str], originals: Seque
 
 
 def _total(rows: Sequence[EditCounts]) -> EditCounts:
-    return EditCounts(sum(c.tp for c in rows), sum(c.fp for c in rows), sum(c.fn for c in rows))
+    return EditCounts(sum(c.tp for c in rows), sum(c.fp for c in rows), sum(c.fn for c in rows),
+                      sum(c.partial for c in rows))
 
 
 def _interval(rows: Sequence[EditCounts], groups: Sequence[str] | None, level: float = 0.95,
@@ -154,7 +157,8 @@ def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequenc
               groups: Sequence[str] | None = None) -> dict:
     """Every metric above for one row-aligned corpus, as one flat dict.
 
-    Keys: ``precision``, ``recall``, ``f0.5``, ``tp``, ``fp``, ``fn`` (:func:`spin_edits`);
+    Keys: ``precision``, ``recall``, ``f0.5``, ``tp``, ``fp``, ``fn``, ``partial``,
+    ``edits_right`` (:func:`spin_edits`);
     ``damage_removed``, ``wer_spun``, ``wer_output``, ``spun_distance``,
     ``output_distance``, ``original_words`` (:func:`damage_removed`); ``clean_harm``,
     ``clean_changed``, ``clean_n`` over the rows whose source equals its original

@@ -127,6 +127,24 @@ def test_plots_and_report(evaluated):
     assert f"model {lo:.3f}–{hi:.3f}" in report and "bootstrap interval" in report
 
 
+def test_partial_fix_marked_and_not_listed_as_wrong(tmp_path):
+    rows = [("Officials in opposition to quick sales.", "Officials against short sales.",
+             "Officials against quick sales."),
+            ("Officials mentioned it.", "Officials said it.", "Officials stated it.")]
+    engine = ScriptedEngine({s: out for s, _, out in rows}, {})
+    data = write_pairs(tmp_path / "pairs.jsonl", rows)
+    metrics = E.evaluate_file(data, E.default_systems(Restorer(engine)), tmp_path / "out")
+    m = metrics["systems"]["model"]
+    assert (m["tp"], m["fp"], m["fn"], m["partial"]) == (0, 2, 2, 1) and m["edits_right"] == 0.5
+    first = json.loads((tmp_path / "out" / "sentences.jsonl").read_text().splitlines()[0])
+    assert [(e["mark"], e["replacement"]) for e in first["edits"]] == [("partial", "against"),
+                                                                         ("missed", "against short")]
+    assert dict(metrics["top_edits"]["partial"]) == {"in opposition to → against": 1}
+    assert dict(metrics["top_edits"]["wrong"]) == {"mentioned → stated": 1}
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "edits right" in report and "**partial**: in opposition to → against (1)" in report
+
+
 # --------------------------------------------------------------------------- lexicon
 
 def test_lexicon_inverse_map_by_hand():

@@ -11,7 +11,7 @@ import socket
 import pytest
 import sacrebleu
 
-from restore.edits import judge, score
+from restore.edits import judge, partial_fixes, score
 from restore.metrics import (bleu_chrf, clean_harm, damage_removed, exact_match, score_all,
                              spin_edits)
 
@@ -95,6 +95,43 @@ def test_judge_lists_correct_wrong_and_missed_edits():
     j = judge("The big home was very old .", "The big building was old .", ORIG)
     assert j == {"correct": [(4, 5, ())], "wrong": [(2, 3, ("building",))],
                  "missed": [(2, 3, ("house",))]}
+
+
+# --- partial fixes and edits_right -------------------------------------------------------
+
+SHORT = "Officials against short sales ."  # spun: "in opposition to quick" is ONE reference edit
+
+
+@pytest.mark.parametrize("output,partial", [
+    ("Officials against quick sales .", [(1, 4, ("against",))]),   # right words for part of the span
+    ("Officials in opposition to short sales .", [(4, 5, ("short",))]),
+    ("Officials against brief sales .", []),                        # one merged edit, "brief" wrong
+    ("Officials opposing quick sales .", []),                       # a wrong word
+    ("Officials against short sales .", []),                        # exact: correct, not partial
+])
+def test_partial_fixes_are_right_words_for_part_of_a_reference_edit(output, partial):
+    spun = "Officials in opposition to quick sales ."
+    assert partial_fixes(spun, output, SHORT) == partial
+    assert set(partial) <= set(judge(spun, output, SHORT)["wrong"])
+
+
+def test_partial_fixes_need_a_spun_word_and_nothing_left_missing():
+    # changing a word the spinner left alone is not a partial fix, whatever it writes
+    assert partial_fixes("The big dog ran .", "The large dog ran .", "The big dog ran .") == []
+    # dropping "possibly" where the original has another word there leaves a gap
+    assert partial_fixes("It could possibly be .", "It could be .", "It could maybe be .") == []
+    # dropping it where the original also lacks it, beside another spun word
+    assert partial_fixes("It could possibly exist .", "It could exist .", "It could be .") == [(2, 3, ())]
+
+
+def test_edits_right_counts_partial_fixes_as_right():
+    spun = ["Officials in opposition to quick sales .", SPUN, "The big dog ran ."]
+    outs = ["Officials against quick sales .", ORIG, "The large dog ran ."]
+    got = spin_edits(spun, outs, [SHORT, ORIG, "The big dog ran ."])
+    # row 1: fp 1 (partial), fn 1; row 2: tp 1; row 3: fp 1 (harm)
+    assert counts(got) == (1, 2, 1) and got["partial"] == 1
+    assert got["precision"] == pytest.approx(1 / 3) and got["edits_right"] == pytest.approx(2 / 3)
+    assert spin_edits([SPUN], [SPUN], [ORIG])["edits_right"] == 1.0  # no edit: nothing harmed
 
 
 # --- damage_removed ---------------------------------------------------------------------

@@ -22,7 +22,11 @@ def test_limitations_states_the_dev_bar_from_the_suite_figures():
     assert "interval" not in above
     with_ci = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
                                      {"f0.5": 0.432, "precision": 0.64, "recall": 0.188, "f0.5_ci": [0.356, 0.504]})
-    assert "95% bootstrap interval 0.356–0.504" in with_ci
+    assert "95% bootstrap interval 0.356–0.504" in with_ci and "write the original's words" not in with_ci
+    right = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
+                                   {"f0.5": 0.432, "precision": 0.64, "recall": 0.188, "fp": 32, "partial": 25,
+                                    "edits_right": 0.921})
+    assert "92% of its dev edits write the original's words: 25 of the 32" in right
 
 
 def test_limitations_reads_the_flat_part_of_the_curve_from_its_second_half():
