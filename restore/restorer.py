@@ -39,6 +39,9 @@ SPUN_DECIMAL_RE = re.compile(r"(\d+)\.(Zero|One|Two|Three|Four|Five|Six|Seven|Ei
 DIGITS = {w: str(i) for i, w in enumerate("Zero One Two Three Four Five Six Seven Eight Nine".split())}
 PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
+# an edit with no letter or digit on either side changes punctuation only: spinners swap
+# words, and the model miscounts runs of marks ("it... would" -> "it.... would")
+LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
@@ -345,7 +348,9 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     rewrite is not a loss (2.Four is the number 2.4; 12 months, 1000's, 3rd, 10 years
     are the spinner's versions of year, thousands, third, decade). With ``known_words``
     (:mod:`restore.known_words`), an edit that writes a word neither in that list nor in
-    the source ("Truss" -> "Trus") is dropped too: a model spelling a non-word."""
+    the source ("Truss" -> "Trus") is dropped too: a model spelling a non-word. So is an
+    edit of punctuation alone ("..." -> "....", an added comma): spinners swap words, and
+    none of the model's punctuation-only edits on 2,075 valid and dev rows was right."""
     if not output.strip():
         return []
     if difflib.SequenceMatcher(a=words(source), b=words(output), autojunk=False).ratio() < MIN_SIMILARITY:
@@ -357,6 +362,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     soft = [(m.start(), m.end()) for m in SOFT_NUMBER_RE.finditer(source)]
     kept = []
     for edit in sorted(sentence_edits(source, output), key=lambda e: e.start):
+        if not (LETTER_OR_DIGIT_RE.search(edit.spun) or LETTER_OR_DIGIT_RE.search(edit.replacement)):
+            continue
         values = PROTECTED_RE.findall(edit.replacement)
         safe = True
         for s, e, value in protected:

@@ -82,6 +82,17 @@ def test_guards_drop_only_the_edits_that_damage_numbers_or_urls():
     assert guarded_edits(src, "") == []
 
 
+def test_guards_drop_edits_of_punctuation_alone():
+    src = "Officers stated it... would rise , then fell."
+    out = "Officials said it.... would rise then fell!"
+    kept = guarded_edits(src, out)
+    assert [(e.spun, e.replacement) for e in kept] == [("Officers stated", "Officials said")]
+    assert apply_edits(src, kept) == "Officials said it... would rise , then fell."
+    # punctuation inside a word edit goes with it
+    src = "The U.S officers left."
+    assert apply_edits(src, guarded_edits(src, "The U.S. officials left.")) == "The U.S. officials left."
+
+
 def test_restore_with_edits_offsets_confidence_and_threshold():
     text = "First line stays.\n\nThe Home handed the invoice.  Officers mentioned it."
     engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
