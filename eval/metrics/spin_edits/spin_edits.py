@@ -26,7 +26,9 @@ Args:
     sources (list of str): the spun texts given to the system.
 Returns:
     precision, recall, f0.5 (floats), tp, fp, fn (ints). Precision is 1.0 when the system
-    made no edit, recall 1.0 when there was nothing to fix.
+    made no edit, recall 1.0 when there was nothing to fix. partial (int): the fp that are
+    right fixes of part of a reference edit (adjacent changes form one edit); edits_right
+    (float): (tp + partial) / (tp + fp), the share of system edits writing the original's words.
 Examples:
     >>> m = evaluate.load("eval/metrics/spin_edits")
     >>> m.compute(sources=["He went Home ."], predictions=["He went home ."],
