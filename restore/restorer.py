@@ -42,6 +42,7 @@ MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers
 # an edit with no letter or digit on either side changes punctuation only: spinners swap
 # words, and the model miscounts runs of marks ("it... would" -> "it.... would")
 LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
+DOTS_RE = re.compile(r"\.{2,}")
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
@@ -130,6 +131,29 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
             continue
         edits.append(Edit(s0 + lead, s1 - trail, old_core, new_core, 1.0))
     return edits
+
+
+def _model_reading(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the model reads it (straight quotes and dashes; "..." for "…" unless the
+    text has runs of dots of its own, which would make the output's dots ambiguous), and a
+    map from its offsets back to ``text`` (None when they are the same)."""
+    text = text.translate(TYPOGRAPHY)
+    if "…" not in text or ".." in text:
+        return text, None
+    back = []
+    for i, ch in enumerate(text):
+        back += [i] * (3 if ch == "…" else 1)
+    back.append(len(text))
+    return text.replace("…", "..."), back
+
+
+def _ellipses_back(source: str, output: str) -> str:
+    """The model's output for ``source`` with "…" again for its "..." (or "..", "....": it
+    miscounts runs of dots), when the source has "…" and no run of dots of its own (the
+    cases :func:`_model_reading` expands)."""
+    if "…" in source and ".." not in source:
+        return DOTS_RE.sub("…", output)
+    return output
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
@@ -304,18 +328,24 @@ class Restorer:
             unique = [src for src in unique if src not in remembered]
         # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
         # to it); the translation keeps every offset, and the input's typography survives
-        # because edits compare words after the same normalisation
-        model_input = {src: src.translate(TYPOGRAPHY) for src in unique}
+        # because edits compare words after the same normalisation. It reads "..." for "…"
+        # too (as bytes, "…" cost a sentence a fifth to a quarter of its fixes); its output
+        # gets the input's "…" back before the two are compared
+        model_input = {src: _model_reading(src)[0] for src in unique}
         outputs = self.generate(list(model_input.values())) if model_input else []
-        proposed = {src: guarded_edits(src, out, self.known_words) for src, out in zip(unique, outputs)}
+        proposed = {src: guarded_edits(src, _ellipses_back(src, out), self.known_words)
+                    for src, out in zip(unique, outputs)}
         if with_confidence:
             changed = [src for src in unique if proposed[src]]
             targets = [apply_edits(src, proposed[src]) for src in changed]
-            # scored as the model read them (straight quotes): same offsets, and the greedy
-            # decoding's own token scores can be reused
+            # scored as the model read them (straight quotes, "..."), so the greedy decoding's
+            # own token scores can be reused; spans are mapped back where "…" was expanded
+            readings = [_model_reading(tgt) for tgt in targets]
             scores_of = self.engine.token_logprobs([model_input[src] for src in changed],
-                                                   [tgt.translate(TYPOGRAPHY) for tgt in targets])
-            for src, scores in zip(changed, scores_of):
+                                                   [text for text, _ in readings])
+            for src, scores, (_, back) in zip(changed, scores_of, readings):
+                if back is not None:  # spans in the target as the model read it -> in the target
+                    scores = [(back[a], back[b - 1] + 1 if b > a else back[a], lp) for a, b, lp in scores]
                 shift, scored = 0, []  # shift: where the output has moved past the edits so far
                 for e in proposed[src]:  # in input order (guarded_edits sorts them)
                     start = e.start + shift

@@ -117,6 +117,26 @@ def test_restore_with_edits_offsets_confidence_and_threshold():
     assert sorted(engine.generated) == sorted(set(engine.generated))
 
 
+def test_the_model_reads_dots_for_an_ellipsis_and_the_input_keeps_it():
+    text = "Officers… the Home handed the invoice “now”."
+    # the model reads "..." (and straight quotes) and may miscount the dots it writes back
+    engine = ScriptedEngine({'Officers... the Home handed the invoice "now".':
+                             'Officers.... the House passed the bill "now".'},
+                            probs={"House": 0.8, "passed": 0.95, "bill": 0.3})
+    restored, edits = Restorer(engine).restore_with_edits(text)
+    assert engine.generated == ['Officers... the Home handed the invoice "now".']
+    assert restored == "Officers… the House passed the bill “now”."
+    assert [(text[e.start:e.end], e.replacement) for e in edits] == [("Home handed", "House passed"),
+                                                                      ("invoice", "bill")]
+    # scored as read, with the token spans mapped back past the "…": each edit gets its own word's
+    assert engine.scored == [('Officers... the Home handed the invoice "now".',
+                              'Officers... the House passed the bill "now".')]
+    assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3]
+    # a source with dots of its own: "…" is read as it is, so no dots are taken for it
+    engine = ScriptedEngine({"Wait... the Home… left.": "Wait... the House… left."})
+    assert Restorer(engine).restore("Wait... the Home… left.") == "Wait... the House… left."
+
+
 def test_lone_edit_gate_is_per_sentence():
     # two sentences in one text: the first has a single edit, the second two
     text = "Officers mentioned it. The Home handed the invoice."
