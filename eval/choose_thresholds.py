@@ -95,6 +95,7 @@ def main(argv=None) -> int:
     if args.write:
         config = args.model / "restore_config.json"
         settings = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
+        settings.pop("note", None)  # a note on an earlier choice
         settings.update(min_confidence=best["min_confidence"], lone_edit_confidence=best["lone_edit_confidence"],
                         chosen_on=result["set"], rule=result["rule"])
         config.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")

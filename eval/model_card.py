@@ -118,7 +118,7 @@ Which spinner each run's pairs came from is listed under Training.
 **{settings.get('lone_edit_confidence', 0)}** — the `restore` package applies only the edits whose least likely
 token has at least min_confidence, and a sentence's only edit only at lone_edit_confidence (a single
 change in an otherwise untouched sentence is what a false fix of clean text looks like).
-Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')}.
+Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')}.{(' ' + settings['note']) if settings.get('note') else ''}
 It also drops edits that lose a number, URL or e-mail address of the input, and edits that
 write a word found neither in the training targets (`known_words.txt.gz`) nor in the input.
 
