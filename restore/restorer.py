@@ -43,6 +43,7 @@ MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers
 # words, and the model miscounts runs of marks ("it... would" -> "it.... would")
 LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
 DOTS_RE = re.compile(r"\.{2,}")
+ELLIPSIS_RE = re.compile(r"\.{2,}|…")
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
@@ -134,11 +135,10 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
 
 
 def _model_reading(text: str) -> tuple[str, list[int] | None]:
-    """``text`` as the model reads it (straight quotes and dashes; "..." for "…" unless the
-    text has runs of dots of its own, which would make the output's dots ambiguous), and a
-    map from its offsets back to ``text`` (None when they are the same)."""
+    """``text`` as the model reads it (straight quotes and dashes, "..." for "…"), and a map
+    from its offsets back to ``text`` (None when they are the same)."""
     text = text.translate(TYPOGRAPHY)
-    if "…" not in text or ".." in text:
+    if "…" not in text:
         return text, None
     back = []
     for i, ch in enumerate(text):
@@ -148,12 +148,21 @@ def _model_reading(text: str) -> tuple[str, list[int] | None]:
 
 
 def _ellipses_back(source: str, output: str) -> str:
-    """The model's output for ``source`` with "…" again for its "..." (or "..", "....": it
-    miscounts runs of dots), when the source has "…" and no run of dots of its own (the
-    cases :func:`_model_reading` expands)."""
-    if "…" in source and ".." not in source:
-        return DOTS_RE.sub("…", output)
-    return output
+    """The model's output for ``source`` with the source's own marks for its runs of dots:
+    the k-th run (the model miscounts dots: "..", "....") becomes the k-th "…" or dot run
+    of the source. When the numbers of runs differ, every run becomes "…" if the source
+    has no dot run of its own, else the output is left as it is."""
+    if "…" not in source:
+        return output
+    marks = ELLIPSIS_RE.findall(source)
+    runs = list(DOTS_RE.finditer(output))
+    if len(runs) != len(marks):
+        return DOTS_RE.sub("…", output) if ".." not in source else output
+    parts, pos = [], 0
+    for run, mark in zip(runs, marks):
+        parts += [output[pos:run.start()], mark]
+        pos = run.end()
+    return "".join(parts) + output[pos:]
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
@@ -380,7 +389,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     (:mod:`restore.known_words`), an edit that writes a word neither in that list nor in
     the source ("Truss" -> "Trus") is dropped too: a model spelling a non-word. So is an
     edit of punctuation alone ("..." -> "....", an added comma): spinners swap words, and
-    none of the model's punctuation-only edits on 2,075 valid and dev rows was right."""
+    none of the model's punctuation-only edits on 2,075 valid and dev rows was right; and
+    an edit that drops or adds an ellipsis ("Home…" -> "House")."""
     if not output.strip():
         return []
     if difflib.SequenceMatcher(a=words(source), b=words(output), autojunk=False).ratio() < MIN_SIMILARITY:
@@ -394,6 +404,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     for edit in sorted(sentence_edits(source, output), key=lambda e: e.start):
         if not (LETTER_OR_DIGIT_RE.search(edit.spun) or LETTER_OR_DIGIT_RE.search(edit.replacement)):
             continue
+        if len(ELLIPSIS_RE.findall(edit.spun)) != len(ELLIPSIS_RE.findall(edit.replacement)):
+            continue  # drops or adds an ellipsis along with its words
         values = PROTECTED_RE.findall(edit.replacement)
         safe = True
         for s, e, value in protected:

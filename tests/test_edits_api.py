@@ -132,9 +132,12 @@ def test_the_model_reads_dots_for_an_ellipsis_and_the_input_keeps_it():
     assert engine.scored == [('Officers... the Home handed the invoice "now".',
                               'Officers... the House passed the bill "now".')]
     assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3]
-    # a source with dots of its own: "…" is read as it is, so no dots are taken for it
-    engine = ScriptedEngine({"Wait... the Home… left.": "Wait... the House… left."})
-    assert Restorer(engine).restore("Wait... the Home… left.") == "Wait... the House… left."
+    # a source with dots of its own: the output's runs of dots take the source's marks in order
+    engine = ScriptedEngine({"Wait... the Home... left": "Wait.. the House.... left"})
+    assert Restorer(engine).restore("Wait... the Home… left") == "Wait... the House… left"
+    # a run the model dropped: nothing to pair; the edit that would lose the "…" is dropped
+    engine = ScriptedEngine({"Wait... the Home... left": "Wait... the House left now"})
+    assert Restorer(engine).restore("Wait... the Home… left") == "Wait... the Home… left now"
 
 
 def test_lone_edit_gate_is_per_sentence():
