@@ -43,11 +43,11 @@ def partial_fixes(spun: str, output: str, original: str, wrong: list[Edit] | Non
     words they write are the original's at that place (aligning output with original); a
     deletion must leave nothing missing there. "in opposition to quick" -> "against quick"
     (original "against short") is one."""
-    src, out, ref = words(spun), words(output), words(original)
     if wrong is None:
         wrong = judge(spun, output, original)["wrong"]
-    if not wrong:
+    if not wrong:  # most rows: no alignment needed
         return []
+    src, out, ref = words(spun), words(output), words(original)
     spun_changed = {i for i1, i2, _, _ in changed_spans(src, ref) for i in range(i1, i2)}
     out_off, out_gap = set(), set()  # output words not the original's; gaps missing words
     for j1, j2, _, _ in changed_spans(out, ref):
