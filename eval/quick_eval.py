@@ -46,9 +46,11 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
         from datasets import load_from_disk
 
         test = load_from_disk(pairs_dir)["test"].shuffle(seed=0)
-        ident = test.filter(lambda r: r["kind"] == "identity").select(range(200))
+        ident = test.filter(lambda r: r["kind"] == "identity")
+        ident = ident.select(range(min(200, len(ident))))
         clean += ident["original"]
-        spun_rows = test.filter(lambda r: r["kind"] == "spun").select(range(n_synth))
+        spun_rows = test.filter(lambda r: r["kind"] == "spun")
+        spun_rows = spun_rows.select(range(min(n_synth, len(spun_rows))))
         synth = score(spun_rows["spun"], generate(list(spun_rows["spun"])), spun_rows["original"])
     clean_out = generate(clean)
     changed = sum(o.strip() != c.strip() for o, c in zip(clean_out, clean))

@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     spin.add_argument("file", nargs="?", help="text file to spin ('-' for stdin)")
     spin.add_argument("-o", "--output", help="write the spun text here (default: stdout)")
     spin.add_argument("--seed", type=int, default=0)
-    spin.add_argument("--rate", type=float, help="share of words to spin (default: drawn from 0.10-0.35)")
+    spin.add_argument("--rate", type=float, help="share of words to spin (default: drawn per document from the spinner config, 0.15-0.40)")
     spin.add_argument("--spinner-config", help="YAML with spinner settings (see restore/resources/spinner_default.yaml)")
     spin.add_argument("--config", help="data config YAML: build training pairs (see configs/data.yaml)")
     spin.add_argument("--out", help="output folder for the pair datasets")

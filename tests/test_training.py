@@ -183,3 +183,38 @@ def test_generated_metrics_hold_in_any_row_order(tokenizer):
         assert perfect["f0.5"] == 1.0 and perfect["exact"] == 1.0
         copied = compute(EvalPrediction(predictions=ids(s), label_ids=ids(o), inputs=ids(s)))
         assert copied["recall"] == 0.0 and copied["exact"] == 0.5
+
+
+@pytest.mark.parametrize("name", ["small", "medium"])
+def test_committable_configs_fit_the_model_size_limit(name, tokenizer):
+    """small (shipped) and medium (the device run's) build models whose fp16 weights, with
+    an 8k vocabulary and the tokenizer and word list beside them (~1 MB), stay under the
+    40 MB a committed model may take; base is the larger GPU model and is not committed."""
+    from restore.training import build_model
+
+    class Vocab8k:  # only what build_model reads from a tokenizer
+        pad_token_id, eos_token_id = tokenizer.pad_token_id, tokenizer.eos_token_id
+
+        def __len__(self):
+            return 8000
+
+    cfg = load_config(ROOT / "configs" / f"{name}.yaml")
+    assert cfg["tokenizer"]["vocab_size"] == 8000
+    model = build_model(cfg["model"], Vocab8k())
+    fp16_bytes = 2 * sum(p.numel() for p in model.parameters())
+    assert fp16_bytes < 40e6 - 1.5e6
+    big = build_model(load_config(ROOT / "configs/base.yaml")["model"], Vocab8k())
+    assert 2 * sum(p.numel() for p in big.parameters()) > 40e6
+
+
+def test_a_tokenizer_placed_in_the_output_folder_is_used(tokenizer, tmp_path):
+    """OUTPUT/tokenizer, when present, is the run's tokenizer (no SentencePiece training):
+    how scripts/device/train.sh gives configs/medium.yaml the shipped model's tokenizer."""
+    from restore.training import _tokenizer
+
+    tokenizer.save_pretrained(tmp_path / "tokenizer")
+    cfg = load_config(ROOT / "configs/medium.yaml")
+    got = _tokenizer(cfg, None, tmp_path, None)  # no pairs: training one would fail
+    assert len(got) == len(tokenizer) != cfg["tokenizer"]["vocab_size"]
+    text = "The council said 3.3% of 1,000 people."
+    assert got(text)["input_ids"] == tokenizer(text)["input_ids"]
