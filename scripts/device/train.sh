@@ -30,7 +30,8 @@ if torch.cuda.is_available():
     print(torch.cuda.get_device_name(0))
 PY
 
-# the configs name ../shared; it does not travel, the carried copies stand in for it
+# the configs name ../shared; it does not travel, so links to the carried copies stand in for
+# it (created beside the repository only when ../shared/data/corpus is absent)
 if [ ! -e ../shared/data/corpus ]; then
     mkdir -p ../shared/data
     ln -sfn "$PWD/.carry/corpus" ../shared/data/corpus
