@@ -107,6 +107,9 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     assert losses[-1] < losses[0], "training loss should fall"
 
     model_dir = out / "model"
+    # the saved tokenizer does not keep the training-time truncation (it would cut inputs)
+    saved = json.loads((model_dir / "tokenizer.json").read_text())
+    assert saved["truncation"] is None and saved["padding"] is None
     with safe_open(str(model_dir / "model.safetensors"), "pt") as f:
         assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.float16}
     assert not list(model_dir.glob("*.bin")) and not list(model_dir.glob("*.pt"))
