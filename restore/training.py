@@ -183,9 +183,9 @@ def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int |
 
     # a full pair set (650k rows) takes ~2.5 min in one process: on a GPU machine with
     # many cores that is half of a short run's budget
-    num_proc = min(os.cpu_count() or 1, 8) if len(ds) >= 100_000 else None
+    num_proc = min(os.cpu_count() or 1, 8) if len(ds) >= 100_000 else 1
     return ds.map(encode, batched=True, remove_columns=ds.column_names, desc="tokenizing",
-                  num_proc=num_proc if num_proc and num_proc > 1 else None)
+                  num_proc=num_proc if num_proc > 1 else None)
 
 
 def metrics_from_predictions(tokenizer):
