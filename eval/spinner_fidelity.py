@@ -1,29 +1,35 @@
 """How faithful is the synthetic spinner to real spinner output?
 
-    python eval/spinner_fidelity.py [--dev ../shared/data/real/dev.jsonl] [--json out.json]
+    python eval/spinner_fidelity.py [--dev DEV.jsonl ...] [--data-config configs/data.yaml] [--json out.json]
 
-1. Coverage: the share of real substitutions (original -> spun, counted by original
-   token) that the spinner's tables can produce. Substitutions come from aligning each
-   real dev pair word by word (typography normalised); a substitution is covered when
-   its original side can be cut into pieces that each stay the same or become the
-   corresponding piece of the spun side through one spinner option. Reported for the
-   general tables alone, and with substitutions mined from the OTHER dev articles added
-   (leave-one-article-out), so the mined figure is not scored on its own training data.
-2. Word error rate of spun vs original: real dev pairs next to the synthetic spinner run
-   over the same originals (5 seeds per article).
+For each spinner mode (the open thesaurus spinner; rewriter-style over the synonym-set
+file with the first-line and every-line rules, single swaps and chains of two) and for
+the data config's mixture, against real pairs (default dev + dev2):
+
+1. Coverage: the share of real substitutions (original -> spun), by original token and
+   by substitution, that the mode can produce. Substitutions come from aligning each
+   real pair word by word (typography normalised); one is covered when its original
+   side can be cut into pieces that each stay the same or become the corresponding
+   piece of the spun side through one spinner option.
+2. Word error rate of spun vs original: the real pairs next to the mode run over the
+   same originals (5 seeds per article), as a histogram.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import statistics
+import yaml
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from restore.align import changed_spans, normalize_typography, wer, words
 from restore.spinner import Spinner
 
-DEFAULT_DEV = Path(__file__).resolve().parents[2] / "shared/data/real/dev.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEFAULT_DEV = [SHARED / "data/real/dev.jsonl", SHARED / "data/real/dev2.jsonl"]
+DEFAULT_SETS = SHARED / "data/spinner_db/en_db.sdata"
 MAX_PIECE = 4
 
 
@@ -119,70 +125,84 @@ def wer_summary(values: list[float]) -> dict:
             "histogram": hist}
 
 
-def main(argv=None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--dev", type=Path, default=DEFAULT_DEV)
-    ap.add_argument("--config", help="spinner YAML overrides")
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--json", type=Path, help="write the figures here")
-    args = ap.parse_args(argv)
-    if not args.dev.exists():
-        raise SystemExit(f"dev set not found: {args.dev} (it lives in ../shared/data/real)")
-    pairs = [json.loads(line) for line in args.dev.open(encoding="utf-8")]
-    spinner = Spinner.from_config(args.config)
-    subs = [s for s in substitutions(pairs)
-            if [t.lower() for t in s["original"]] != [t.lower() for t in s["spun"]]]
+def _spinners(data_config: Path | None, sets: Path | None) -> dict:
+    """The spinner modes to compare: the open thesaurus spinner, rewriter-style modes
+    over the synonym-set file (each line rule, single swaps and chains) and the mixture
+    of the data config."""
+    modes = {"thesaurus": Spinner.from_config()}
+    if sets is not None and sets.is_file():
+        base = {"mode": "rewriter", "synonym_sets": str(sets)}
+        if data_config is not None:  # the settings the mixture's main rewriter component uses
+            for item in _mixture(data_config):
+                if item.get("mode") == "rewriter":
+                    base = {**{k: v for k, v in item.items() if k != "weight"}, "synonym_sets": str(sets)}
+                    break
+        modes["rewriter, first line only, single swaps"] = Spinner.from_config(
+            {**base, "set_lines": "first", "chain_weight": 0.0})
+        modes["rewriter, every line, single swaps"] = Spinner.from_config(
+            {**base, "set_lines": "all", "chain_weight": 0.0})
+        modes["rewriter, every line, chains of two"] = Spinner.from_config(
+            {**base, "set_lines": "all", "chain_weight": max(0.2, float(base.get("chain_weight", 0)))})
+    if data_config is not None:
+        cfg = yaml.safe_load(data_config.read_text(encoding="utf-8")) or {}
+        modes["mixture (" + data_config.name + ")"] = Spinner.from_config(
+            cfg.get("spinner") or {}, base_dir=data_config.resolve().parent)
+    return modes
 
-    by_article: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for s in subs:
-        by_article[s["article"]][detok(s["original"]).lower()].add(detok(s["spun"]).lower())
 
-    def mined_without(article: str) -> dict[str, set[str]]:
-        merged: dict[str, set[str]] = defaultdict(set)
-        for other, table in by_article.items():
-            if other != article:
-                for k, v in table.items():
-                    merged[k] |= v
-        return merged
+def _mixture(data_config: Path) -> list[dict]:
+    cfg = yaml.safe_load(data_config.read_text(encoding="utf-8")) or {}
+    return list((cfg.get("spinner") or {}).get("mixture") or [])
 
-    general = coverage(subs, spinner)
-    mined = coverage(subs, spinner, mined_without)
-    # the thesaurus-built table alone, without the hand-written rules
-    thesauri_only = coverage(subs, Spinner.from_config({"behaviours": {
-        b: {"enabled": b == "synonym"} for b in spinner.config["behaviours"]}}))
 
-    real_wer = [wer(p["spun"], p["original"]) for p in pairs]
+def synthetic_wer(spinner, pairs: list[dict], seeds: int) -> list[float]:
+    """WER of the spinner run over the originals of ``pairs``, article by article."""
     articles = defaultdict(list)
     for p in pairs:
         articles[p["article"]].append(p["original"])
-    synth_wer = []
-    for seed in range(args.seeds):
+    values = []
+    for seed in range(seeds):
         for name, originals in articles.items():
             spun = spinner.spin_document(originals, seed=f"{name}:{seed}")
-            synth_wer += [wer(s, o) for s, o in zip(spun, originals)]
-    report = {
-        "coverage_thesaurus_table_only": thesauri_only,
-        "coverage_general_tables": general,
-        "coverage_with_mined_leave_one_article_out": mined,
-        "wer_real": wer_summary(real_wer),
-        "wer_synthetic": wer_summary(synth_wer),
-    }
-    print(f"real substitutions: {general['substitutions']} ({general['tokens']} original tokens)")
-    print(f"coverage, thesaurus table alone     : {thesauri_only['token_coverage']:.1%} by token, "
-          f"{thesauri_only['substitution_coverage']:.1%} by substitution")
-    print(f"coverage, general thesauri + rules : {general['token_coverage']:.1%} by token, "
-          f"{general['substitution_coverage']:.1%} by substitution")
-    print(f"coverage, + mined from other dev articles: {mined['token_coverage']:.1%} by token, "
-          f"{mined['substitution_coverage']:.1%} by substitution")
-    print("\nWER spun vs original       mean   q1     median q3")
-    for name in ("wer_real", "wer_synthetic"):
-        r = report[name]
-        print(f"  {name[4:]:<24} {r['mean']:.3f}  {r['q1']:.3f}  {r['median']:.3f}  {r['q3']:.3f}  (n={r['n']})")
-    print("  histogram  " + "  ".join(report["wer_real"]["histogram"]))
-    for name in ("wer_real", "wer_synthetic"):
-        print(f"  {name[4:]:<9}  " + "  ".join(f"{v:>7.0%}" for v in report[name]["histogram"].values()))
-    print("\nmost frequent uncovered substitutions:")
-    for sub, n in general["top_missed"][:15]:
+            values += [wer(s, o) for s, o in zip(spun, originals)]
+    return values
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dev", type=Path, nargs="+", default=DEFAULT_DEV,
+                    help="real pairs (default: dev + dev2 in ../shared/data/real)")
+    ap.add_argument("--data-config", type=Path, default=ROOT / "configs/data.yaml",
+                    help="data config whose spinner mixture is reported (default configs/data.yaml)")
+    ap.add_argument("--synonym-sets", type=Path, default=DEFAULT_SETS,
+                    help="synonym-set file for the rewriter modes (default: ../shared/data/spinner_db)")
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    args = ap.parse_args(argv)
+    missing = [str(p) for p in args.dev if not p.exists()]
+    if missing:
+        raise SystemExit(f"dev set not found: {missing} (it lives in ../shared/data/real)")
+    pairs = [json.loads(line) for path in args.dev for line in path.open(encoding="utf-8")]
+    subs = [s for s in substitutions(pairs)
+            if [t.lower() for t in s["original"]] != [t.lower() for t in s["spun"]]]
+    real_wer = wer_summary([wer(p["spun"], p["original"]) for p in pairs])
+    report = {"dev": [str(p) for p in args.dev], "pairs": len(pairs), "wer_real": real_wer, "modes": {}}
+    print(f"real pairs: {len(pairs)}; substitutions: {len(subs)}")
+    print(f"{'mode':<44} {'cover tok':>9} {'cover type':>10} {'WER':>6}  WER histogram (" +
+          " ".join(real_wer["histogram"]) + ")")
+    print(f"{'real spinner output':<44} {'':>9} {'':>10} {real_wer['mean']:>6.3f}  " +
+          " ".join(f"{v:>7.0%}" for v in real_wer["histogram"].values()))
+    for name, spinner in _spinners(args.data_config, args.synonym_sets).items():
+        cov = coverage(subs, spinner)
+        syn = wer_summary(synthetic_wer(spinner, pairs, args.seeds))
+        gap = max(abs(syn["histogram"][b] - real_wer["histogram"][b]) for b in real_wer["histogram"])
+        report["modes"][name] = {"coverage": cov, "wer": syn, "max_bin_gap": gap}
+        print(f"{name:<44} {cov['token_coverage']:>9.1%} {cov['substitution_coverage']:>10.1%} "
+              f"{syn['mean']:>6.3f}  " + " ".join(f"{v:>7.0%}" for v in syn["histogram"].values()) +
+              f"   (largest bin gap {gap:.0%})")
+    last = list(report["modes"].values())[-1]
+    print("\nmost frequent substitutions the last mode cannot make:")
+    for sub, n in last["coverage"]["top_missed"][:15]:
         print(f"  {n}  {sub}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))

@@ -678,7 +678,20 @@ def _cap(a: int | None, b: int | None) -> int | None:
 
 
 def _build_jsonl(spec, base, limit):
-    return read_pairs(base / spec["path"], _cap(spec.get("limit"), limit), spec["name"])
+    """One JSONL file of pairs (``path``), or several read as one set (``paths``)."""
+    paths = spec.get("paths") or [spec["path"]]
+    limit = _cap(spec.get("limit"), limit)
+    parts = [read_pairs(base / p, limit, spec["name"]) for p in paths]
+    ev = parts[0]
+    for part in parts[1:]:
+        ev.sources += part.sources
+        ev.originals += part.originals
+        ev.ids += part.ids
+        ev.groups = ev.groups + part.groups if ev.groups and part.groups else []
+    if limit is not None:
+        ev.sources, ev.originals, ev.ids = ev.sources[:limit], ev.originals[:limit], ev.ids[:limit]
+        ev.groups = ev.groups[:limit]
+    return ev
 
 
 def _build_pairs(spec, base, limit):
@@ -733,7 +746,7 @@ def build_set(spec: dict, base: Path, limit: int | None, log: Callable[[str], No
         log(f"set {spec['name']} skipped: {e}")
         return None
     if spec["kind"] != "clean":  # paths as written in the suite, not resolved
-        ev.title = spec["path"] + (f" ({spec.get('split', 'test')})" if spec["kind"] == "pairs" else "")
+        ev.title = " + ".join(spec.get("paths") or [spec["path"]]) + (f" ({spec.get('split', 'test')})" if spec["kind"] == "pairs" else "")
     ev.title = spec.get("title", ev.title)
     ev.note = spec.get("note", ev.note)
     ev.out_of_domain = bool(spec.get("out_of_domain", ev.out_of_domain))

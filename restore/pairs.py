@@ -313,7 +313,7 @@ def build_pairs(config: dict | str | Path, out_dir: str | Path, base_dir: str | 
     if spinner is None:
         from .spinner import Spinner
 
-        spinner = Spinner.from_config(cfg["spinner"] or None)
+        spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
     out = Path(out_dir)
     _prepare_out_dir(out)
     tmp = out / ".building"

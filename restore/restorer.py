@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .align import TYPOGRAPHY, WORD_RE, words
+from .facts import same_facts
 from .known_words import invented, load as load_known_words
 from .segment import segments, split_long
 
@@ -389,8 +390,10 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     (:mod:`restore.known_words`), an edit that writes a word neither in that list nor in
     the source ("Truss" -> "Trus") is dropped too: a model spelling a non-word. So is an
     edit of punctuation alone ("..." -> "....", an added comma): spinners swap words, and
-    none of the model's punctuation-only edits on 2,075 valid and dev rows was right; and
-    an edit that drops or adds an ellipsis ("Home…" -> "House")."""
+    none of the model's punctuation-only edits on 2,075 valid and dev rows was right; an
+    edit that drops or adds an ellipsis ("Home…" -> "House"); and an edit that states
+    other facts than the text it replaces (:func:`restore.facts.same_facts`: "trillion"
+    -> "billion", "northwest" -> "north", a negation lost or added)."""
     if not output.strip():
         return []
     if difflib.SequenceMatcher(a=words(source), b=words(output), autojunk=False).ratio() < MIN_SIMILARITY:
@@ -416,7 +419,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
             elif not any(a <= s and e <= b for a, b in soft) or re.search(r"\d", edit.replacement):
                 # lost or altered; a spinner's number (1000's) may become words, not another number
                 safe = False
-        if safe and not invented(edit.replacement, source, known_words):
+        if safe and not invented(edit.replacement, source, known_words) \
+                and same_facts(edit.spun, edit.replacement):
             kept.append(edit)
     return kept
 

@@ -211,3 +211,37 @@ def test_the_memory_is_bounded(monkeypatch):
     engine.generated.clear()
     restorer.restore(["One.", "Three."])  # "One." was the oldest: forgotten
     assert engine.generated == ["One."]
+
+
+def test_guard_refuses_edits_that_change_a_fact():
+    src = ("The deal would create the world's biggest bank with assets of about 189 trillion yen "
+           "($1.8 trillion), officials in the northwest said, and it is no longer isolated.")
+    for wrong in (src.replace("$1.8 trillion", "$1.8 billion"),
+                  src.replace("northwest", "north"),
+                  src.replace("is no longer isolated", "is isolated"),
+                  src.replace("189 trillion", "189 million")):
+        assert apply_edits(src, guarded_edits(src, wrong)) == src
+    # a word fix next to the facts is still made; the fact-changing one beside it is not
+    out = src.replace("officials in", "officers in").replace("trillion yen", "billion yen")
+    assert apply_edits(src, guarded_edits(src, out)) == src.replace("officials in", "officers in")
+
+
+def test_guard_allows_spinner_forms_of_the_same_fact():
+    src = "Prices rose 3.Three p.c. in the Nineties, 1000's said, and it is no longer open."
+    out = "Prices rose 3.3 percent in the 1990s, thousands said, and it is not open."
+    assert apply_edits(src, guarded_edits(src, out)) == out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(["million", "billion", "trillion", "north", "south", "Monday", "March",
+                        "never", "always", "third", "fourth", "percent", "points"]),
+       st.sampled_from(["million", "billion", "trillion", "north", "south", "Monday", "March",
+                        "never", "always", "third", "fourth", "percent", "points"]))
+def test_guard_property_no_fact_swap_survives(a, b):
+    from restore.facts import same_facts
+
+    src = f"The Home handed the invoice on {a} after the vote."
+    out = f"The House passed the bill on {b} after the vote."
+    restored = apply_edits(src, guarded_edits(src, out))
+    assert same_facts(restored, src)
+    assert "House passed the bill" in restored

@@ -214,3 +214,110 @@ def test_extra_table(tmp_path):
     sp = only("synonym", extra_tables=[str(table)])
     assert "striped horse" in sp.options("zebra")
     assert sp.spin("A zebra.", seed=0) == "A striped horse."
+
+
+# -- rewriter mode (a '|'-separated synonym-set file, as commercial rewriters use) --------
+
+SETS = __import__("pathlib").Path(__file__).parent / "fixtures/synsets/sets.txt"
+
+
+def rewriter(**extra):
+    cfg = {"mode": "rewriter", "synonym_sets": str(SETS), "original_weight": 0.0,
+           "place_prob": {"min": 1.0, "max": 1.0}, "capitalized_prob": 1.0,
+           "keep_quotes_prob": 0.0, "rules_prob": 0.0}
+    cfg.update(extra)
+    return Spinner.from_config(cfg)
+
+
+def test_rewriter_swaps_every_whole_word_match_and_keeps_case():
+    sp = rewriter()
+    text = "The House passed the bill; the house and the Bill said so, billing aside."
+    spun = sp.spin(text, seed=1)
+    assert "House" not in spun.split() and " house " not in spun
+    assert spun.count("invoice") == 1 and spun.count("Invoice") == 1
+    assert "billing" in spun                       # whole words only
+    assert re.search(r"The (Home|Dwelling) passed", spun)   # capital carried over
+    assert "said" not in spun
+
+
+def test_rewriter_prefers_the_longest_phrase():
+    spun = rewriter().spin("It was low, according to the daily paper.", seed=3)
+    assert "according" not in spun
+    assert re.search(r"(in keeping with|in line with) the day by day paper", spun)
+
+
+def test_rewriter_line_rules():
+    # "all": said draws from both lines that hold it; "first": from said|stated only
+    every = {rewriter(set_lines="all").spin("He said no.", seed=s) for s in range(40)}
+    first = {rewriter(set_lines="first").spin("He said no.", seed=s) for s in range(40)}
+    assert every == {"He stated no.", "He mentioned no."}
+    assert first == {"He stated no."}
+
+
+def test_rewriter_can_draw_the_original():
+    sp = rewriter(original_weight=1.0)
+    outs = {sp.spin("The bill.", seed=s) for s in range(40)}
+    assert outs == {"The bill.", "The invoice."}
+
+
+def test_rewriter_never_swaps_facts():
+    sp = rewriter()
+    text = "Assets of $1.8 trillion and 3 million people in the north never left."
+    for seed in range(30):
+        spun = sp.spin(text, seed=seed)
+        for word in ("trillion", "million", "north"):
+            assert word in spun
+        assert "always" not in spun and ("never" in spun or "by no means" in spun)
+
+
+def test_open_table_never_swaps_magnitudes():
+    sp = only("synonym")
+    for seed in range(30):
+        spun = sp.spin("The bank lost 15 billion dollars and 2 million jobs.", seed=seed)
+        assert "billion" in spun and "million" in spun
+        assert "trillion" not in spun
+
+
+def test_rewriter_is_deterministic_and_seeded():
+    sp = rewriter(original_weight=1.0, place_prob={"min": 0.3, "max": 1.0})
+    text = "The House said the bill and the documents were at home, according to the daily."
+    assert sp.spin(text, seed=5) == rewriter(original_weight=1.0, place_prob={"min": 0.3, "max": 1.0}).spin(text, seed=5)
+    assert len({sp.spin(text, seed=s) for s in range(10)}) > 3
+
+
+def test_rewriter_needs_a_sets_file():
+    with pytest.raises(ValueError, match="synonym_sets"):
+        Spinner.from_config({"mode": "rewriter"})
+
+
+def test_mixture_spins_each_document_with_one_component():
+    mix = Spinner.from_config({"mixture": [
+        {"weight": 1, "mode": "rewriter", "synonym_sets": str(SETS), "original_weight": 0.0,
+         "place_prob": {"min": 1.0, "max": 1.0}, "keep_quotes_prob": 0.0, "rules_prob": 0.0},
+        {"weight": 1, "behaviours": {"synonym": {"enabled": False}}, "rate": {"min": 0.0, "max": 0.0}},
+    ]})
+    doc = ["The bill passed.", "The house agreed."]
+    spun = [tuple(mix.spin_document(doc, seed=s)) for s in range(30)]
+    both = {("The invoice passed.", "The home agreed."), ("The invoice passed.", "The dwelling agreed.")}
+    rewritten = [s for s in spun if s != tuple(doc)]
+    # whole documents go one way or the other, never half and half
+    assert all(s in both for s in rewritten)
+    assert 5 < len(rewritten) < 25
+    assert spun == [tuple(mix.spin_document(doc, seed=s)) for s in range(30)]
+
+
+def test_mixture_without_the_sets_file_falls_back_to_the_open_spinner(tmp_path):
+    with pytest.warns(UserWarning, match="not found"):
+        mix = Spinner.from_config({"mixture": [
+            {"weight": 0.7, "mode": "rewriter", "synonym_sets": str(tmp_path / "missing.sdata")},
+            {"weight": 0.3, "mode": "thesaurus"}]})
+    assert len(mix.components) == 1 and mix.components[0][1].mode == "thesaurus"
+    assert mix.spin_document([NEWS], seed=2) != [NEWS]
+
+
+def test_mixture_paths_are_relative_to_the_config(tmp_path):
+    cfg = tmp_path / "spin.yaml"
+    cfg.write_text("spinner:\n  mixture:\n    - {weight: 1, mode: rewriter, synonym_sets: sets.txt,"
+                   " original_weight: 0, place_prob: {min: 1, max: 1}, rules_prob: 0}\n")
+    (tmp_path / "sets.txt").write_text("bill|invoice\n")
+    assert Spinner.from_config(cfg).spin("The bill.", seed=1) == "The invoice."

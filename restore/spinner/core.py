@@ -14,16 +14,19 @@ from __future__ import annotations
 import math
 import random
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .. import facts
 from . import tables
 
 DEFAULTS = tables.RESOURCES / "spinner_default.yaml"
 BEHAVIOURS = ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
+MODES = ("thesaurus", "rewriter")
 
 # U.S. / U.K. style abbreviations, numbers (3.3, 1,000, 1960s, 3rd), words with inner
 # apostrophes (couldn't, people's) or hyphens (long-term)
@@ -113,25 +116,54 @@ class Spinner:
         }
         self.max_words = int(config["max_phrase_words"])
         self.temperature = float(config["temperature"])
+        self.mode = config.get("mode", "thesaurus")
+        if self.mode not in MODES:
+            raise ValueError(f"unknown spinner mode {self.mode!r}; known: {MODES}")
+        if self.mode == "rewriter":
+            place = config["place_prob"]
+            self.place_min, self.place_max = float(place["min"]), float(place["max"])
+            if not 0 <= self.place_min <= self.place_max <= 1:
+                raise ValueError(f"spinner place_prob must satisfy 0 <= min <= max <= 1, got {place}")
+            if not config.get("synonym_sets"):
+                raise ValueError("spinner mode 'rewriter' needs synonym_sets: a file of '|'-separated synonym sets")
         self._build_tables()
 
     # -- construction -------------------------------------------------------------
     @classmethod
-    def from_config(cls, overrides: dict | str | Path | None = None) -> "Spinner":
-        """Defaults from ``resources/spinner_default.yaml``, updated by a dict or YAML file."""
+    def from_config(cls, overrides: dict | str | Path | None = None,
+                    base_dir: str | Path | None = None) -> "Spinner | MixedSpinner":
+        """Defaults from ``resources/spinner_default.yaml``, updated by a dict or YAML file.
+
+        Relative table paths (``synonym_sets``, ``extra_tables``) are resolved against
+        ``base_dir`` (for a YAML file: its folder). A config with a ``mixture`` list gives
+        a :class:`MixedSpinner` that spins each document with one of its components.
+        """
         config = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
         if isinstance(overrides, (str, Path)):
-            overrides = yaml.safe_load(Path(overrides).read_text(encoding="utf-8")) or {}
+            path = Path(overrides)
+            overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             overrides = overrides.get("spinner", overrides)
-        return cls(_merge(config, overrides or {}))
+            base_dir = path.resolve().parent if base_dir is None else base_dir
+        overrides = dict(overrides or {})
+        mixture = overrides.pop("mixture", None)
+        if mixture:
+            return MixedSpinner.from_config(mixture, overrides, base_dir)
+        return cls(_resolve_paths(_merge(config, overrides), base_dir))
 
     def _build_tables(self) -> None:
         rules = tables.rules()
         synonyms: tables.Table = {}
         if "synonym" in self.weights:
-            synonyms = dict(tables.synonym_table())
+            # fact-changing swaps (million -> billion, north -> south) are never made
+            if self.mode == "rewriter":
+                synonyms = dict(tables.safe_synonym_set_table(
+                    str(self.config["synonym_sets"]), self.config.get("set_lines", "all"),
+                    float(self.config.get("chain_weight", 0.0)),
+                    float(self.config.get("original_weight", 1.0))))
+            else:
+                synonyms = dict(tables.safe_synonym_table())
             for path in self.config.get("extra_tables") or []:
-                for key, opts in tables.read_extra_table(path).items():
+                for key, opts in tables.fact_safe(tables.read_extra_table(path)).items():
                     synonyms[key] = synonyms.get(key, []) + opts
         # lower-case phrase tables, one candidate swap per table that holds a phrase
         self.word_tables: list[tuple[str, tables.Table]] = [
@@ -166,10 +198,11 @@ class Spinner:
         keep_quotes = rng.random() < float(self.config["keep_quotes_prob"])
         if is_title and rng.random() < float(self.config["keep_headline_prob"]):
             return list(sentences)
+        place = self._draw_place(rng)
         out, in_quote = [], False
         for i, sentence in enumerate(sentences):
             spun, _, in_quote = self._spin(sentence, random.Random(f"{seed}:{i}"), rate,
-                                           keep_quotes, in_quote)
+                                           keep_quotes, in_quote, place)
             out.append(spun)
         return out
 
@@ -180,9 +213,14 @@ class Spinner:
         drawn = self.draw_rate(rng)
         if keep_quotes is None:
             keep_quotes = rng.random() < float(self.config["keep_quotes_prob"])
+        place = self._draw_place(rng)
         spun, edits, _ = self._spin(text, random.Random(f"{seed}:0"),
-                                    drawn if rate is None else rate, keep_quotes, False)
+                                    drawn if rate is None else rate, keep_quotes, False, place)
         return spun, edits
+
+    def _draw_place(self, rng: random.Random) -> float:
+        """Rewriter mode: the document's chance that a matched place is drawn at all."""
+        return rng.uniform(self.place_min, self.place_max) if self.mode == "rewriter" else 1.0
 
     def options(self, phrase: str) -> set[str]:
         """Every text the spinner can put in place of ``phrase`` (case as in ``phrase``)."""
@@ -198,7 +236,7 @@ class Spinner:
 
     # -- internals ----------------------------------------------------------------
     def _spin(self, text: str, rng: random.Random, rate: float, keep_quotes: bool,
-              in_quote: bool) -> tuple[str, list[Edit], bool]:
+              in_quote: bool, place: float = 1.0) -> tuple[str, list[Edit], bool]:
         tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
         protected, in_quote = self._quoted(text, tokens, in_quote)
         if not keep_quotes:
@@ -210,12 +248,36 @@ class Spinner:
             for cand in self._candidates_at(text, tokens, i):
                 if not any(protected[cand.first:cand.last + 1]) and self._allowed(text, tokens, cand, rng):
                     cands.append(cand)
-        # how many words to change: rate * words, randomly rounded
-        budget = math.floor(rate * len(tokens) + rng.random())
-        # weighted random order without replacement (Efraimidis-Spirakis keys)
+        if self.mode == "rewriter":
+            taken = self._take_every_match(cands, len(tokens), rng, place)
+        else:
+            taken = self._take_budget(cands, len(tokens), rng, rate)
+        apostrophe = "’" if "’" in text else "'"
+        pieces, edits, pos = [], [], 0
+        for cand in taken:
+            rep = self._choose(cand.options, rng)
+            start, end = tokens[cand.first].start, tokens[cand.last].end
+            if self.mode == "rewriter" and cand.behaviour == "synonym" and \
+                    rep == text[start:end].lower().replace("’", "'"):
+                continue  # the rewriter drew the original itself (its sets hold their key)
+            rendered = self._render(text, tokens, cand, rep, apostrophe)
+            if rendered == text[start:end]:
+                continue
+            pieces += [text[pos:start], rendered]
+            pos = end
+            edits.append(Edit(start, end, text[start:end], rendered, cand.behaviour,
+                              cand.last - cand.first + 1))
+        pieces.append(text[pos:])
+        return "".join(pieces), edits, in_quote
+
+    def _take_budget(self, cands: list[_Candidate], n_tokens: int, rng: random.Random,
+                     rate: float) -> list[_Candidate]:
+        """Thesaurus mode: change about ``rate`` of the words, candidates in weighted
+        random order (Efraimidis-Spirakis keys), no two overlapping."""
+        budget = math.floor(rate * n_tokens + rng.random())
         keyed = sorted(cands, key=lambda c: -rng.random() ** (1.0 / self.weights[c.behaviour]))
         taken: list[_Candidate] = []
-        used = [False] * len(tokens)
+        used = [False] * n_tokens
         changed = 0
         for cand in keyed:
             n = cand.last - cand.first + 1
@@ -225,21 +287,39 @@ class Spinner:
             for k in range(cand.first, cand.last + 1):
                 used[k] = True
             changed += n
-        taken.sort(key=lambda c: c.first)
-        apostrophe = "’" if "’" in text else "'"
-        pieces, edits, pos = [], [], 0
-        for cand in taken:
-            rep = self._choose(cand.options, rng)
-            rendered = self._render(text, tokens, cand, rep, apostrophe)
-            start, end = tokens[cand.first].start, tokens[cand.last].end
-            if rendered == text[start:end]:
+        return sorted(taken, key=lambda c: c.first)
+
+    def _take_every_match(self, cands: list[_Candidate], n_tokens: int, rng: random.Random,
+                          place: float) -> list[_Candidate]:
+        """Rewriter mode: left to right, the longest synonym-set match at each place is
+        taken (with the document's ``place`` probability; the member drawn later may be
+        the original); where no set matches, a rule swap is made with probability
+        ``rules_prob`` times its behaviour's weight."""
+        by_first: dict[int, list[_Candidate]] = {}
+        for cand in cands:
+            by_first.setdefault(cand.first, []).append(cand)
+        rules_prob = float(self.config.get("rules_prob", 0.5))
+        taken: list[_Candidate] = []
+        i = 0
+        while i < n_tokens:
+            here = by_first.get(i)
+            if not here:
+                i += 1
                 continue
-            pieces += [text[pos:start], rendered]
-            pos = end
-            edits.append(Edit(start, end, text[start:end], rendered, cand.behaviour,
-                              cand.last - cand.first + 1))
-        pieces.append(text[pos:])
-        return "".join(pieces), edits, in_quote
+            sets = [c for c in here if c.behaviour == "synonym"]
+            if sets:
+                cand = max(sets, key=lambda c: c.last)
+                if rng.random() < place:
+                    taken.append(cand)
+                i = cand.last + 1
+                continue
+            cand = here[rng.randrange(len(here))]
+            if rng.random() < min(1.0, rules_prob * self.weights[cand.behaviour]):
+                taken.append(cand)
+                i = cand.last + 1
+            else:
+                i += 1
+        return taken
 
     def _choose(self, options: list[tuple[str, float]], rng: random.Random) -> str:
         weights = [w ** (1.0 / self.temperature) for _, w in options]
@@ -313,6 +393,74 @@ class Spinner:
             inside.append(in_quote)
             pos = tok.end
         return inside, _quote_state(text[pos:], in_quote)
+
+
+class MixedSpinner:
+    """Spins each document with one of several spinners, drawn by weight from the seed.
+
+    Real spam sites run different spinners: most documents may be spun rewriter-style
+    and some thesaurus-style. A component whose synonym-set file is missing is left out
+    with a warning (the open thesaurus spinner needs no external file).
+    """
+
+    def __init__(self, components: list[tuple[float, Spinner]]):
+        if not components:
+            raise ValueError("a spinner mixture needs at least one component")
+        if any(w <= 0 for w, _ in components):
+            raise ValueError("spinner mixture weights must be positive")
+        self.components = components
+        self.weights = [w for w, _ in components]
+
+    @classmethod
+    def from_config(cls, mixture: list[dict], common: dict | None = None,
+                    base_dir: str | Path | None = None) -> "MixedSpinner":
+        components = []
+        for item in mixture:
+            item = dict(item)
+            weight = float(item.pop("weight", 1.0))
+            sets = item.get("synonym_sets")
+            if sets:
+                path = Path(sets)
+                if not path.is_absolute() and base_dir is not None:
+                    path = Path(base_dir) / path
+                if not path.is_file():
+                    warnings.warn(f"spinner mixture: synonym-set file {str(path)!r} not found; "
+                                  f"its component (weight {weight}) is left out", stacklevel=2)
+                    continue
+            components.append((weight, Spinner.from_config(_merge(common or {}, item), base_dir)))
+        return cls(components)
+
+    def pick(self, seed: int | str) -> Spinner:
+        rng = random.Random(f"mix:{seed}")
+        return rng.choices([sp for _, sp in self.components], weights=self.weights)[0]
+
+    def spin_document(self, sentences: list[str], seed: int | str = 0,
+                      is_title: bool = False) -> list[str]:
+        return self.pick(seed).spin_document(sentences, seed=seed, is_title=is_title)
+
+    def spin_with_edits(self, text: str, seed: int | str = 0, rate: float | None = None,
+                        keep_quotes: bool | None = None) -> tuple[str, list[Edit]]:
+        return self.pick(seed).spin_with_edits(text, seed, rate, keep_quotes)
+
+    def spin(self, text: str, seed: int | str = 0, rate: float | None = None) -> str:
+        return self.spin_with_edits(text, seed, rate)[0]
+
+    def options(self, phrase: str) -> set[str]:
+        return set().union(*(sp.options(phrase) for _, sp in self.components))
+
+
+def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
+    """Table paths of a spinner config made absolute against ``base_dir``."""
+    if base_dir is None:
+        return config
+    def fix(p):
+        p = Path(p)
+        return str(p if p.is_absolute() else Path(base_dir) / p)
+    config = dict(config)
+    if config.get("synonym_sets"):
+        config["synonym_sets"] = fix(config["synonym_sets"])
+    config["extra_tables"] = [fix(p) for p in config.get("extra_tables") or []]
+    return config
 
 
 def _quote_state(chars: str, in_quote: bool) -> bool:

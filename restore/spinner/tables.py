@@ -21,6 +21,19 @@ Table = dict[str, list[tuple[str, float]]]
 
 
 @lru_cache(maxsize=None)
+def safe_synonym_table() -> Table:
+    """The shipped synonym table without fact-changing options (:func:`fact_safe`)."""
+    return fact_safe(synonym_table())
+
+
+@lru_cache(maxsize=None)
+def safe_synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0,
+                           original_weight: float = 1.0) -> Table:
+    """:func:`synonym_set_table` without fact-changing options (:func:`fact_safe`)."""
+    return fact_safe(synonym_set_table(path, lines, chain_weight, original_weight))
+
+
+@lru_cache(maxsize=None)
 def synonym_table(path: str | None = None) -> Table:
     path = Path(path) if path else RESOURCES / "synonyms.tsv.gz"
     table: Table = {}
@@ -99,3 +112,77 @@ def read_extra_table(path: str | Path) -> Table:
             weight = float(parts[2]) if len(parts) > 2 else 1.0
             table.setdefault(parts[0].lower(), []).append((parts[1], weight))
     return table
+
+
+@lru_cache(maxsize=None)
+def synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0,
+                      original_weight: float = 1.0) -> Table:
+    """A rewriter's synonym-set file as a Table: one set per line, members ``|``-separated.
+
+    A matched phrase draws one member of a line that holds it, the phrase itself
+    included (the rewriter may draw the original): each option, the key among them,
+    weighs the sum over those lines of 1 / line size. ``lines``: ``"all"`` draws from
+    every line that holds the phrase (fits real spinner output better), ``"first"`` only
+    from the first one (the documented rule of one rewriter). ``chain_weight`` > 0 adds
+    the options of the options (two swaps in a row, as when a text is spun twice),
+    scaled by that factor; ``original_weight`` scales the chance of drawing the phrase
+    itself. Keys are lower case.
+    """
+    if lines not in ("all", "first"):
+        raise ValueError(f"set_lines must be 'all' or 'first', got {lines!r}")
+    direct: dict[str, dict[str, float]] = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            members: dict[str, None] = {}
+            for member in line.rstrip("\n").split("|"):
+                member = " ".join(member.split())
+                if member:
+                    members.setdefault(member.lower())
+            if len(members) < 2:
+                continue
+            share = 1.0 / len(members)
+            for key in members:
+                if lines == "first" and key in direct:
+                    continue
+                opts = direct.setdefault(key, {})
+                for other in members:
+                    opts[other] = opts.get(other, 0.0) + share
+    table: Table = {}
+    for key, opts in direct.items():
+        total = sum(opts.values())
+        out = {rep: w / total for rep, w in opts.items()}
+        if chain_weight > 0:
+            for rep, w in list(out.items()):
+                if rep == key:
+                    continue
+                second = direct.get(rep, {})
+                second_total = sum(second.values())
+                for other, w2 in second.items():
+                    if other not in out:
+                        out[other] = 0.0
+                    if other not in opts:
+                        out[other] += chain_weight * w * w2 / second_total
+        out[key] *= original_weight
+        table[key] = [(rep, w) for rep, w in out.items() if w > 0]
+    return table
+
+
+def fact_safe(table: Table) -> Table:
+    """``table`` without the options that state other facts than their key
+    (million -> billion, north -> south, never -> always: see :mod:`restore.facts`)."""
+    from ..facts import may_state_facts, signature
+
+    memo: dict[str, object] = {}
+
+    def facts_of(text: str):
+        if text not in memo:  # None: states no fact
+            memo[text] = (signature(text) or None) if may_state_facts(text) else None
+        return memo[text]
+
+    out: Table = {}
+    for key, opts in table.items():
+        sig = facts_of(key)
+        kept = [(rep, w) for rep, w in opts if facts_of(rep) == sig]
+        if kept:
+            out[key] = kept
+    return out

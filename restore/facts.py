@@ -1,0 +1,165 @@
+"""Facts a text states: numbers, magnitudes, percentages, ordinals, dates, compass
+directions and negation, reduced to a comparable signature.
+
+Two phrases state the same facts when their signatures are equal. The spinner uses this
+to refuse synonym swaps that would change a fact (million -> billion, north -> south,
+never -> always); the restorer uses it to refuse edits that would ("$2.2 trillion" ->
+"$2.2 billion"). Known spinner renderings of the very same fact are read as that fact
+first: "3.Three" is 3.3, "1000's" is thousands, "Nineties" is 1990s, "12 months" is a
+year, "p.c." is percent.
+
+This module is a leaf: it imports nothing from the package.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = ["signature", "same_facts", "has_facts", "may_state_facts"]
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)}
+NUMBER_WORDS.update({w: 20 + 10 * i for i, w in enumerate(_TENS)})
+# "one" is left out: it is as often a pronoun ("one of them", "the one") as a number
+del NUMBER_WORDS["one"]
+ORDINAL_WORDS = {w: i for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())}
+del ORDINAL_WORDS["zeroth"]
+MAGNITUDES = {
+    "dozen": "dozen", "dozens": "dozen", "hundred": "hundred", "hundreds": "hundred",
+    "thousand": "thousand", "thousands": "thousand", "million": "million", "millions": "million",
+    "mln": "million", "mn": "million", "billion": "billion", "billions": "billion",
+    "bln": "billion", "bn": "billion", "trillion": "trillion", "trillions": "trillion",
+    "lakh": "lakh", "lakhs": "lakh", "crore": "crore", "crores": "crore",
+}
+PERCENT = {"percent", "per cent", "pct", "p.c.", "p.c", "%", "percentage point", "percentage points"}
+COMPASS = {}
+for _base in ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+              "north-east", "north-west", "south-east", "south-west"):
+    _key = _base.replace("-", "")
+    COMPASS[_base] = _key
+    COMPASS[_base + "ern"] = _key
+    COMPASS[_base + "erly"] = _key
+    COMPASS[_base + "ward"] = _key
+    COMPASS[_base + "wards"] = _key
+NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor",
+             "cannot", "without", "n't", "nope", "nought", "naught"}
+MONTHS = ("January February March April June July August September October November "
+          "December").split()  # May is left out: the modal verb "may" opens sentences
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+DECADE_NAMES = {name.lower(): 1900 + 10 * i for i, name in enumerate(
+    "Noughties Tens Twenties Thirties Forties Fifties Sixties Seventies Eighties Nineties".split())
+    if i >= 2}
+
+# spinner renderings of a fact, read as the fact itself before the signature is taken
+# (each pattern is matched case-insensitively on whole words)
+_EQUIVALENTS = [
+    (r"12 months", "year"), (r"twelve months", "year"), (r"10 years", "decade"),
+    (r"ten years", "decade"), (r"1,?000'?s", "thousands"), (r"100'?s", "hundreds"),
+    (r"a whole bunch", "hundreds"), (r"two times", "twice"),
+]
+_EQUIV_RE = [(re.compile(rf"(?<![\w.]){p}(?![\w])", re.IGNORECASE), r) for p, r in _EQUIVALENTS]
+_DIGIT_WORD = "|".join(w.capitalize() for w in ("zero", *_UNITS[1:10]))
+# 3.Three -> 3.3 (a spinner spelled out the digit after the point)
+_SPELLED_DECIMAL_RE = re.compile(rf"(\d)\.({_DIGIT_WORD})\b", re.IGNORECASE)
+_TOKEN_RE = re.compile(
+    r"\d+(?:[.,]\d+)*(?:'?s|st|nd|rd|th)?"      # 3.3, 1,000, 1990s, 3rd
+    r"|p\.c\.?|%|\$|£|€|¥"
+    r"|[A-Za-z]+n't"
+    r"|[A-Za-z]+(?:-[A-Za-z]+)*"
+)
+_ORDINAL_DIGITS_RE = re.compile(r"(\d+)(?:st|nd|rd|th)$")
+_DECADE_DIGITS_RE = re.compile(r"(\d{4})'?s$")
+_SHORT_DECADE_RE = re.compile(r"'(\d)0s$")
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'")
+    text = _SPELLED_DECIMAL_RE.sub(
+        lambda m: f"{m.group(1)}.{_UNITS.index(m.group(2).lower()) if m.group(2).lower() != 'zero' else 0}",
+        text)
+    for pattern, replacement in _EQUIV_RE:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\bper cent\b", "percent", text, flags=re.IGNORECASE)
+
+
+def signature(text: str) -> Counter:
+    """The facts ``text`` states, as a multiset of canonical tokens.
+
+    Numbers by value (``"2.5"``, ``"1000"``), number words by value (``two`` -> ``"2"``),
+    magnitudes (``"mag:billion"``), ordinals (``"ord:3"`` for third and 3rd), percent,
+    currency signs, decades (``"decade:1990"`` for 1990s and Nineties), months and
+    weekdays (capitalised), compass directions (``"dir:north"``), and negation (one
+    ``"neg"`` however many negators: "not" and "no longer" state the same polarity).
+    """
+    sig: Counter = Counter()
+    negated = False
+    for match in _TOKEN_RE.finditer(_normalise(text)):
+        tok = match.group()
+        low = tok.lower()
+        if low.endswith("n't"):
+            negated = True
+            low, tok = low[:-3], tok[:-3]
+            if not low:
+                continue
+        if tok[0].isdigit():
+            if m := _ORDINAL_DIGITS_RE.match(low):
+                sig[f"ord:{int(m.group(1))}"] += 1
+            elif m := _DECADE_DIGITS_RE.match(low):
+                sig[f"decade:{m.group(1)}"] += 1
+            else:
+                value = low.replace(",", "")
+                try:
+                    value = format(float(value), "g") if "." in value else str(int(value))
+                except ValueError:
+                    pass
+                sig[value] += 1
+        elif low in ("$", "£", "€", "¥"):
+            sig[f"cur:{low}"] += 1
+        elif low in PERCENT:
+            sig["percent"] += 1
+        elif low in NUMBER_WORDS:
+            sig[str(NUMBER_WORDS[low])] += 1
+        elif low in ORDINAL_WORDS:
+            sig[f"ord:{ORDINAL_WORDS[low]}"] += 1
+        elif low in MAGNITUDES:
+            sig[f"mag:{MAGNITUDES[low]}"] += 1
+        elif low in DECADE_NAMES and tok[0].isupper():
+            sig[f"decade:{DECADE_NAMES[low]}"] += 1
+        elif low in COMPASS:
+            sig[f"dir:{COMPASS[low]}"] += 1
+        elif low in NEGATIONS:
+            negated = True
+        elif tok in MONTHS or tok in WEEKDAYS:
+            sig[f"date:{low}"] += 1
+        elif low == "twice":
+            sig["2"] += 1
+        elif low in ("half", "quarter"):
+            sig[f"frac:{low}"] += 1
+    if negated:
+        sig["neg"] = 1
+    return sig
+
+
+def same_facts(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` state the same facts (see :func:`signature`)."""
+    return signature(a) == signature(b)
+
+
+def has_facts(text: str) -> bool:
+    return bool(signature(text))
+
+
+_FACT_WORDS = (set(NUMBER_WORDS) | set(ORDINAL_WORDS) | set(MAGNITUDES) | set(COMPASS) | NEGATIONS
+               | set(DECADE_NAMES) | {w.lower() for w in MONTHS + WEEKDAYS}
+               | {"percent", "cent", "pct", "twice", "months", "years", "bunch", "times", "half", "quarter"})
+# word edges as the signature's tokens see them (ASCII letters)
+_MAYBE_RE = re.compile(r"\d|%|\$|£|€|¥|n['’]t|p\.c|(?<![A-Za-z])(?:" + "|".join(
+    sorted(map(re.escape, _FACT_WORDS), key=len, reverse=True)) + r")(?![A-Za-z])", re.IGNORECASE)
+
+
+def may_state_facts(text: str) -> bool:
+    """A cheap test: False means :func:`signature` of ``text`` is surely empty."""
+    return _MAYBE_RE.search(text) is not None
