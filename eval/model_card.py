@@ -24,9 +24,9 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
     out = [f"- Trained for {hours:.1f} h on 2 CPU cores."]
     if restorer_dev:
         f = restorer_dev["f0.5"]
-        verdict = "meets" if f >= 0.5 else "is below"
+        verdict = "meets" if f >= 0.65 else "is below"
         ci = restorer_dev.get("f0.5_ci")
-        out[0] += (f" On real spinner output the restorer {verdict} the project's dev edit F0.5 bar of 0.50 "
+        out[0] += (f" On real spinner output the restorer {verdict} the project's dev edit F0.5 bar of 0.65 "
                    f"({f:.3f}: precision {restorer_dev['precision']:.3f}, recall {restorer_dev['recall']:.3f}"
                    + (f"; 95% bootstrap interval {ci[0]:.3f}–{ci[1]:.3f}" if ci else "") + ").")
         if restorer_dev.get("edits_right") is not None:
@@ -43,8 +43,8 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
                    f"within {lo:.2f}-{hi:.2f}. Many remaining \"wrong\" dev edits restore a plausible synonym "
                    "that is not the one the original had, or fix one word of a multi-word swap (scored as a "
                    "whole), which word-level scoring counts as errors.")
-    out.append("- The synthetic spinner covers about two thirds of real substitutions (by token, "
-               "`eval/spinner_fidelity.py`); phrase rewrites outside its thesauri are not learnt.")
+    out.append("- The training spinner's mixture can make 87% of the real substitutions of dev + dev2 (by "
+               "token, `eval/spinner_fidelity.py`); rewrites outside its tables are not learnt.")
     out.append("- English news only; scientific \"tortured phrases\" are out of domain.")
     return "\n".join(out)
 
@@ -100,10 +100,21 @@ Note: transformers 5 removed the `text2text-generation` pipeline, so `pipeline(.
   no normalisation (round-trips text exactly).
 
 ## Training data and spinner
-Pairs (spun, original) made by the project's synthetic spinner (`restore/spinner`: thesaurus swaps
-from Moby + Open English WordNet + MyThes, function words, numbers, contractions, names) over
-~4.1M words of news (BBC 2004-05, Reuters-21578, ABC rural/science, WSJ sample, US speeches),
-3 spins per sentence, ~12% identity pairs, ~10% multi-sentence inputs; split by document.
+Pairs (spun, original) made by the project's synthetic spinner (`restore/spinner`) over ~6M
+words of news (BBC 2004-05, Reuters-21578, ABC rural/science, WSJ sample, US speeches and,
+from run 5, English Wikinews 2004-2018, CC BY 2.5, "Wikinews contributors"), 3 spins per
+sentence, ~12% identity pairs, ~10% multi-sentence inputs; split by document.
+
+Runs 1-4 used the open-thesaurus spinner alone (swaps from Moby + Open English WordNet +
+MyThes, function words, numbers, contractions, names). Run 5's pairs come from a mixture
+drawn per spin of a document (`configs/data.yaml`): 65% rewriter-style, 10% lightly
+rewriter-style, 25% the open-thesaurus spinner. The rewriter-style spins draw from
+**the synonym database of a commercial "Article Rewriter" script** (`en_db.sdata`, the
+"Turbo Spinner: Article Rewriter" PHP script, (c) 2015 ProThemes.Biz), which spam news
+sites ran stolen copy through. That file carries no licence: the project uses it only at
+build time to generate training and evaluation pairs, and neither this model folder, the
+`restore` package nor its repository contains it or any table derived from it. No spinner
+mode makes fact-changing swaps (million/billion, north/south, negation: `restore/facts.py`).
 Which spinner each run's pairs came from is listed under Training.
 
 ## Training
@@ -128,7 +139,7 @@ write a word found neither in the training targets (`known_words.txt.gz`) nor in
 
 | set | edit precision | recall | F0.5 | exact |
 |---|---|---|---|---|
-| real spinner output (`shared/data/real/dev.jsonl`, 75 pairs) | {fmt(dev['precision'])} | {fmt(dev['recall'])} | {fmt(dev['f0.5'])} | {fmt(dev['exact'])} |
+| real spinner output (`shared/data/real/dev.jsonl` + `dev2.jsonl`, 145 pairs) | {fmt(dev['precision'])} | {fmt(dev['recall'])} | {fmt(dev['f0.5'])} | {fmt(dev['exact'])} |
 | synthetic test split ({synth.get('n', 0)} spun pairs) | {fmt(synth.get('precision'))} | {fmt(synth.get('recall'))} | {fmt(synth.get('f0.5'))} | {fmt(synth.get('exact'))} |
 
 Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clean sentences
@@ -136,7 +147,7 @@ Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clea
 
 ### Learning curve (dev F0.5 against training time)
 
-Raw model output on the 75 real dev pairs, at each saved checkpoint of every run (a run
+Raw model output on the real dev pairs (75 of dev for runs 1-4, 145 of dev + dev2 for run 5), at each saved checkpoint of every run (a run
 continued with `--init-from` restarts the learning rate, hence the dips):
 
 | step | hours | dev F0.5 | dev P | dev R |

@@ -3,7 +3,7 @@
     python eval/quick_eval.py MODEL_DIR [MODEL_DIR ...] [--pairs data/pairs] [--json out.json]
 
 For each model: edit precision / recall / F0.5 and exact match on the REAL dev pairs
-(../shared/data/real/dev.jsonl), the share of clean sentences it changes (dev originals
+(../shared/data/real/dev.jsonl + dev2.jsonl), the share of clean sentences it changes (dev originals
 plus identity pairs of the synthetic test split), and F0.5 on synthetic test pairs.
 Greedy decoding, batches sorted by length. The full evaluation tool is `restore eval`.
 """
@@ -17,7 +17,8 @@ from pathlib import Path
 from restore.edits import score
 from restore.engines import TorchEngine
 
-DEV = Path(__file__).resolve().parents[2] / "shared/data/real/dev.jsonl"
+REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
+DEV = [REAL / "dev.jsonl", REAL / "dev2.jsonl"]
 
 
 def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir: str | None = None,
@@ -30,7 +31,7 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
     tok = AutoTokenizer.from_pretrained(tokenizer_dir or model_dir)
     model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float32).eval()
     generate = TorchEngine(model, tok).generate  # raw model output: the restorer's guards are not scored
-    dev = [json.loads(line) for line in DEV.open(encoding="utf-8")]
+    dev = [json.loads(line) for path in DEV for line in path.open(encoding="utf-8")]
     spun = [d["spun"] for d in dev]
     originals = [d["original"] for d in dev]
     t1 = time.time()

@@ -2,16 +2,24 @@
 
 Text files are restored line by line (the output has exactly the input's lines, line
 endings included); JSONL files have one field of each record restored and every other
-field kept. Files are streamed in blocks of lines, so memory stays flat however large
-the input; each output is written to a temporary file and renamed when complete, so an
-interrupted folder job leaves only finished outputs and resumes where it stopped.
+field kept, and a record that cannot be restored is reported and written out unchanged.
+Files are streamed in blocks of lines, so memory stays flat however large the input;
+each output is written to a temporary file and renamed when complete. A folder job
+records what made each output (the input's size and time, the settings that shape the
+output) in ``<output>/.restore-run.jsonl``, so a rerun skips exactly the outputs that the
+same input and settings made and redoes the others.
 """
 from __future__ import annotations
 
+import codecs
+import contextlib
+import hashlib
 import json
 import os
+import re
+import secrets
+import stat
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
@@ -20,10 +28,24 @@ BLOCK_LINES = 256           # lines restored together (sorted by length inside t
 BLOCK_CHARS = 200_000       # ... or fewer when the lines are long
 SNIFF_BYTES = 8192          # read to tell text from binary
 ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
+# what a folder job takes without --glob; files without an extension when they are UTF-8 text
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson")
+MANIFEST = ".restore-run.jsonl"  # in the output folder: what made each output
+# temporary outputs: ".<name>.restore-<pid>-<8 hex>.part"; earlier versions wrote ".<name>.<8 chars>.part"
+TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?:restore-(?P<pid>\d+)-[0-9a-f]{8}|[a-z0-9_]{8})\.part$")
+RECORD_WARNINGS = 20        # bad JSONL records reported one by one in a file; the rest are counted
 
 
 class InputError(Exception):
     """A problem with one input file: the file is reported and the job goes on."""
+
+
+class OutputError(Exception):
+    """An output that cannot be written: reported with its path, and the job goes on."""
+
+
+class Terminated(BaseException):
+    """The process got SIGTERM: unwinds like Ctrl-C, so no temporary file is left behind."""
 
 
 @dataclass
@@ -45,15 +67,26 @@ class Options:
     show_edits: bool = False
     color: bool = False           # ANSI colours in the inline diff (a terminal)
     overwrite: bool = False
+    # what else shapes the output bytes (model files, engine, thresholds): recorded with each
+    # output of a folder job, so that a rerun with other settings redoes it
+    made_by: dict | None = None
 
 
 @dataclass
 class Summary:
     written: list[str] = field(default_factory=list)
     skipped_finished: list[str] = field(default_factory=list)
-    skipped_binary: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)      # (input, message): nothing written
+    bad_records: list[tuple[str, int]] = field(default_factory=list)  # (input, records written unchanged)
     lines: int = 0
+
+
+@dataclass
+class FileReport:
+    """What restoring one file met."""
+    lines: int = 0
+    replaced: int = 0             # lines whose bytes were not UTF-8 (--errors replace)
+    bad_records: int = 0          # JSONL records written out unchanged
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -62,9 +95,32 @@ def file_format(path: Path) -> str:
     return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "txt"
 
 
-def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = None) -> list[Job]:
-    """The files to restore. Raises ``ValueError`` for a missing path or a folder given
-    without ``recursive``."""
+def is_text_file(path: Path) -> bool:
+    """A file a folder job takes without ``--glob``: a text-like extension
+    (:data:`TEXT_SUFFIXES`), or no extension and UTF-8 text in its first bytes."""
+    if path.suffix:
+        return path.suffix.lower() in TEXT_SUFFIXES
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError:
+        return True  # the job reports why it cannot be read
+    if looks_binary(head):
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut character at the end is fine
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = None,
+                 output: Path | None = None, skipped: list[Path] | None = None) -> list[Job]:
+    """The files to restore. In folders: the files matching ``glob``, or without it the
+    text-like ones (:func:`is_text_file`; the others are appended to ``skipped``); never
+    hidden files, nor files under ``output``. Raises ``ValueError`` for a missing path, a
+    folder given without ``recursive``, or an ``output`` that is one of the input folders."""
+    out = output.resolve() if output is not None else None
     jobs: list[Job] = []
     for item in inputs:
         if item == "-":
@@ -76,13 +132,52 @@ def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = 
         if path.is_dir():
             if not recursive:
                 raise ValueError(f"{item} is a folder: add --recursive to restore the files in it")
-            found = sorted(p for p in path.rglob(glob or "*") if p.is_file() and not p.name.startswith("."))
-            jobs += [Job(p, p.relative_to(path), file_format(p)) for p in found]
+            root = path.resolve()
+            if out == root:
+                raise ValueError(f"-o {output} is the input folder {item}: give another output folder")
+            inside = out.relative_to(root).parts if out is not None and out.is_relative_to(root) else None
+            for p in sorted(path.rglob(glob or "*")):
+                if not p.is_file() or p.name.startswith("."):
+                    continue
+                relative = p.relative_to(path)
+                if inside is not None and relative.parts[:len(inside)] == inside:
+                    continue  # the output folder, inside this input folder
+                if glob is None and not is_text_file(p):
+                    if skipped is not None:
+                        skipped.append(p)
+                    continue
+                jobs.append(Job(p, relative, file_format(p)))
         elif path.is_file():
             jobs.append(Job(path, Path(path.name), file_format(path)))
         else:
             raise ValueError(f"{item} is not a regular file")
     return jobs
+
+
+def output_path(job: Job, output: Path | None, output_is_dir: bool) -> Path | None:
+    """Where ``job`` is written: ``output`` itself, or its place under the output folder (None: stdout)."""
+    if output is None:
+        return None
+    return output / job.relative if output_is_dir else output
+
+
+def check_outputs(jobs: list[Job], output: Path | None, output_is_dir: bool) -> None:
+    """Raises ``ValueError`` when two inputs would be written to the same output, or an
+    output would replace an input."""
+    if output is None:
+        return
+    sources = {job.source.resolve(): job for job in jobs if job.source is not None}
+    seen: dict[Path, Job] = {}
+    for job in jobs:
+        dest = output_path(job, output, output_is_dir)
+        key = dest.resolve()
+        if key in seen:
+            raise ValueError(f"{seen[key].name} and {job.name} would both be written to {dest}: "
+                             f"restore them in separate runs or to separate -o folders")
+        seen[key] = job
+        if key in sources:
+            raise ValueError(f"-o {output}: the output of {job.name} would replace the input "
+                             f"{sources[key].name}: give another output")
 
 
 def looks_binary(head: bytes) -> bool:
@@ -95,11 +190,38 @@ def looks_binary(head: bytes) -> bool:
     return control / len(head) > 0.1
 
 
-def read_lines(stream: IO[bytes], name: str, errors: str) -> Iterator[tuple[str, str]]:
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or many NUL bytes in the odd places only or the even places
+    only (UTF-16 without one)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 \
+        and max(even.count(0), odd.count(0)) > len(head) // 4
+
+
+def unreadable_reason(head: bytes) -> str | None:
+    """Why a file starting with ``head`` cannot be restored as text (None: it can)."""
+    if looks_utf16(head):
+        return "UTF-16 text, not UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8)"
+    if looks_binary(head):
+        return "binary file, not text"
+    return None
+
+
+def read_lines(stream: IO[bytes], name: str, errors: str,
+               report: FileReport | None = None) -> Iterator[tuple[str, str]]:
     """``(body, line_ending)`` for each line of a byte stream; a byte sequence that is not
-    UTF-8 raises ``InputError`` with its byte offset, unless ``errors='replace'``."""
+    UTF-8 raises ``InputError`` with its byte offset, unless ``errors='replace'`` (then
+    ``report.replaced`` counts the lines it changed). A read error raises ``InputError``."""
     offset = 0
-    for raw in stream:
+    while True:
+        try:
+            raw = stream.readline()
+        except OSError as e:
+            raise InputError(f"{name}: cannot read ({e.strerror or e})") from None
+        if not raw:
+            return
         body = raw.rstrip(b"\r\n")
         ending = raw[len(body):]
         try:
@@ -109,6 +231,8 @@ def read_lines(stream: IO[bytes], name: str, errors: str) -> Iterator[tuple[str,
                 raise InputError(f"{name}: not UTF-8 text at byte offset {offset + e.start} "
                                  f"(use --errors replace to continue with U+FFFD)") from None
             text = body.decode("utf-8", errors="replace")
+            if report is not None:
+                report.replaced += 1
         yield text, ending.decode("ascii")
         offset += len(raw)
 
@@ -157,23 +281,38 @@ def restore_txt_block(restorer, block: list[tuple[str, str]], opts: Options) -> 
     return "".join(out + ending for out, (_, ending) in zip(outputs, block))
 
 
+def parse_record(body: str, field_name: str) -> tuple[dict | None, str | None]:
+    """``(record, None)`` for a JSONL line that can be restored, else ``(None, why not)``."""
+    try:
+        record = json.loads(body)
+    except json.JSONDecodeError as e:
+        return None, f"not valid JSON ({e.msg})"
+    if not isinstance(record, dict) or field_name not in record:
+        return None, f"no field {field_name!r} (set it with --field)"
+    if not isinstance(record[field_name], str):
+        return None, f"field {field_name!r} is not a string"
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "lone surrogate escape (such as \\ud800): not valid Unicode text"
+    return record, None
+
+
 def restore_jsonl_block(restorer, block: list[tuple[str, str]], opts: Options, name: str,
-                        first_line: int) -> str:
+                        first_line: int, bad: list[str] | None = None) -> str:
+    """The block's records with ``opts.field`` restored. A record that cannot be restored
+    is written out unchanged and ``"file:line: reason"`` appended to ``bad``."""
     records, todo = [], []
     for k, (body, _) in enumerate(block):
-        if not body.strip():
-            records.append(None)
-            continue
-        try:
-            record = json.loads(body)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{name}: line {first_line + k}: not valid JSON ({e.msg})") from None
-        if not isinstance(record, dict) or opts.field not in record:
-            raise InputError(f"{name}: line {first_line + k}: no field {opts.field!r} (set it with --field)")
-        if not isinstance(record[opts.field], str):
-            raise InputError(f"{name}: line {first_line + k}: field {opts.field!r} is not a string")
+        record = None
+        if body.strip():
+            record, problem = parse_record(body, opts.field)
+            if problem is not None:
+                if bad is not None:
+                    bad.append(f"{name}:{first_line + k}: {problem}; written unchanged")
+            else:
+                todo.append(record[opts.field])
         records.append(record)
-        todo.append(record[opts.field])
     outputs, edits = _restore_texts(restorer, todo, opts)
     out_field = opts.output_field or opts.field
     results, it = [], iter(zip(outputs, edits))
@@ -189,78 +328,234 @@ def restore_jsonl_block(restorer, block: list[tuple[str, str]], opts: Options, n
     return "".join(results)
 
 
-# ----------------------------------------------------------------------------- running
-
-def restore_stream(restorer, job: Job, stream: IO[bytes], sink: IO[str], opts: Options,
-                   on_lines: Callable[[int], None] = lambda n: None) -> int:
-    """Restore one input stream into ``sink``; returns the number of lines."""
-    n = 0
-    for block in blocks(read_lines(stream, job.name, opts.errors)):
-        if job.fmt == "jsonl":
-            sink.write(restore_jsonl_block(restorer, block, opts, job.name, n + 1))
-        else:
-            sink.write(restore_txt_block(restorer, block, opts))
-        n += len(block)
-        on_lines(len(block))
-    return n
-
+# ----------------------------------------------------------------------------- writing
 
 def write_atomically(dest: Path, produce: Callable[[IO[str]], None]) -> None:
     """Write ``dest`` through a temporary file in the same folder, renamed when done:
-    ``dest`` is either absent, the old file, or the complete new one."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    ``dest`` is either absent, the old file, or the complete new one. A new ``dest`` gets
+    the permissions the umask gives any new file, an existing one keeps its own. Raises
+    ``OutputError`` naming ``dest`` when it cannot be written."""
+    tmp = dest.parent / f".{dest.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as e:
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             produce(f)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(dest.stat().st_mode))
         os.replace(tmp, dest)
+    except OSError as e:  # reading errors come as InputError: this is the output's
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise
 
 
-def is_finished(source: Path, dest: Path) -> bool:
-    """An output exists only once complete (atomic writes): one newer than its input is done."""
-    return dest.is_file() and dest.stat().st_mtime >= source.stat().st_mtime
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs (on this machine)."""
+    if os.name != "posix":
+        return True  # no way to tell: keep the file
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def remove_orphan_temps(folder: Path, name: str | None = None) -> int:
+    """Remove the temporary files that killed runs left in ``folder`` and below it (only
+    those of the output called ``name`` when given), recognised by their name
+    (:data:`TEMP_RE`); a temporary file of another running process is kept. Returns how
+    many were removed."""
+    if not folder.is_dir():
+        return 0
+    candidates = list(folder.iterdir() if name is not None else folder.rglob(".*.part"))
+    removed = 0
+    for path in candidates:
+        m = TEMP_RE.match(path.name)
+        if not m or (name is not None and m["name"] != name) or not path.is_file():
+            continue
+        # this process writes nothing yet, so a file with its id is a killed run's (a container
+        # restarted gives its process the same id again)
+        if m["pid"] and int(m["pid"]) != os.getpid() and _running(int(m["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+# ----------------------------------------------------------------------------- resuming
+
+def model_fingerprint(model_dir: Path) -> dict:
+    """The model folder and the size and time of each file in it (weights, thresholds,
+    known words): an output made by another model, or this one changed, is redone."""
+    folder = Path(model_dir).resolve()
+    files = []
+    for p in sorted(folder.iterdir()):
+        if p.is_file():
+            st = p.stat()
+            files.append([p.name, st.st_size, st.st_mtime_ns])
+    return {"model": str(folder), "model_files": files}
+
+
+def settings_digest(opts: Options, fmt: str) -> str:
+    """A digest of what, besides the input, shapes the bytes of an output of format ``fmt``
+    (the errors mode is recorded apart: it matters only to inputs that needed it)."""
+    settings = {"show_edits": opts.show_edits, "color": opts.color, **(opts.made_by or {})}
+    if fmt == "jsonl":
+        settings.update(field=opts.field, output_field=opts.output_field)
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+class Manifest:
+    """What made each output of a folder job, in ``<output>/.restore-run.jsonl``: a line
+    per output written (the last one for an output counts) with the input's size and
+    modification time, the settings digest, whether bytes were replaced, and the output's
+    own size and time (an output rewritten since, by anything, is not trusted)."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / MANIFEST
+        self.entries: dict[str, dict] = {}
+        try:
+            with self.path.open(encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    try:
+                        entry = json.loads(line)
+                        self.entries[entry["output"]] = entry
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line cut short by a kill
+        except OSError:
+            pass
+
+    def is_finished(self, job: Job, dest: Path, settings: str, errors: str) -> bool:
+        """``dest`` exists as this job's input and settings made it."""
+        entry = self.entries.get(job.relative.as_posix())
+        if entry is None or entry.get("settings") != settings:
+            return False
+        if entry.get("replaced") and errors != "replace":
+            return False  # made with U+FFFD for bytes that strict mode refuses
+        try:
+            return entry.get("input") == _stamp(job.source) and entry.get("made") == _stamp(dest)
+        except OSError:
+            return False
+
+    def record(self, job: Job, dest: Path, settings: str, input_stamp: list[int], replaced: bool) -> None:
+        entry = {"output": job.relative.as_posix(), "input": input_stamp, "settings": settings,
+                 "replaced": replaced, "made": _stamp(dest)}
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+        self.entries[entry["output"]] = entry
+
+
+# ----------------------------------------------------------------------------- running
+
+def restore_stream(restorer, job: Job, stream: IO[bytes], sink: IO[str], opts: Options,
+                   on_lines: Callable[[int], None] = lambda n: None,
+                   warn: Callable[[str], None] = print) -> FileReport:
+    """Restore one input stream into ``sink``; bad JSONL records are reported with ``warn``."""
+    report = FileReport()
+    for block in blocks(read_lines(stream, job.name, opts.errors, report)):
+        if job.fmt == "jsonl":
+            bad: list[str] = []
+            sink.write(restore_jsonl_block(restorer, block, opts, job.name, report.lines + 1, bad))
+            for msg in bad:
+                report.bad_records += 1
+                if report.bad_records <= RECORD_WARNINGS:
+                    warn(f"error: {msg}")
+        else:
+            sink.write(restore_txt_block(restorer, block, opts))
+        report.lines += len(block)
+        on_lines(len(block))
+    if report.bad_records > RECORD_WARNINGS:
+        warn(f"error: {job.name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
+             f"restored; written unchanged")
+    return report
+
+
+def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
+                 on_lines: Callable[[int], None] = lambda n: None,
+                 warn: Callable[[str], None] = print) -> FileReport:
+    """Restore one job into ``dest`` (None: stdout). Raises ``InputError`` for an input
+    that cannot be read as UTF-8 text, ``OutputError`` for an output that cannot be written."""
+    if job.source is None:
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = job.source.open("rb")
+        except OSError as e:
+            raise InputError(f"{job.name}: cannot read ({e.strerror or e})") from None
+    try:
+        if job.source is not None:
+            reason = unreadable_reason(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES])
+            if reason:
+                raise InputError(f"{job.name}: {reason}; nothing written")
+        if dest is None:
+            report = restore_stream(restorer, job, stream, sys.stdout, opts, on_lines, warn)
+            sys.stdout.flush()
+            return report
+        reports = []
+        write_atomically(dest, lambda f: reports.append(restore_stream(restorer, job, stream, f, opts,
+                                                                       on_lines, warn)))
+        return reports[0]
+    finally:
+        if job.source is not None:
+            stream.close()
 
 
 def run_jobs(restorer, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
              on_lines: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = print) -> Summary:
-    """Restore every job; a failing file is recorded and the others still run."""
+    """Restore every job; a failing file is recorded and the others still run. Temporary
+    files that killed runs left are removed first. A folder job skips an output its
+    manifest says the same input and settings made (unless ``opts.overwrite``). The old
+    output of a file that fails is removed: no output is left that does not match its input.
+    Raises ``ValueError`` before any work when outputs collide (:func:`check_outputs`)."""
+    check_outputs(jobs, output, output_is_dir)
     summary = Summary()
+    manifest = None
+    if output is not None:
+        if output_is_dir:
+            remove_orphan_temps(output)
+            manifest = Manifest(output)
+        else:
+            remove_orphan_temps(output.parent, output.name)
     for job in jobs:
-        dest = (output / job.relative if output_is_dir else output) if output else None
+        dest = output_path(job, output, output_is_dir)
+        settings = settings_digest(opts, job.fmt)
         try:
-            if job.source is None:
-                stream = sys.stdin.buffer
-                head = b""
-            else:
-                if dest is not None and output_is_dir and not opts.overwrite and is_finished(job.source, dest):
-                    summary.skipped_finished.append(job.name)
-                    continue
-                stream = job.source.open("rb")
-                head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-                if looks_binary(head):
-                    stream.close()
-                    summary.skipped_binary.append(job.name)
-                    warn(f"warning: {job.name}: binary file, skipped")
-                    continue
-            try:
-                if dest is None:
-                    summary.lines += restore_stream(restorer, job, stream, sys.stdout, opts, on_lines)
-                    sys.stdout.flush()
-                else:
-                    count = []
-                    write_atomically(dest, lambda f: count.append(
-                        restore_stream(restorer, job, stream, f, opts, on_lines)))
-                    summary.lines += count[0]
-            finally:
-                if job.source is not None:
-                    stream.close()
-            summary.written.append(job.name)
-        except (InputError, OSError) as e:
-            msg = str(e) if isinstance(e, InputError) else f"{job.name}: {e.strerror or e}"
+            input_stamp = _stamp(job.source) if job.source is not None else None
+            if manifest is not None and input_stamp is not None and not opts.overwrite \
+                    and manifest.is_finished(job, dest, settings, opts.errors):
+                summary.skipped_finished.append(job.name)
+                continue
+            report = restore_file(restorer, job, dest, opts, on_lines, warn)
+            # a file with bad records is not recorded: a rerun redoes it and reports them again
+            if manifest is not None and input_stamp is not None and not report.bad_records:
+                manifest.record(job, dest, settings, input_stamp, report.replaced > 0)
+        except (InputError, OutputError, OSError) as e:
+            msg = str(e) if isinstance(e, (InputError, OutputError)) else f"{job.name}: {e.strerror or e}"
             summary.failed.append((job.name, msg))
+            if dest is not None:
+                with contextlib.suppress(OSError):
+                    dest.unlink(missing_ok=True)
             if len(jobs) > 1:  # reported as it happens; the summary lists it again
                 warn(f"error: {msg}")
+            continue
+        summary.lines += report.lines
+        summary.written.append(job.name)
+        if report.bad_records:
+            summary.bad_records.append((job.name, report.bad_records))
     return summary

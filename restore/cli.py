@@ -117,19 +117,24 @@ def _check_thresholds(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Restore files, folders or stdin (see :mod:`restore.batch`)."""
+    import signal
+
     from . import batch
-    from .restorer import ModelNotFound, Restorer
+    from .restorer import ModelNotFound, Restorer, default_model_dir
 
     _check_thresholds(args)
     if args.batch_size < 1 or args.num_beams < 1:
         raise UserError("--batch-size and --num-beams must be at least 1")
-    try:
-        jobs = batch.collect_jobs(args.inputs, recursive=args.recursive, glob=args.glob)
-    except ValueError as e:
-        raise UserError(str(e)) from None
     if args.inputs.count("-") > 1:
         raise UserError("stdin ('-') can be read only once")
-    output, output_is_dir = (Path(args.output), False) if args.output else (None, False)
+    output = Path(args.output) if args.output else None
+    skipped: list[Path] = []
+    try:
+        jobs = batch.collect_jobs(args.inputs, recursive=args.recursive, glob=args.glob, output=output,
+                                  skipped=skipped)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    output_is_dir = False
     if output is not None:
         many = len(args.inputs) > 1 or any(Path(i).is_dir() for i in args.inputs if i != "-")
         output_is_dir = many or output.is_dir() or args.output.endswith(("/", os.sep))
@@ -137,6 +142,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UserError(f"-o {args.output}: several inputs need an output folder, and this is a file")
         if not output_is_dir and output.parent and not output.parent.exists():
             raise UserError(f"-o {args.output}: folder {output.parent} does not exist")
+    try:
+        batch.check_outputs(jobs, output, output_is_dir)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if skipped:
+        print(f"restore run: {len(skipped)} file(s) in the folder(s) skipped: not text-like "
+              f"({', '.join(batch.TEXT_SUFFIXES)} or UTF-8 text without an extension); "
+              f"--glob selects others, e.g. --glob '*.csv'", file=sys.stderr)
     if not jobs:
         print("restore run: nothing to do (no files matched)", file=sys.stderr)
         return 0
@@ -144,12 +157,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
                                             min_confidence=args.min_confidence, engine=args.engine,
                                             lone_edit_confidence=args.lone_edit_confidence)
+        model_dir = Path(args.model) if args.model else default_model_dir()
     except ModelNotFound as e:
         raise UserError(str(e)) from None
     from tqdm import tqdm
 
+    # recorded with each output of a folder job: a rerun with another model or settings redoes it
+    made_by = {**batch.model_fingerprint(model_dir), "engine": args.engine,
+               "engine_class": type(restorer.engine).__name__, "num_beams": args.num_beams,
+               "min_confidence": restorer.min_confidence, "lone_edit_confidence": restorer.lone_edit_confidence}
     opts = batch.Options(field=args.field, output_field=args.output_field, errors=args.errors,
-                         show_edits=args.show_edits, overwrite=args.overwrite,
+                         show_edits=args.show_edits, overwrite=args.overwrite, made_by=made_by,
                          color=args.show_edits and output is None and sys.stdout.isatty())
     bar = tqdm(unit=" sent", desc="restoring", file=sys.stderr, dynamic_ncols=True,
                disable=not (args.progress or sys.stderr.isatty()))
@@ -159,21 +177,40 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar.update(restorer.sentences_done - seen[0])
         seen[0] = restorer.sentences_done
 
-    summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines,
-                             warn=lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr))
+    def on_sigterm(signum, frame) -> None:
+        raise batch.Terminated()
+
+    try:  # SIGTERM unwinds like Ctrl-C: the temporary file being written is removed
+        previous, installed = signal.signal(signal.SIGTERM, on_sigterm), True
+    except ValueError:  # not the main thread
+        previous, installed = None, False
+    try:
+        summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines,
+                                 warn=lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr))
+    except batch.Terminated:
+        bar.close()
+        print("restore run: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
     bar.close()
     if summary.skipped_finished:
         print(f"restore run: {len(summary.skipped_finished)} file(s) already restored, skipped "
               f"(--overwrite to redo)", file=sys.stderr)
+    if summary.failed and len(jobs) == 1:
+        raise UserError(summary.failed[0][1])
     if summary.failed:
-        if len(jobs) == 1:
-            raise UserError(summary.failed[0][1])
         print(f"restore run: {len(summary.failed)} of {len(jobs)} file(s) failed; the others were written:",
               file=sys.stderr)
         for _, msg in summary.failed:
             print(f"  {msg}", file=sys.stderr)
-        return 1
-    return 0
+    if summary.bad_records:
+        print(f"restore run: {sum(n for _, n in summary.bad_records)} JSONL record(s) could not be restored "
+              f"and were written out unchanged:", file=sys.stderr)
+        for name, n in summary.bad_records:
+            print(f"  {name}: {n} record(s)", file=sys.stderr)
+    return 1 if summary.failed or summary.bad_records else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -279,12 +316,24 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="restore text files, folders or stdin (line count kept)",
                          description="Restore spun text with a trained model. .txt files: each line "
                                      "restored, the output has exactly the input's lines. .jsonl files: "
-                                     "one field of each record restored, the other fields kept.")
-    run.add_argument("inputs", nargs="+", help="files, folders (with --recursive) or '-' for stdin")
+                                     "one field of each record restored, the other fields kept (a record "
+                                     "that cannot be restored is reported and written out unchanged). "
+                                     "A folder job resumes when rerun: an output is kept only when the same "
+                                     "input and settings made it (recorded in OUT/.restore-run.jsonl), "
+                                     "every other file is redone. A single file is redone whole on every "
+                                     "run, so for a large file that may be interrupted, split it into a "
+                                     "folder and restore that (each line is restored on its own): mkdir parts ; "
+                                     "split -l 10000 -d --additional-suffix=.txt big.txt parts/big- ; "
+                                     "restore run parts -r -o done ; cat done/big-*.txt > big.restored.txt")
+    run.add_argument("inputs", nargs="+", help="files, folders (with --recursive) or '-' for stdin; "
+                                               "named files are always restored")
     run.add_argument("-o", "--output", help="output file, or folder (mirrors the input tree) for several "
-                                            "inputs or a folder; default: stdout")
+                                            "inputs or a folder; default: stdout. Never an input file or "
+                                            "folder; inside an input folder it is not read as input")
     run.add_argument("-r", "--recursive", action="store_true", help="restore the files in folders, recursively")
-    run.add_argument("--glob", help="in folders, only files matching this pattern, e.g. '*.txt' (default: all)")
+    run.add_argument("--glob", help="in folders, only files matching this pattern, e.g. '*.csv' (default: "
+                                    "text-like files: .txt, .text, .md, .jsonl, .ndjson, and UTF-8 text "
+                                    "files without an extension)")
     run.add_argument("--field", default="text", help="JSONL: the field to restore (default: text)")
     run.add_argument("--output-field", help="JSONL: write the restored text to this field (default: replace --field)")
     run.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
@@ -306,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--errors", choices=["strict", "replace"], default="strict",
                      help="bytes that are not UTF-8: stop on that file (strict), or replace them with U+FFFD")
     run.add_argument("--overwrite", action="store_true",
-                     help="redo files whose output folder copy is already complete (default: skip them)")
+                     help="redo every file of a folder job (default: skip the outputs the same input and "
+                          "settings already made)")
     run.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     run.set_defaults(func=cmd_run)
 

@@ -19,6 +19,7 @@ unsure of.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 import math
 import os
 import re
@@ -45,6 +46,10 @@ MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers
 LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
 DOTS_RE = re.compile(r"\.{2,}")
 ELLIPSIS_RE = re.compile(r"\.{2,}|…")
+SPACE_RE = re.compile(r"\s+")
+# characters the model does not read: format characters (zero-width space and joiners,
+# BOM, bidi marks) and pictographs / emoji with their variation selectors
+SKIPPED_CATEGORIES = {"Cf", "So", "Sk", "Cs", "Co"}
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
@@ -104,11 +109,14 @@ class _Sentence:
 def sentence_edits(source: str, output: str) -> list[Edit]:
     """Word-level edits turning ``source`` into ``output`` (confidence 1.0), with character
     spans of ``source``. Words equal after typography normalisation are not edits, so the
-    input's quote style and spacing survive; whitespace around an edit follows the output."""
+    input's quote style and spacing survive, around and inside an edit too (see below)."""
     # words found in the typographically normalised text (one character for one, so the
     # spans hold): "Russia’s" is one word like "Russia's", not "Russia", "’", "s"
-    src = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(source.translate(TYPOGRAPHY))]
-    out = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(output.translate(TYPOGRAPHY))]
+    # characters the model does not read (zero-width, emoji) are layout, not words
+    src = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(source.translate(TYPOGRAPHY))
+           if not all(map(_skipped, m.group()))]
+    out = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(output.translate(TYPOGRAPHY))
+           if not all(map(_skipped, m.group()))]
     sm = difflib.SequenceMatcher(a=[w for *_, w in src], b=[w for *_, w in out], autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -120,7 +128,25 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
         o0 = out[j1 - 1][1] if j1 > 0 else 0
         o1 = out[j2][0] if j2 < len(out) else len(output)
         old, new = source[s0:s1], output[o0:o1]
-        # trim the whitespace both sides share
+        if old.strip() and new.strip():
+            # words replaced by words: whitespace at an end where both have some is the
+            # input's (a double space or NBSP next to the edit stays), and so are the gaps
+            # between the replacement's words where it can be (_input_style)
+            start, end = s0, s1
+            if _is_layout(old[0]) and _is_layout(new[0]):
+                cut = _layout_run(old)
+                start += cut
+                old, new = old[cut:], new[_layout_run(new):]
+            if _is_layout(old[-1]) and _is_layout(new[-1]):
+                cut = _layout_run(old[::-1])
+                end -= cut
+                old, new = old[:len(old) - cut], new[:len(new) - _layout_run(new[::-1])]
+            old_core, new_core = old, _input_style(old, new, source)
+            if old_core == new_core:
+                continue
+            edits.append(Edit(start, end, old_core, new_core, 1.0))
+            continue
+        # an insertion or a deletion: trim the whitespace both sides share
         lead = 0
         while lead < min(len(old), len(new)) and old[lead] == new[lead] and old[lead].isspace():
             lead += 1
@@ -131,21 +157,70 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
         old_core, new_core = old[lead:len(old) - trail], new[lead:len(new) - trail]
         if old_core == new_core:
             continue
-        edits.append(Edit(s0 + lead, s1 - trail, old_core, new_core, 1.0))
+        start, end = s0 + lead, s1 - trail
+        edits.append(Edit(start, end, old_core, new_core, 1.0))
     return edits
 
 
+def _is_layout(ch: str) -> bool:
+    return ch.isspace() or _skipped(ch)
+
+
+def _layout_run(text: str) -> int:
+    """Length of the run of whitespace and unread characters that ``text`` starts with."""
+    n = 0
+    while n < len(text) and _is_layout(text[n]):
+        n += 1
+    return n
+
+
+def _input_style(old: str, new: str, source: str) -> str:
+    """``new`` with the whitespace and apostrophes of the input: the k-th gap between
+    words is the input's k-th gap when both have as many (double spaces, NBSP), else
+    the one gap style the input uses; the model's straight apostrophe becomes the
+    input's curly one when the input uses only curly ones."""
+    old_gaps, new_gaps = SPACE_RE.findall(old), SPACE_RE.findall(new)
+    if new_gaps and (len(old_gaps) == len(new_gaps) or len(set(old_gaps)) == 1):
+        fill = iter(old_gaps) if len(old_gaps) == len(new_gaps) else iter([old_gaps[0]] * len(new_gaps))
+        new = SPACE_RE.sub(lambda m: next(fill), new)
+    if "'" in new and "’" in source and "'" not in source:
+        new = new.replace("'", "’")
+    return new
+
+
 def _model_reading(text: str) -> tuple[str, list[int] | None]:
-    """``text`` as the model reads it (straight quotes and dashes, "..." for "…"), and a map
-    from its offsets back to ``text`` (None when they are the same)."""
+    """``text`` as the model reads it, and a map from its offsets back to ``text`` (None
+    when they are the same). The model reads straight quotes and dashes, "..." for "…",
+    one space for any run of whitespace (double spaces, NBSP), and no zero-width
+    characters or emoji (rare byte-level tokens that derail it)."""
     text = text.translate(TYPOGRAPHY)
-    if "…" not in text:
+    if "…" not in text and "  " not in text and not _has_skipped(text):
         return text, None
-    back = []
+    chars, back = [], []
     for i, ch in enumerate(text):
-        back += [i] * (3 if ch == "…" else 1)
+        if ch == "…":
+            chars.append("...")
+            back += [i] * 3
+        elif ch.isspace() and (not chars or chars[-1] == " "):
+            continue  # a run of whitespace, or whitespace left at the start by a skipped character
+        elif ord(ch) > 0x2000 and _skipped(ch):
+            continue
+        else:
+            chars.append(" " if ch.isspace() else ch)
+            back.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        back.pop()
     back.append(len(text))
-    return text.replace("…", "..."), back
+    return "".join(chars), back
+
+
+def _skipped(ch: str) -> bool:
+    return unicodedata.category(ch) in SKIPPED_CATEGORIES or ch in "\ufe0e\ufe0f"
+
+
+def _has_skipped(text: str) -> bool:
+    return any(ord(ch) > 0x2000 and _skipped(ch) for ch in text)
 
 
 def _ellipses_back(source: str, output: str) -> str:

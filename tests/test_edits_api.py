@@ -245,3 +245,69 @@ def test_guard_property_no_fact_swap_survives(a, b):
     restored = apply_edits(src, guarded_edits(src, out))
     assert same_facts(restored, src)
     assert "House passed the bill" in restored
+
+
+# -- restore-level property: a scripted engine that really edits --------------------------
+
+SWAP = {"Home": "House", "home": "house", "invoice": "bill", "handed": "passed", "Home’s": "House’s"}
+
+
+class WordSwapEngine(ScriptedEngine):
+    """A "model" that restores three spun words wherever it reads them (any input)."""
+
+    def __init__(self):
+        super().__init__({})
+
+    def generate(self, sentences):
+        import re as _re
+
+        self.generated += sentences
+        return [_re.sub(r"\b(Home|home|invoice|handed)\b", lambda m: SWAP[m.group()], s) for s in sentences]
+
+
+SPUN = st.sampled_from(["Home", "handed", "invoice", "home", "“Home", "invoice”", "Home’s", "(invoice)"])
+PLAIN = st.sampled_from(["the", "officials", "said", "on", "Tuesday", "3.3", "$2", "billion", "and",
+                         "that", "“they", "left”", "(the", "plan)"])
+GAPS = st.sampled_from([" ", " ", " ", "  ", "\u00a0", "\t", " \u200b"])
+ENDS = st.sampled_from(["\n", "\r\n", "\n\n", "\n  "])
+# a line: plain words with spun ones among them (at most one in three, as a spinner does)
+LINE = st.lists(st.tuples(PLAIN, PLAIN, st.one_of(SPUN, PLAIN), GAPS, GAPS, GAPS), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(LINE, ENDS), min_size=1, max_size=6), st.booleans())
+def test_restore_keeps_everything_outside_the_edits(lines, gated):
+    import re as _re
+
+    text = "".join("".join(a + g1 + b + g2 + c + g3 for a, b, c, g1, g2, g3 in words).rstrip() + "." + end
+                   for words, end in lines)
+    engine = WordSwapEngine()
+    r = Restorer(engine, 0.5 if gated else 0.0)
+    out = r.restore(text)
+    # exactly the swapped words changed; every other character (spaces, NBSP, tabs, line
+    # endings, quotes, zero-width characters) where it was
+    expected = _re.sub(r"\b(Home|home|invoice|handed)\b", lambda m: SWAP[m.group()], text)
+    assert out == expected
+    assert out.count("\n") == text.count("\n") and out.count("\r\n") == text.count("\r\n")
+
+
+def test_double_spaces_and_nbsp_inside_a_multiword_edit_are_kept():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."})
+    r = Restorer(engine)
+    assert r.restore("The  Home  handed the invoice.") == "The  House  passed the bill."
+    assert r.restore("The Home\u00a0handed the invoice.") == "The House\u00a0passed the bill."
+    # the model reads one space for any run: the double spacing does not change its answer
+    assert engine.generated[-1] == "The Home handed the invoice."
+
+
+def test_zero_width_characters_and_emoji_at_a_sentence_start_do_not_block_edits():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."})
+    r = Restorer(engine, 0.5)
+    for lead in ("\u200b", "\ufeff", "😀 ", "👍🏽 ", "\u200d"):
+        assert r.restore(lead + "The Home handed the invoice.") == lead + "The House passed the bill."
+
+
+def test_an_edited_word_keeps_the_inputs_curly_apostrophe():
+    engine = ScriptedEngine({"The Home's bill left.": "The House's bill left."})
+    assert Restorer(engine).restore("The Home’s bill left.") == "The House’s bill left."
+    assert Restorer(engine).restore("The Home's bill left.") == "The House's bill left."

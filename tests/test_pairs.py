@@ -201,3 +201,36 @@ def test_real_spinner_on_bbc(shared_dir, tmp_path):
     assert len(rows) > 15 * 20
     assert {r["kind"] for r in rows} == {"spun", "identity", "multi"}
     assert all(r["spun"] != r["original"] for r in rows if r["kind"] != "identity")
+
+
+def _mixture_config(tmp_path, sets_path):
+    make_corpus(tmp_path / "gen.jsonl", n_docs=30)
+    path = tmp_path / "data.yaml"
+    path.write_text(
+        "seed: 3\ncorpora:\n  - {path: gen.jsonl}\nmin_doc_words: 20\nsplits: {valid: 0.1, test: 0.1}\n"
+        "spinner:\n  mixture:\n"
+        f"    - {{weight: 0.7, mode: rewriter, synonym_sets: {sets_path}, original_weight: 0,\n"
+        "       place_prob: {min: 1, max: 1}, rules_prob: 0}\n"
+        "    - {weight: 0.3, mode: thesaurus}\n")
+    return path
+
+
+def test_pairs_from_a_rewriter_mixture(tmp_path):
+    """The data config's mixture: some documents rewriter-spun from the sets file, the
+    others by the open thesaurus spinner; relative paths resolve against the config."""
+    (tmp_path / "sets.txt").write_text("plan|scheme\ncompany|firm\nbig|huge\n")
+    cfg = _mixture_config(tmp_path, "sets.txt")
+    build_pairs(cfg, tmp_path / "out", progress=False)
+    rows = [r for ds in load_pairs(tmp_path / "out").values() for r in ds if r["kind"] == "spun"]
+    # each spin of a document is made by one component (drawn from its seed)
+    rewritten = [r for r in rows if "scheme" in r["spun"] and "firm" in r["spun"] and "huge" in r["spun"]]
+    other = [r for r in rows if " plan " in r["spun"] or "company" in r["spun"]]
+    assert len(rewritten) > len(other) > 0
+
+
+def test_pairs_fall_back_to_the_open_spinner_without_the_sets_file(tmp_path):
+    cfg = _mixture_config(tmp_path, "missing/en_db.sdata")
+    with pytest.warns(UserWarning, match="not found"):
+        build_pairs(cfg, tmp_path / "out", progress=False)
+    rows = [r for ds in load_pairs(tmp_path / "out").values() for r in ds if r["kind"] == "spun"]
+    assert rows and not any("scheme" in r["spun"] for r in rows)

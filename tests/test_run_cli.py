@@ -66,16 +66,18 @@ def test_bad_files_are_reported_and_the_others_written(tmp_path):
              "bad.txt": b"fine line\nbroken \xff here\n", "img.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
              "bad.jsonl": b'{"text": "ok"}\n{not json\n', "nofield.jsonl": b'{"body": "x"}\n'}
     summary, warnings = run(scripted(), tmp_path, files)
-    out = tmp_path / "out"
+    out, src = tmp_path / "out", tmp_path / "in"
     assert (out / "good.txt").read_text() == f"{FIXED}\n"
     assert (out / "empty.txt").read_bytes() == b""
-    assert not (out / "bad.txt").exists() and not (out / "img.png").exists() and not (out / "bad.jsonl").exists()
+    assert not (out / "bad.txt").exists() and not (out / "img.png").exists()  # a .png is not taken
     failed = dict(summary.failed)
-    assert "byte offset 17" in failed[str(tmp_path / "in" / "bad.txt")]
-    assert "line 2" in failed[str(tmp_path / "in" / "bad.jsonl")]
-    assert "no field 'text'" in failed[str(tmp_path / "in" / "nofield.jsonl")]
-    assert summary.skipped_binary == [str(tmp_path / "in" / "img.png")]
-    assert any("binary" in w for w in warnings)
+    assert list(failed) == [str(src / "bad.txt")] and "byte offset 17" in failed[str(src / "bad.txt")]
+    # bad JSONL records are reported one by one and written out unchanged; the rest is restored
+    assert (out / "bad.jsonl").read_bytes() == b'{"text": "ok"}\n{not json\n'
+    assert (out / "nofield.jsonl").read_bytes() == b'{"body": "x"}\n'
+    assert summary.bad_records == [(str(src / "bad.jsonl"), 1), (str(src / "nofield.jsonl"), 1)]
+    assert any(f"{src / 'bad.jsonl'}:2: not valid JSON" in w for w in warnings)
+    assert any(f"{src / 'nofield.jsonl'}:1: no field 'text'" in w for w in warnings)
     assert not list(out.rglob("*.part"))  # nothing half-written
 
 
@@ -134,8 +136,8 @@ def test_cli_folder_end_to_end(tiny_model, tmp_path, capsys):
     assert "--recursive" in capsys.readouterr().err
     code = main(["run", str(src), "-r", "-o", str(out), "--model", str(tiny_model)])
     err = capsys.readouterr().err
-    assert code == 1 and "1 of 5 file(s) failed" in err and "bad.txt" in err and "byte offset 3" in err
-    assert "blob.bin: binary file, skipped" in err
+    assert code == 1 and "1 of 4 file(s) failed" in err and "bad.txt" in err and "byte offset 3" in err
+    assert "1 file(s) in the folder(s) skipped: not text-like" in err  # blob.bin
     a = (out / "a.txt").read_bytes()
     assert a.count(b"\r\n") == 3 and a.split(b"\r\n")[1] == b""
     record = json.loads((out / "sub" / "b.jsonl").read_text())
@@ -148,7 +150,7 @@ def test_cli_folder_end_to_end(tiny_model, tmp_path, capsys):
     # --glob picks files
     out2 = tmp_path / "out2"
     assert main(["run", str(src), "-r", "--glob", "*.jsonl", "-o", str(out2), "--model", str(tiny_model)]) == 0
-    assert [p.name for p in out2.rglob("*") if p.is_file()] == ["b.jsonl"]
+    assert sorted(p.name for p in out2.rglob("*") if p.is_file()) == [".restore-run.jsonl", "b.jsonl"]
 
 
 def test_cli_stdin_single_file_errors_and_options(tiny_model, tmp_path, capsys, monkeypatch):

@@ -166,8 +166,10 @@ class Spinner:
                 for key, opts in tables.fact_safe(tables.read_extra_table(path)).items():
                     synonyms[key] = synonyms.get(key, []) + opts
         # lower-case phrase tables, one candidate swap per table that holds a phrase
+        # fact-changing options are dropped from every table (hand rules included:
+        # thousands -> hundreds is not the same fact)
         self.word_tables: list[tuple[str, tables.Table]] = [
-            (name, table) for name, table in (
+            (name, table if name == "synonym" else tables.fact_safe(table)) for name, table in (
                 ("contraction", tables.contraction_table()),
                 ("number", {**tables.weighted(rules["numbers"]), **tables.decade_table()}),
                 ("function_word", tables.weighted(rules["function_words"])),
