@@ -12,12 +12,14 @@ more than 99% of sentences, several times faster on CPU), converted once and cac
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 
 # (start_char, end_char, log_prob) of each output token; the end-of-sentence token has an
@@ -299,6 +301,16 @@ class Tokens:
         return self.backend.decode(ids, skip_special_tokens=True)
 
 
+# CT2 engines still open; closed before the interpreter shuts down (see CT2Engine.close)
+_OPEN_TRANSLATORS: "weakref.WeakSet[CT2Engine]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_translators() -> None:
+    for engine in list(_OPEN_TRANSLATORS):
+        engine.close()
+
+
 class CT2Engine(_Batching):
     """Greedy or beam decoding with CTranslate2, with the output length limit
     :class:`TorchEngine` gives each sentence (which depends on ``batch_size``), so the
@@ -319,6 +331,12 @@ class CT2Engine(_Batching):
         self.max_input_tokens, self.max_output_tokens = max_input_tokens, max_output_tokens
         self.decode_batch_size = decode_batch_size
         self._decoded: dict[str, tuple[list[str], list[float]]] = {}  # the last generate's greedy outputs
+        _OPEN_TRANSLATORS.add(self)
+
+    def close(self) -> None:
+        """Release the translator and its threads now (also done for every engine at exit:
+        a translator torn down during interpreter shutdown can abort the process)."""
+        self.translator = None
 
     @classmethod
     def load(cls, path: str | Path, device: str = "cpu", compute_type: str = CT2_COMPUTE_TYPE,

@@ -23,6 +23,7 @@ import unicodedata
 import math
 import os
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -301,6 +302,9 @@ class Restorer:
         self.engine = engine
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
+        for name, value in (("min_confidence", min_confidence), ("lone_edit_confidence", lone_edit_confidence)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
         self.min_confidence = float(min_confidence)
         self.lone_edit_confidence = float(lone_edit_confidence)
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
@@ -318,6 +322,9 @@ class Restorer:
         ``restore_config.json`` (0 without one); see :func:`kept_edits`."""
         from .engines import load_engine
 
+        for name, value in (("batch_size", batch_size), ("num_beams", num_beams)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         path = Path(path) if path else default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
@@ -334,8 +341,7 @@ class Restorer:
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str]) -> str | list[str]:
         """The restored text (or list of texts)."""
-        single = isinstance(texts, str)
-        texts = [texts] if single else list(texts)
+        single, texts = _as_texts(texts)
         plans = self._plan(texts, with_confidence=max(self.min_confidence, self.lone_edit_confidence) > 0)
         out = [apply_edits(t, self._kept(edits)) for t, edits in zip(texts, plans)]
         return out[0] if single else out
@@ -344,8 +350,7 @@ class Restorer:
         """``(restored_text, [Edit, ...])`` for a text (a list of them for a list); edit
         spans are character offsets in the input text. Edits the thresholds drop
         (:func:`kept_edits`) are neither applied nor listed."""
-        single = isinstance(texts, str)
-        texts = [texts] if single else list(texts)
+        single, texts = _as_texts(texts)
         plans = self._plan(texts, with_confidence=True)
         out = []
         for text, edits in zip(texts, plans):
@@ -500,11 +505,34 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     return kept
 
 
+def _as_texts(texts) -> tuple[bool, list[str]]:
+    """``(single, texts)`` for a str or a list/tuple of str; anything else is a TypeError
+    that says what was given (bytes: decode them first)."""
+    if isinstance(texts, str):
+        return True, [texts]
+    if isinstance(texts, (list, tuple)):
+        bad = next((t for t in texts if not isinstance(t, str)), None)
+        if bad is None:
+            return False, list(texts)
+        raise TypeError(f"restore takes a str or a list of str; the list holds a {type(bad).__name__}")
+    hint = " (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(texts, (bytes, bytearray)) else ""
+    raise TypeError(f"restore takes a str or a list of str, got {type(texts).__name__}{hint}")
+
+
+_LOAD_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=4)
-def _cached(path: str | None) -> Restorer:
+def _load(path: str | None) -> Restorer:
     return Restorer.from_pretrained(path)
+
+
+def _cached(path: str | None) -> Restorer:
+    with _LOAD_LOCK:  # concurrent first calls load the model once
+        return _load(path)
 
 
 def restore(texts: str | list[str], model: str | Path | None = None) -> str | list[str]:
     """Restore a text or a list of texts with the default model (loaded once, cached)."""
+    _as_texts(texts)  # a bad argument fails before the model loads
     return _cached(str(model) if model else None).restore(texts)

@@ -15,6 +15,12 @@ LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 WINDOW_CHARS = 5000  # a longer line is cut (at a sentence end if it can) before segmenting
 INNER_END_RE = re.compile(r"[.!?;:\u2026]\W*\s")  # a possible sentence end before more text
 SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+")
+# the segmenter can merge thousands of characters into one "sentence" (after an unbalanced
+# quote); a longer one is cut again at plain sentence ends (a mark, space, capital)
+LONG_SENTENCE_CHARS = 600
+PLAIN_END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))"
+                          r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\b[A-Z]\.)"
+                          r"\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 def windows(body: str, size: int = WINDOW_CHARS) -> list[str]:
@@ -51,6 +57,7 @@ def _segment_body(body: str, out: list) -> None:
     # no sentence end inside the line: one sentence, no need for the (slow) segmenter
     core = body.strip()
     found = ([core] if core else []) if not INNER_END_RE.search(core) else split_sentences(body)
+    found = [part for sent in found for part in _resplit(sent)]
     for sent in found:
         start = body.find(sent, pos)
         if start < 0:  # the segmenter changed the text: keep the rest of the line whole
@@ -74,6 +81,15 @@ def _segment_body(body: str, out: list) -> None:
         tail = rest[lead + len(core):]
         if tail:
             out.append((False, tail))
+
+
+def _resplit(sentence: str) -> list[str]:
+    """A sentence longer than :data:`LONG_SENTENCE_CHARS` cut at plain sentence ends (the
+    parts, without the whitespace between them, in order)."""
+    if len(sentence) <= LONG_SENTENCE_CHARS:
+        return [sentence]
+    parts = [p for p in PLAIN_END_RE.split(sentence) if p]
+    return parts or [sentence]
 
 
 def split_long(sentence: str, max_chars: int) -> list[str]:

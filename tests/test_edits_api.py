@@ -2,6 +2,7 @@
 control of what the "model" says) so the expected answers can be worked out by hand."""
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -311,3 +312,61 @@ def test_an_edited_word_keeps_the_inputs_curly_apostrophe():
     engine = ScriptedEngine({"The Home's bill left.": "The House's bill left."})
     assert Restorer(engine).restore("The Home’s bill left.") == "The House’s bill left."
     assert Restorer(engine).restore("The Home's bill left.") == "The House's bill left."
+
+
+# -- API input handling -------------------------------------------------------------------
+
+def test_api_rejects_what_is_not_text_with_a_clear_error(monkeypatch):
+    import restore.restorer as rr
+
+    loads = []
+    monkeypatch.setattr(rr, "_load", lambda path: loads.append(path) or Restorer(ScriptedEngine({})))
+    for bad, word in ((None, "NoneType"), (b"text", "decode bytes"), ({"a": "b"}, "dict"), (["ok", 3], "int")):
+        with pytest.raises(TypeError, match=word):
+            rr.restore(bad)
+    assert loads == []  # nothing loaded for a bad argument
+    r = Restorer(ScriptedEngine({}))
+    with pytest.raises(TypeError, match="bytes"):
+        r.restore(b"x")
+    assert r.restore(("a b c.", "d e f.")) == ["a b c.", "d e f."]
+
+
+def test_thresholds_and_sizes_are_validated(tmp_path):
+    for bad in (-0.1, 1.5, "0.5", True):
+        with pytest.raises(ValueError, match="min_confidence"):
+            Restorer(ScriptedEngine({}), min_confidence=bad)
+        with pytest.raises(ValueError, match="lone_edit_confidence"):
+            Restorer(ScriptedEngine({}), lone_edit_confidence=bad)
+    for bad in (0, -1, 2.5):
+        with pytest.raises(ValueError, match="batch_size"):
+            Restorer.from_pretrained(tmp_path, batch_size=bad)
+
+
+def test_concurrent_first_calls_load_the_model_once(monkeypatch):
+    import threading
+    import time
+
+    import restore.restorer as rr
+
+    loads = []
+
+    def slow_load(path):
+        loads.append(path)
+        time.sleep(0.2)
+        return Restorer(ScriptedEngine({}))
+
+    monkeypatch.setattr(rr, "_load", rr.lru_cache(maxsize=4)(slow_load))
+    threads = [threading.Thread(target=rr.restore, args=("The Home.",)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert loads == [None]
+
+
+def test_apply_edits_takes_edits_in_any_order():
+    from restore.restorer import Edit
+
+    text = "The Home handed the invoice."
+    edits = [Edit(20, 27, "invoice", "bill", 1.0), Edit(4, 8, "Home", "House", 1.0), Edit(9, 15, "handed", "passed", 1.0)]
+    assert apply_edits(text, edits) == "The House passed the bill."

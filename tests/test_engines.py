@@ -226,3 +226,24 @@ def test_run_engine_flag(tiny_copy, tmp_path, monkeypatch, capsys):
     assert main(["run", str(src), "--model", str(tiny_copy), "--engine", "torch"]) == 0 and used == ["torch"]
     with pytest.raises(SystemExit):
         main(["run", str(src), "--model", str(tiny_copy), "--engine", "onnx"])
+
+
+def test_scripts_using_the_ct2_engine_exit_cleanly(tiny_copy, tmp_path):
+    """A script that restores with the CT2 engine and exits without closing anything
+    exits 0 with its output file complete (translators are closed before shutdown)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("ctranslate2")
+    script = tmp_path / "use.py"
+    script.write_text(
+        "import sys\nfrom restore import Restorer\n"
+        f"r = Restorer.from_pretrained({str(tiny_copy)!r}, engine='ct2')\n"
+        "out = open(sys.argv[1], 'w')\n"
+        "out.write('\\n'.join(r.restore(['The Home handed the invoice.'] * 40)))\n")
+    for k in range(3):
+        target = tmp_path / f"out{k}.txt"
+        proc = subprocess.run([sys.executable, str(script), str(target)], capture_output=True, text=True,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert len(target.read_text().splitlines()) == 40

@@ -129,3 +129,22 @@ def test_known_words_load_with_the_model_and_can_be_written_later(tiny_model, tm
     assert Restorer.from_pretrained(model).known_words == known_words.collect(originals)
     assert main(["known-words", str(tmp_path / "nowhere"), "--pairs", str(tiny_model.parent / "pairs")]) == 2
     assert "not a model folder" in capsys.readouterr().err
+
+
+def test_a_merged_overlong_sentence_is_cut_again(monkeypatch):
+    """The segmenter can merge thousands of characters after an unbalanced quote; such a
+    'sentence' is cut at plain sentence ends, so a huge line is restored sentence by
+    sentence as the same text line by line would be."""
+    import restore.segment as seg
+
+    sentences = [f"The Home handed bill number {i} to the board on Tuesday." for i in range(30)]
+    body = '"' + " ".join(sentences)
+    monkeypatch.setattr(seg, "split_sentences", lambda text: [text.strip()])  # one merged sentence
+    chunks = seg.segments(body)
+    assert "".join(c for _, c in chunks) == body
+    found = [c for is_sent, c in chunks if is_sent]
+    assert found == ['"' + sentences[0]] + sentences[1:]
+    # initials and titles are not sentence ends
+    long = " ".join(["Mr. J. Smith met Dr. Jones at St. Mary's and left."] * 20)
+    monkeypatch.setattr(seg, "split_sentences", lambda text: [text.strip()])
+    assert [c for s, c in seg.segments(long) if s] == ["Mr. J. Smith met Dr. Jones at St. Mary's and left."] * 20
