@@ -370,3 +370,42 @@ def test_apply_edits_takes_edits_in_any_order():
     text = "The Home handed the invoice."
     edits = [Edit(20, 27, "invoice", "bill", 1.0), Edit(4, 8, "Home", "House", 1.0), Edit(9, 15, "handed", "passed", 1.0)]
     assert apply_edits(text, edits) == "The House passed the bill."
+
+
+def test_a_deletion_is_as_sure_as_the_token_after_it():
+    engine = ScriptedEngine({"It was once going well.": "It was going well."}, probs={"going": 0.3})
+    assert Restorer(engine, 0.5).restore("It was once going well.") == "It was once going well."
+    engine.probs["going"], engine.probs["was"] = 0.95, 0.1
+    assert Restorer(engine, 0.5).restore("It was once going well.") == "It was going well."
+
+
+def test_spun_score_is_capped_per_sentence():
+    # three insertions into a two-token sentence: the sentence counts as wholly changed, not more
+    engine = ScriptedEngine({"Ab.": "x Ab y. z"}, probs={"x": 0.99, "y": 0.99, "z": 0.99, "Ab": 0.99})
+    score = Restorer(engine).spun_score("Ab.")
+    assert score.sentences[0][2] <= 1.0 and score.score <= 1.0
+
+
+def _scripted_model_folder(tmp_path, name, settings):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "restore_config.json").write_text(__import__("json").dumps(settings))
+    return folder
+
+
+def test_from_pretrained_uses_the_models_own_thresholds_and_restore_uses_the_model_given(tmp_path, monkeypatch):
+    import restore.engines as engines
+    import restore.restorer as rr
+
+    a = _scripted_model_folder(tmp_path, "a", {"min_confidence": 0.6, "lone_edit_confidence": 0.97})
+    b = _scripted_model_folder(tmp_path, "b", {})
+    outputs = {str(a): {"The Home handed it.": "The House handed it."},
+               str(b): {"The Home handed it.": "The Dwelling handed it."}}
+    monkeypatch.setattr(engines, "load_engine", lambda path, *args, **kw: ScriptedEngine(outputs[str(path)]))
+    r = Restorer.from_pretrained(a)
+    assert (r.min_confidence, r.lone_edit_confidence) == (0.6, 0.97)
+    assert Restorer.from_pretrained(a, lone_edit_confidence=0.5).lone_edit_confidence == 0.5
+    # a lone edit at 0.9 is below the model's own 0.97: not applied; model b has no gate
+    assert rr.restore("The Home handed it.", model=a) == "The Home handed it."
+    assert rr.restore("The Home handed it.", model=b) == "The Dwelling handed it."

@@ -321,3 +321,27 @@ def test_mixture_paths_are_relative_to_the_config(tmp_path):
                    " original_weight: 0, place_prob: {min: 1, max: 1}, rules_prob: 0}\n")
     (tmp_path / "sets.txt").write_text("bill|invoice\n")
     assert Spinner.from_config(cfg).spin("The bill.", seed=1) == "The invoice."
+
+
+def test_spin_document_depends_on_its_seed_and_not_on_the_process(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    sp = rewriter(original_weight=1.0, place_prob={"min": 0.2, "max": 1.0})
+    doc = ["The House said the bill was at home.", "The documents were daily, according to the House."]
+    spins = {tuple(sp.spin_document(doc, seed=s)) for s in range(12)}
+    assert len(spins) > 4
+    code = ("import json,sys\nfrom restore.spinner import Spinner\n"
+            f"sp = Spinner.from_config({{'mode': 'rewriter', 'synonym_sets': {str(SETS)!r}, 'original_weight': 1.0,"
+            " 'place_prob': {'min': 0.2, 'max': 1.0}, 'capitalized_prob': 1.0, 'keep_quotes_prob': 0.0,"
+            " 'rules_prob': 0.0})\n"
+            f"print(json.dumps([sp.spin_document({doc!r}, seed=s) for s in range(12)]))\n")
+    outs = []
+    for hashseed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed}
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1]
+    assert __import__("json").loads(outs[0]) == [sp.spin_document(doc, seed=s) for s in range(12)]
