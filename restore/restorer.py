@@ -61,12 +61,40 @@ class ModelNotFound(FileNotFoundError):
 
 
 def default_model_dir() -> Path:
-    """``$RESTORE_MODEL`` if set, else the model shipped in ``models/restore-small``."""
+    """The model used when none is given, the first of:
+
+    1. ``$RESTORE_MODEL``;
+    2. ``models/restore-small`` of a source checkout (an editable install);
+    3. the copy a wheel installs under ``<prefix>/share/restore/models/restore-small``;
+    4. ``$XDG_DATA_HOME/restore/models/restore-small`` (default ``~/.local/share``), for a
+       model placed there by hand.
+    """
     env = os.environ.get("RESTORE_MODEL")
-    path = Path(env) if env else MODELS_DIR / DEFAULT_MODEL_NAME
-    if not (path / "config.json").is_file():
-        raise ModelNotFound(f"no restore model at {path} (set RESTORE_MODEL or pass a model folder)")
-    return path
+    if env:
+        path = Path(env)
+        if not (path / "config.json").is_file():
+            raise ModelNotFound(f"RESTORE_MODEL={env}: no model folder there (config.json missing)")
+        return path
+    candidates = [MODELS_DIR / DEFAULT_MODEL_NAME, *_installed_model_dirs(),
+                  Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share")
+                  / "restore/models" / DEFAULT_MODEL_NAME]
+    for path in candidates:
+        if (path / "config.json").is_file():
+            return path
+    raise ModelNotFound("no restore model found (looked in: " + ", ".join(map(str, candidates))
+                        + "); pass --model DIR or set RESTORE_MODEL")
+
+
+def _installed_model_dirs() -> list[Path]:
+    """Where the installed distribution put its data files (``share/restore/models/...``)."""
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("restore")
+    except metadata.PackageNotFoundError:
+        return []
+    marker = f"share/restore/models/{DEFAULT_MODEL_NAME}/config.json"
+    return [Path(dist.locate_file(f)).resolve().parent for f in dist.files or () if str(f).endswith(marker)]
 
 
 @dataclass(frozen=True)
