@@ -27,7 +27,7 @@ from pathlib import Path
 from restore.metrics import spin_edits
 from restore.restorer import Edit, Restorer, apply_edits, kept_edits
 
-MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 LONE = (0.0, 0.8, 0.9, 0.95, 0.98)  # 0: no lone-edit gate
 TIE = 0.001  # F0.5 differences below this are ties
 

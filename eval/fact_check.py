@@ -58,7 +58,7 @@ def main(argv=None) -> dict:
     if all(p.is_file() for p in REAL):
         sets["real dev + dev2 (spun)"] = [json.loads(l)["spun"] for p in REAL for l in p.open(encoding="utf-8")]
     if (args.pairs / "dataset_dict.json").is_file():
-        sets[f"clean corpus sentences with facts"] = fact_sentences(args.pairs, args.n_clean)
+        sets["clean corpus sentences with facts"] = fact_sentences(args.pairs, args.n_clean)
     if not sets:
         sys.exit("no data: needs ../shared/data/real and/or a pairs build (restore spin --config ...)")
     restorer = Restorer.from_pretrained(args.model)

@@ -38,7 +38,8 @@ from pathlib import Path
 from .align import TYPOGRAPHY, WORD_RE, words
 from .edits import EditCounts, judge, partial_fixes
 from .metrics import score_all
-from .restorer import Edit, apply_edits, kept_edits
+from .diff import Edit, apply_edits
+from .guards import kept_edits
 
 SYSTEMS = ("model", "lexicon", "copy")
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(20))  # 0.00 .. 0.95

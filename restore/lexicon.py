@@ -36,7 +36,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .restorer import SPUN_DECIMAL_RE, DIGITS, Edit, apply_edits
+from .diff import Edit, apply_edits
+from .guards import DIGITS, SPUN_DECIMAL_RE
 from .spinner.core import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, _sentence_initial, transfer_case
 from .spinner.tables import RESOURCES
 

@@ -17,11 +17,10 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
 
 import yaml
 
-from .. import facts
 from . import tables
 
 DEFAULTS = tables.RESOURCES / "spinner_default.yaml"
