@@ -100,7 +100,7 @@ def worker_baseline(args, sentences: list[str]) -> dict:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from restore.engines import cpu_cores
+    from restore.engines import cpu_cores, output_limit
 
     torch.set_num_threads(args.threads or cpu_cores())
     tok = AutoTokenizer.from_pretrained(args.model)
@@ -115,7 +115,7 @@ def worker_baseline(args, sentences: list[str]) -> dict:
             idx = order[k:k + args.batch_size]
             enc = tok([sentences[i] for i in idx], return_tensors="pt", padding=True, truncation=True,
                       max_length=min(128, model.config.max_position_embeddings - 4))
-            max_new = min(int(enc["input_ids"].shape[1] * 1.5) + 8, max_out)
+            max_new = output_limit(enc["input_ids"].shape[1], max_out)
             ids = model.generate(**enc, max_new_tokens=max_new, num_beams=1, do_sample=False)
             for i, text in zip(idx, tok.batch_decode(ids, skip_special_tokens=True)):
                 out[i] = text
@@ -211,7 +211,7 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
     import ctranslate2
     import torch
 
-    from restore.engines import CT2Engine, TorchEngine, Tokens, cpu_cores, ct2_model_dir
+    from restore.engines import CT2Engine, TorchEngine, Tokens, cpu_cores, ct2_model_dir, output_limit
     from restore.metrics import spin_edits
 
     cores = args.threads or cpu_cores()
@@ -250,7 +250,7 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
         with torch.inference_mode():
             for s in sents:
                 enc = tok([s], return_tensors="pt", truncation=True, max_length=128)
-                max_new = min(int(enc["input_ids"].shape[1] * 1.5) + 8, torch_engine.max_output_tokens)
+                max_new = output_limit(enc["input_ids"].shape[1], torch_engine.max_output_tokens)
                 ids = model.generate(**enc, max_new_tokens=max_new, do_sample=False, prompt_lookup_num_tokens=n_draft)
                 outs.append(tok.decode(ids[0], skip_special_tokens=True))
         return outs

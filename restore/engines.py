@@ -27,6 +27,13 @@ from pathlib import Path
 TokenScores = list[tuple[int, int, float]]
 
 
+def output_limit(input_tokens: int, max_output_tokens: int) -> int:
+    """How many tokens a batch may generate: 1.5x its longest (padded) input + 8, at most
+    ``max_output_tokens``. The one rule of every engine and the benchmark, so that their
+    outputs compare token for token."""
+    return min(int(input_tokens * 1.5) + 8, max_output_tokens)
+
+
 def cpu_cores() -> int:
     """The CPU cores this process may run on."""
     try:
@@ -92,7 +99,7 @@ class TorchEngine(_Batching):
                 enc = self.tokenizer([sentences[i] for i in idx], return_tensors="pt", padding=True,
                                      truncation=True, max_length=self.max_input_tokens)
                 enc = {key: v.to(self.model.device) for key, v in enc.items()}
-                max_new = min(int(enc["input_ids"].shape[1] * 1.5) + 8, self.max_output_tokens)
+                max_new = output_limit(enc["input_ids"].shape[1], self.max_output_tokens)
                 ids = self.model.generate(**enc, max_new_tokens=max_new, num_beams=self.num_beams,
                                           do_sample=False)
                 for i, text in zip(idx, self.tokenizer.batch_decode(ids, skip_special_tokens=True)):
@@ -364,10 +371,10 @@ class CT2Engine(_Batching):
     def generate(self, sentences: list[str]) -> list[str]:
         """Raw model output for each sentence, decoded in length-sorted batches."""
         src = [tokens for tokens, _ in self.tokens.encode(sentences, self.max_input_tokens)]
-        # the limit TorchEngine gives: 1.5x the longest input (padded length) of the batch + 8
+        # the limit TorchEngine gives each batch (output_limit of its padded input length)
         limit = [0] * len(sentences)
         for idx in self._batches(len(sentences), key=lambda i: len(sentences[i])):
-            n = min(int(max(len(src[i]) for i in idx) * 1.5) + 8, self.max_output_tokens)
+            n = output_limit(max(len(src[i]) for i in idx), self.max_output_tokens)
             for i in idx:
                 limit[i] = n
         if self.num_beams == 1:

@@ -18,7 +18,6 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-
 import yaml
 
 from . import tables
