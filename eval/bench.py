@@ -5,7 +5,7 @@
     python eval/bench.py --int8-gate [--n 1000]  # int8 against float32 only (bench_int8.json)
 
 Sentences: the ``spun`` side of single-sentence rows (kind "spun") of the test split of
-the shared corpus' pairs (``restore spin --config configs/data.yaml --out data/pairs``),
+the shared corpus' pairs (``restore pairs --config configs/data.yaml -o data/pairs``),
 shuffled with seed 0; without ``data/pairs`` the test-split documents of the corpora in
 ``configs/data.yaml`` are segmented and spun the same way (first spin of each sentence).
 

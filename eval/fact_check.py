@@ -50,7 +50,7 @@ def changed(inputs: list[str], outputs: list[str]) -> list[tuple[str, str]]:
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model folder (default: the shipped model)")
-    ap.add_argument("--pairs", type=Path, default=ROOT / "data/pairs", help="a pairs build (restore spin --config)")
+    ap.add_argument("--pairs", type=Path, default=ROOT / "data/pairs", help="a pairs build (restore pairs --config)")
     ap.add_argument("--n-clean", type=int, default=2000)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
@@ -60,7 +60,7 @@ def main(argv=None) -> dict:
     if (args.pairs / "dataset_dict.json").is_file():
         sets["clean corpus sentences with facts"] = fact_sentences(args.pairs, args.n_clean)
     if not sets:
-        sys.exit("no data: needs ../shared/data/real and/or a pairs build (restore spin --config ...)")
+        sys.exit("no data: needs ../shared/data/real and/or a pairs build (restore pairs --config ...)")
     restorer = Restorer.from_pretrained(args.model)
     report = {}
     for name, texts in sets.items():

@@ -1,10 +1,10 @@
 """The ``restore`` command line.
 
     restore spin FILE|-  [--seed N] [--rate R] [--spinner-config YAML] [-o OUT]
-    restore spin --config configs/data.yaml --out data/pairs [--limit-docs N]
+    restore pairs --config configs/data.yaml -o data/pairs [--limit-docs N] [--num-proc N]
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
     restore run FILE|DIR|- ... [-o OUT] [--recursive] [--field F] [--model DIR] [--show-edits] ...
-    restore eval --data PAIRS.jsonl | --suite configs/eval.yaml [--model DIR] [--out DIR] [--limit N]
+    restore eval --data PAIRS.jsonl | --suite configs/eval.yaml [--model DIR] [-o DIR] [--limit N]
 """
 from __future__ import annotations
 
@@ -49,37 +49,36 @@ def _load_yaml(path: str) -> dict:
     return data
 
 
-def cmd_spin(args: argparse.Namespace) -> int:
-    if args.config:
-        if args.file:
-            raise UserError("give either FILE (spin a text file) or --config (build pairs), not both")
-        if not args.out:
-            raise UserError("--config needs --out DIR for the pair datasets")
-        from .pairs import build_pairs
+def cmd_pairs(args: argparse.Namespace) -> int:
+    """Build (spun, original) training pairs from a data config."""
+    from .pairs import build_pairs
 
-        config = _load_yaml(args.config)
-        try:
-            stats = build_pairs(config, args.out, base_dir=Path(args.config).resolve().parent,
-                                limit_docs=args.limit_docs, num_proc=args.num_proc)
-        except (FileNotFoundError, ValueError) as e:
-            raise UserError(str(e)) from None
-        splits = stats.get("pairs", {})
-        print(f"wrote pairs to {args.out}: " + ", ".join(
-            f"{name} {sum(v.values()) if isinstance(v, dict) else v:,}" for name, v in splits.items()),
-            file=sys.stderr)
-        return 0
-    if not args.file:
-        raise UserError("give a text FILE to spin (or - for stdin), or --config DATA.yaml --out DIR")
+    config = _load_yaml(args.config)
+    try:
+        stats = build_pairs(config, args.output, base_dir=Path(args.config).resolve().parent,
+                            limit_docs=args.limit_docs, num_proc=args.num_proc)
+    except (FileNotFoundError, ValueError) as e:
+        raise UserError(str(e)) from None
+    splits = stats.get("pairs", {})
+    print(f"wrote pairs to {args.output}: " + ", ".join(
+        f"{name} {sum(v.values()) if isinstance(v, dict) else v:,}" for name, v in splits.items()),
+        file=sys.stderr)
+    return 0
+
+
+def cmd_spin(args: argparse.Namespace) -> int:
+    """Spin a text file (each line kept) like an article spinner would."""
     from .spinner import Spinner
 
     overrides = _load_yaml(args.spinner_config) if args.spinner_config else {}
     overrides = overrides.get("spinner", overrides)
+    base_dir = Path(args.spinner_config).resolve().parent if args.spinner_config else None
     if args.rate is not None:
         if not 0 <= args.rate <= 1:
             raise UserError("--rate must be between 0 and 1")
         overrides = {**overrides, "rate": {"min": args.rate, "max": args.rate}}
     try:
-        spinner = Spinner.from_config(overrides)
+        spinner = Spinner.from_config(overrides, base_dir=base_dir)
     except ValueError as e:
         raise UserError(str(e)) from None
     text = _read_text(args.file)
@@ -248,7 +247,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         shown = model_dir
     info = {"model": str(shown), "model_commit": evaluation.model_commit(model_dir)}
     name = Path(args.suite or args.data).stem
-    out = Path(args.out) if args.out else Path("eval") / "runs" / name
+    out = Path(args.output) if args.output else Path("eval") / "runs" / name
     progress = args.progress or sys.stderr.isatty()
     systems = evaluation.default_systems(restorer)
     try:
@@ -289,19 +288,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    spin = sub.add_parser("spin", help="spin a text file, or build (spun, original) training pairs",
-                          description="Spin a text file like an article spinner would, or build "
-                                      "training pairs from a data config.")
-    spin.add_argument("file", nargs="?", help="text file to spin ('-' for stdin)")
+    spin = sub.add_parser("spin", help="spin a text file like an article spinner would",
+                          description="Spin a text file (every line kept) like an article spinner would.")
+    spin.add_argument("file", help="text file to spin ('-' for stdin)")
     spin.add_argument("-o", "--output", help="write the spun text here (default: stdout)")
     spin.add_argument("--seed", type=int, default=0)
     spin.add_argument("--rate", type=float, help="share of words to spin (default: drawn per document from the spinner config, 0.15-0.40)")
     spin.add_argument("--spinner-config", help="YAML with spinner settings (see restore/resources/spinner_default.yaml)")
-    spin.add_argument("--config", help="data config YAML: build training pairs (see configs/data.yaml)")
-    spin.add_argument("--out", help="output folder for the pair datasets")
-    spin.add_argument("--limit-docs", type=int, help="read at most this many documents per corpus")
-    spin.add_argument("--num-proc", type=int, default=1, help="worker processes for building pairs")
     spin.set_defaults(func=cmd_spin)
+
+    pairs = sub.add_parser("pairs", help="build (spun, original) training pairs from a data config",
+                           description="Build training pairs: read the corpora of a data config, spin "
+                                       "them, split by document (see configs/data.yaml).")
+    pairs.add_argument("--config", required=True, help="data config YAML (e.g. configs/data.yaml)")
+    pairs.add_argument("-o", "--output", "--out", dest="output", required=True,
+                       help="output folder for the pair datasets")
+    pairs.add_argument("--limit-docs", type=int, help="read at most this many documents per corpus")
+    pairs.add_argument("--num-proc", type=int, default=1, help="worker processes")
+    pairs.set_defaults(func=cmd_pairs)
 
     tr = sub.add_parser("train", help="train or fine-tune a restorer from a YAML config",
                         description="Train a seq2seq restorer (see configs/*.yaml). Runs under "
@@ -366,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--data", help="JSONL of pairs: each line an object with 'spun' and 'original'")
     ev.add_argument("--suite", help="YAML listing evaluation sets (e.g. configs/eval.yaml)")
     ev.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
-    ev.add_argument("--out", help="output folder (default: eval/runs/<name of the data or suite file>)")
+    ev.add_argument("-o", "--output", "--out", dest="output",
+                    help="output folder (default: eval/runs/<name of the data or suite file>)")
     ev.add_argument("--limit", type=int, help="at most this many rows (of each set, for a suite)")
     ev.add_argument("--min-confidence", type=float,
                     help="apply only model edits this sure (0-1; default: the model's recommended threshold)")
@@ -381,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "the restorer drops edits that write a word neither there nor in the input. "
                                     "restore train writes it; this is for model folders made without it.")
     kw.add_argument("model", help="model folder")
-    kw.add_argument("--pairs", required=True, help="pairs folder (restore spin --config ... --out); the "
+    kw.add_argument("--pairs", required=True, help="pairs folder (restore pairs --config ... -o); the "
                                                    "originals of its train split are read")
     kw.set_defaults(func=cmd_known_words)
     return parser

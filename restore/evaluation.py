@@ -1,7 +1,7 @@
 """``restore eval``: score a restorer and two baselines on pairs (spun, original).
 
-    restore eval --data PAIRS.jsonl [--model DIR] [--out DIR] [--limit N] [--min-confidence X]
-    restore eval --suite configs/eval.yaml [--model DIR] [--out DIR] [--limit N]
+    restore eval --data PAIRS.jsonl [--model DIR] [-o DIR] [--limit N] [--min-confidence X]
+    restore eval --suite configs/eval.yaml [--model DIR] [-o DIR] [--limit N]
 
 Three systems on the same rows:
 
@@ -180,7 +180,7 @@ def read_pairs(path: str | Path, limit: int | None = None, name: str | None = No
 
 def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None = None, seed: int = 0,
                        clean_only: bool = False, name: str = "synthetic") -> EvalSet:
-    """Rows of a pairs dataset built by ``restore spin --config`` (a ``DatasetDict`` saved
+    """Rows of a pairs dataset built by ``restore pairs`` (a ``DatasetDict`` saved
     to disk), shuffled with ``seed`` and cut to ``limit``. ``clean_only``: only rows whose
     spun text equals the original (identity pairs, spins that changed nothing)."""
     from .pairs import load_pairs

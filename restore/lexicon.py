@@ -273,7 +273,7 @@ def _phrases(tables: list[tuple[Table_, float]]) -> set[str]:
 
 
 def train_texts(data_config: str | Path) -> Iterator[str]:
-    """Paragraphs of the train documents of a data config (as ``restore spin --config``
+    """Paragraphs of the train documents of a data config (as ``restore pairs``
     splits them: the valid and test documents are left out)."""
     from .corpus import split_of
     from .pairs import _iter_documents, resolve_config

@@ -6,7 +6,7 @@
 The same command runs under ``torchrun`` / ``accelerate launch`` on many GPUs (the
 Trainer handles distribution). A config names:
 
-- ``data``: ``pairs`` (a folder built by ``restore spin --config``) or ``build`` (a data
+- ``data``: ``pairs`` (a folder built by ``restore pairs``) or ``build`` (a data
   config to build pairs from, into ``OUTPUT/pairs``), and caps on pair counts;
 - ``tokenizer``: vocabulary size for a new SentencePiece model (ignored with
   ``--init-from``, which keeps that model's tokenizer);
@@ -138,7 +138,7 @@ def _pairs(cfg: dict, out_dir: Path):
         path = _path(cfg, data["pairs"])
         if not (path / "dataset_dict.json").is_file():
             raise ConfigError(f"data.pairs: no pair datasets in {path} (build them with "
-                              f"`restore spin --config configs/data.yaml --out {path}`)")
+                              f"`restore pairs --config configs/data.yaml -o {path}`)")
         return load_pairs(path)
     if data["build"]:
         cfg_path = _path(cfg, data["build"])

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from restore.cli import main
 
 CLEAN = "The government said the new bill would help people.\n\nBut officials could not confirm it.\n"
@@ -33,8 +35,11 @@ def test_spin_user_errors_are_one_line_exit_2(tmp_path, capsys):
     assert main(["spin", str(bad)]) == 2
     assert "byte offset 3" in capsys.readouterr().err
     assert main(["spin", str(bad), "--rate", "2"]) == 2
-    assert main(["spin"]) == 2
-    assert main(["spin", "--config", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 2
+    with pytest.raises(SystemExit) as e:
+        main(["spin"])  # a FILE is required: argparse says so
+    assert e.value.code == 2
+    capsys.readouterr()
+    assert main(["pairs", "--config", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "o")]) == 2
     assert "no such config" in capsys.readouterr().err
 
 
@@ -57,6 +62,18 @@ def test_build_pairs_from_cli(tmp_path, capsys):
     cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus.name}}}\nmin_doc_words: 20\n"
                    "splits: {valid: 0.2, test: 0.2}\n")
     out = tmp_path / "pairs"
-    assert main(["spin", "--config", str(cfg), "--out", str(out)]) == 0
+    assert main(["pairs", "--config", str(cfg), "-o", str(out)]) == 0
     assert (out / "stats.json").is_file() and (out / "dataset_dict.json").is_file()
     assert "wrote pairs" in capsys.readouterr().err
+
+
+def test_spin_with_a_rewriter_config_reads_its_sets_relative_to_the_yaml(tmp_path, capsys):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "sets.txt").write_text("bill|invoice\nhouse|home\n")
+    cfg = tmp_path / "conf" / "spin.yaml"
+    cfg.write_text("spinner: {mode: rewriter, synonym_sets: sets.txt, original_weight: 0,"
+                   " place_prob: {min: 1, max: 1}, rules_prob: 0, capitalized_prob: 1}\n")
+    src = tmp_path / "in.txt"
+    src.write_text("The House passed the bill.\n")
+    assert main(["spin", str(src), "--spinner-config", str(cfg)]) == 0
+    assert capsys.readouterr().out == "The Home passed the invoice.\n"

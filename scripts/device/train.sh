@@ -39,7 +39,7 @@ if [ ! -e ../shared/data/corpus ]; then
 fi
 
 stamp "building pairs"
-python3 -m restore.cli spin --config configs/data.yaml --out data/pairs --num-proc "$(nproc)" \
+python3 -m restore.cli pairs --config configs/data.yaml -o data/pairs --num-proc "$(nproc)" \
     ${SPIN_ARGS:-} >>"$OUT/train.log" 2>&1
 
 stamp "training configs/medium.yaml for $MINUTES min"

@@ -3,7 +3,7 @@
 #   bash scripts/device/unpack.sh FILES_AT models/restore-medium
 # FILES_AT: the folder the device tool copied $OUT to. Then, here on CPU:
 #   python eval/choose_thresholds.py models/restore-medium --write
-#   restore eval --suite configs/eval.yaml --model models/restore-medium --out eval/results/suite-medium
+#   restore eval --suite configs/eval.yaml --model models/restore-medium -o eval/results/suite-medium
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 FILES_AT MODEL_DIR" >&2; exit 2; }
 ls "$1"/model.tar.part-* >/dev/null 2>&1 || { echo "no model.tar.part-* in $1" >&2; exit 2; }
