@@ -105,7 +105,7 @@ class EditCounts:
 def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
     """Micro-averaged edit precision/recall/F0.5, plus exact match and clean-change rate.
 
-    The compact set used during training and by eval/quick_eval.py; the figures come from
+    The compact set used during training and by tools/quick_eval.py; the figures come from
     :mod:`restore.metrics`.
     """
     from .metrics import clean_harm, exact_match, spin_edits  # restore.metrics imports this module

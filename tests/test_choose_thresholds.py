@@ -1,9 +1,5 @@
-"""The threshold choice of eval/choose_thresholds.py on hand-made score rows."""
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from choose_thresholds import choose  # noqa: E402
+"""The threshold choice of tools/choose_thresholds.py on hand-made score rows."""
+from tools.choose_thresholds import choose
 
 
 def row(c, lone, f, harm):

@@ -1,11 +1,5 @@
 """The model card's Limitations section is derived from the evaluations it is given."""
-import importlib.util
-from pathlib import Path
-
-spec = importlib.util.spec_from_file_location(
-    "model_card", Path(__file__).resolve().parents[1] / "eval" / "model_card.py")
-model_card = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(model_card)
+from tools import model_card
 
 CURVE = [{"step": s, "hours": s / 1000, "dev_f0.5": f} for s, f in
          [(500, 0.05), (1000, 0.20), (1500, 0.31), (2000, 0.27), (2500, 0.29)]]

@@ -54,9 +54,9 @@ stamp "packing the model"
 tar -C runs/medium/model -cf - . | split -b 15M - "$OUT/model.tar.part-"
 
 stamp "scoring on the real dev pairs"
-python3 eval/quick_eval.py runs/medium/model --pairs data/pairs --json "$OUT/quick_eval.json" \
+python3 tools/quick_eval.py runs/medium/model --pairs data/pairs --json "$OUT/quick_eval.json" \
     >>"$OUT/train.log" 2>&1 || stamp "quick_eval failed (see above)"
-python3 eval/quick_eval.py runs/medium/checkpoints/checkpoint-* --curve "$OUT/curve.json" \
+python3 tools/quick_eval.py runs/medium/checkpoints/checkpoint-* --curve "$OUT/curve.json" \
     --tokenizer runs/medium/tokenizer >>"$OUT/train.log" 2>&1 || stamp "curve failed (see above)"
 ls -l "$OUT" | tee -a "$OUT/train.log"
 stamp "done"

@@ -2,7 +2,7 @@
 # Put the model a device run brought back (scripts/device/train.sh) into a model folder:
 #   bash scripts/device/unpack.sh FILES_AT models/restore-medium
 # FILES_AT: the folder the device tool copied $OUT to. Then, here on CPU:
-#   python eval/choose_thresholds.py models/restore-medium --write
+#   python -m tools.choose_thresholds models/restore-medium --write
 #   restore eval --suite configs/eval.yaml --model models/restore-medium -o eval/results/suite-medium
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 FILES_AT MODEL_DIR" >&2; exit 2; }

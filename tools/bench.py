@@ -1,8 +1,8 @@
 """CPU inference benchmark: plain ``model.generate`` against the restorer's fast path.
 
-    python eval/bench.py [--n 2000] [--model DIR] [--pairs data/pairs] [--json eval/results/bench.json]
-    python eval/bench.py --levers [--n 300]      # the other levers, on a smaller sample
-    python eval/bench.py --int8-gate [--n 1000]  # int8 against float32 only (bench_int8.json)
+    python -m tools.bench [--n 2000] [--model DIR] [--pairs data/pairs] [--json eval/results/bench.json]
+    python -m tools.bench --levers [--n 300]      # the other levers, on a smaller sample
+    python -m tools.bench --int8-gate [--n 1000]  # int8 against float32 only (bench_int8.json)
 
 Sentences: the ``spun`` side of single-sentence rows (kind "spun") of the test split of
 the shared corpus' pairs (``restore pairs --config configs/data.yaml -o data/pairs``),

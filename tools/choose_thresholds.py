@@ -1,6 +1,6 @@
 """Choose a model's recommended restorer thresholds on synthetic VALID pairs.
 
-    python eval/choose_thresholds.py models/restore-small [--pairs data/pairs] [--n 600]
+    python -m tools.choose_thresholds models/restore-small [--pairs data/pairs] [--n 600]
                                      [--max-clean-harm 0.05] [--json out.json] [--write]
 
 The model runs once (every edit with its confidence, per sentence); then every pair of

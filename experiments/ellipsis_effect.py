@@ -1,6 +1,6 @@
 """How much an ellipsis ("…") in a sentence costs the restorer, on synthetic valid pairs.
 
-    python eval/ellipsis_effect.py [--model DIR] [--pairs data/pairs] [--n 150]
+    python experiments/ellipsis_effect.py [--model DIR] [--pairs data/pairs] [--n 150]
 
 Takes spun valid rows of more than 12 words and puts the same "…" into the spun sentence
 and its original: (a) after the first word, (b) in place of the first ", ". Prints edit

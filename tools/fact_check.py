@@ -1,6 +1,6 @@
 """Does the restorer ever change a fact? Counts on real and clean text.
 
-    python eval/fact_check.py [--model DIR] [--pairs data/pairs] [--n-clean 2000] [--json OUT]
+    python -m tools.fact_check [--model DIR] [--pairs data/pairs] [--n-clean 2000] [--json OUT]
 
 Sets: real dev + dev2 (spun input) and up to ``--n-clean`` clean sentences of held-out
 corpus documents (the test split of a pairs build) chosen because they hold numbers,

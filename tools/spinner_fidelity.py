@@ -1,6 +1,6 @@
 """How faithful is the synthetic spinner to real spinner output?
 
-    python eval/spinner_fidelity.py [--dev DEV.jsonl ...] [--data-config configs/data.yaml] [--json out.json]
+    python -m tools.spinner_fidelity [--dev DEV.jsonl ...] [--data-config configs/data.yaml] [--json out.json]
 
 For each spinner mode (the open thesaurus spinner; rewriter-style over the synonym-set
 file with the first-line and every-line rules, single swaps and chains of two) and for

@@ -1,6 +1,6 @@
 """Quick model check with the simple edit scorer (restore/edits.py).
 
-    python eval/quick_eval.py MODEL_DIR [MODEL_DIR ...] [--pairs data/pairs] [--json out.json]
+    python -m tools.quick_eval MODEL_DIR [MODEL_DIR ...] [--pairs data/pairs] [--json out.json]
 
 For each model: edit precision / recall / F0.5 and exact match on the REAL dev pairs
 (../shared/data/real/dev.jsonl + dev2.jsonl), the share of clean sentences it changes (dev originals

@@ -1,6 +1,6 @@
 """Write a model folder's README.md (model card) from its training report and evaluations.
 
-    python eval/model_card.py MODEL_DIR --report runs/small/train_report.json [--report PART2 ...] \
+    python -m tools.model_card MODEL_DIR --report runs/small/train_report.json [--report PART2 ...] \
         --eval eval/results/small_eval.json [--curve eval/results/small_curve.json] \
         [--suite eval/results/suite/report.md]
 
@@ -44,7 +44,7 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
                    "that is not the one the original had, or fix one word of a multi-word swap (scored as a "
                    "whole), which word-level scoring counts as errors.")
     out.append("- The training spinner's mixture can make 87% of the real substitutions of dev + dev2 (by "
-               "token, `eval/spinner_fidelity.py`); rewrites outside its tables are not learnt.")
+               "token, `tools/spinner_fidelity.py`); rewrites outside its tables are not learnt.")
     out.append("- English news only; scientific \"tortured phrases\" are out of domain.")
     return "\n".join(out)
 
@@ -135,7 +135,7 @@ write a word found neither in the training targets (`known_words.txt.gz`) nor in
 
 {suite}
 
-## Raw model metrics (greedy decoding, no restorer guards or threshold; `eval/quick_eval.py`)
+## Raw model metrics (greedy decoding, no restorer guards or threshold; `tools/quick_eval.py`)
 
 | set | edit precision | recall | F0.5 | exact |
 |---|---|---|---|---|

@@ -1,0 +1,14 @@
+"""Release and measurement tools of the restore project (not part of the installed package).
+
+Run from the repository root, e.g. ``python -m tools.choose_thresholds MODEL --write``:
+
+- ``choose_thresholds``: a model's recommended restorer thresholds, chosen on the synthetic
+  valid split (a release step: ``--write`` stores them in the model folder);
+- ``model_card``: a model folder's README.md from its training reports and evaluations;
+- ``quick_eval``: raw-model scores on the real dev pairs (and a learning curve);
+- ``fact_check``: how many sentences the raw model and the restorer change a fact in;
+- ``spinner_fidelity``: the spinner modes against real spinner output;
+- ``bench``: speed, memory and load time of the decoding engines.
+
+Studies (one-off experiments and their results) live in ``experiments/``.
+"""
