@@ -2,14 +2,14 @@
 
 :func:`segments` returns chunks whose concatenation is exactly the input: sentences (to
 restore) and the whitespace, line breaks and blank lines between them (kept as they are).
-Sentences come from :func:`restore.corpus.split_sentences` (pysbd), located back in the
-text so nothing is re-spaced.
+Sentences come from :func:`split_sentences` (pysbd), located back in the text so nothing
+is re-spaced. The training data (:mod:`restore.corpus`) splits its sentences with the same
+function, so the model sees at run time the kind of sentences it was trained on.
 """
 from __future__ import annotations
 
 import re
 
-from .corpus import split_sentences
 
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 WINDOW_CHARS = 5000  # a longer line is cut (at a sentence end if it can) before segmenting
@@ -21,6 +21,44 @@ LONG_SENTENCE_CHARS = 600
 PLAIN_END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))"
                           r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\b[A-Z]\.)"
                           r"\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+_SEGMENTER = None
+# A possible sentence end inside a paragraph: . ! ? (then closing quotes/brackets) and space.
+_BOUNDARY = re.compile(r"[.!?\u2026]['\"\u2019\u201d)\]]*\s")
+
+
+def _segmenter():
+    """The shared pysbd segmenter, created on first use (it is slow to build)."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        import pysbd
+
+        _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+    return _SEGMENTER
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one paragraph into stripped sentences with pysbd (English, no cleaning).
+
+    Two additions to plain pysbd: a paragraph with no possible sentence end inside it
+    (no ``.``/``!``/``?`` followed by a space) is returned whole without calling pysbd,
+    which is about 70% of news paragraphs, halves the time and avoids pysbd splitting
+    things like ".eu domain"; and fragments without a letter or digit (a closing quote
+    pysbd cut off as its own "sentence") are glued back onto the previous sentence.
+    """
+    text = paragraph.strip()
+    if not text:
+        return []
+    if not _BOUNDARY.search(text):
+        return [text]
+    merged: list[str] = []
+    for seg in _segmenter().segment(text):
+        if merged and not any(c.isalnum() for c in seg):
+            merged[-1] += seg
+        else:
+            merged.append(seg)
+    return [s.strip() for s in merged if s.strip()]
 
 
 def windows(body: str, size: int = WINDOW_CHARS) -> list[str]:
