@@ -63,17 +63,15 @@ def main(argv=None) -> dict:
                 clean.append(s)
                 clean_doc.append(d)
 
-    r = Restorer.from_pretrained(args.model, min_confidence=0.0, lone_edit_confidence=0.0)
+    r = Restorer.from_pretrained(args.model)
     spun = [p["spun"] for p in real]
     originals = [p["original"] for p in real]
-    spun_edits = [e for _, e in r.restore_with_edits(spun)]
-    orig_edits = [e for _, e in r.restore_with_edits(originals)]
-    clean_edits = [e for _, e in r.restore_with_edits(clean)]
+    spun_edits, orig_edits, clean_edits = r.propose(spun), r.propose(originals), r.propose(clean)
     dev_doc_score = doc_scores(r, {a: articles[a]["spun_text"] for a in articles})
     dev_orig_doc_score = doc_scores(r, {a: articles[a]["original_text"] for a in articles})
     clean_doc_score = doc_scores(r, {d: " ".join(by_doc[d]) for d in set(clean_doc)})
 
-    shipped = Restorer.from_pretrained(args.model)
+    shipped = r.thresholds
     levers = [("none", 0.0, 0.0, 0.0),
               ("min_confidence only", shipped.min_confidence, 0.0, 0.0),
               ("shipped gates", shipped.min_confidence, shipped.lone_edit_confidence, 0.0)]

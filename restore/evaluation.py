@@ -108,14 +108,24 @@ class CachedSystem:
         return [self.cache[t] for t in texts]
 
 
+class AllProposals:
+    """A restorer as an evaluated system: every edit it proposes, unthresholded (the
+    evaluation applies the thresholds itself, for the sweep and the chosen setting)."""
+
+    def __init__(self, restorer):
+        self.restorer = restorer
+
+    def restore_with_edits(self, texts: list[str]) -> list[tuple[str, list[Edit]]]:
+        return [(apply_edits(t, e), e) for t, e in zip(texts, self.restorer.propose(list(texts)))]
+
+
 def default_systems(restorer) -> dict:
     """``{"model": restorer, "lexicon": Lexicon, "copy": CopySystem}`` (cached)."""
     from .lexicon import Lexicon
 
     systems = {"lexicon": Lexicon.load(), "copy": CopySystem()}
-    if restorer is not None:
-        restorer.min_confidence = restorer.lone_edit_confidence = 0.0  # every edit: the thresholds apply here
-        systems = {"model": restorer, **systems}
+    if restorer is not None:  # every edit the model proposes: the thresholds are applied here
+        systems = {"model": AllProposals(restorer), **systems}
     return {name: CachedSystem(s) for name, s in systems.items()}
 
 

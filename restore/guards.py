@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from .align import words
 from .diff import Edit, sentence_edits
@@ -17,7 +18,7 @@ from .facts import same_facts
 from .known_words import invented
 from .reading import ELLIPSIS_RE
 
-__all__ = ["guarded_edits", "kept_edits", "MIN_SIMILARITY"]
+__all__ = ["guarded_edits", "kept_edits", "Thresholds", "MIN_SIMILARITY"]
 
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
 # restored side has the digits)
@@ -93,3 +94,13 @@ def kept_edits(edits: list[Edit], min_confidence: float = 0.0, lone_edit_confide
     for e in kept:
         per_sentence[e.sentence] = per_sentence.get(e.sentence, 0) + 1
     return [e for e in kept if per_sentence[e.sentence] > 1 or e.confidence >= lone_edit_confidence]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The confidence gates a restorer applies to the edits it proposes (:func:`kept_edits`)."""
+    min_confidence: float = 0.0
+    lone_edit_confidence: float = 0.0
+
+    def apply(self, edits: list[Edit]) -> list[Edit]:
+        return kept_edits(edits, self.min_confidence, self.lone_edit_confidence)

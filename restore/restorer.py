@@ -28,14 +28,14 @@ from pathlib import Path
 
 from .align import WORD_RE
 from .diff import Edit, apply_edits, sentence_edits
-from .guards import guarded_edits, kept_edits
+from .guards import Thresholds, guarded_edits, kept_edits
 from .known_words import load as load_known_words
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
 
 # the edit and guard functions are part of this module's API too
-__all__ = ["Restorer", "restore", "Edit", "SpunScore", "apply_edits", "sentence_edits", "guarded_edits",
-           "kept_edits", "default_model_dir", "ModelNotFound"]
+__all__ = ["Restorer", "restore", "Edit", "SpunScore", "Thresholds", "apply_edits", "sentence_edits",
+           "guarded_edits", "kept_edits", "default_model_dir", "ModelNotFound"]
 
 DEFAULT_MODEL_NAME = "restore-small"
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
@@ -191,6 +191,18 @@ class Restorer:
             out.append((apply_edits(text, kept), kept))
         return out[0] if single else out
 
+    def propose(self, texts: str | list[str]) -> list[Edit] | list[list[Edit]]:
+        """Every edit the model proposes for a text (a list of them for a list), guarded
+        and scored but not thresholded: ``self.thresholds.apply(edits)`` (or any other
+        :class:`Thresholds`) gives the ones :meth:`restore` would apply."""
+        single, texts = _as_texts(texts)
+        plans = self._plan(texts, with_confidence=True)
+        return plans[0] if single else plans
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.min_confidence, self.lone_edit_confidence)
+
     def spun_score(self, text: str) -> SpunScore:
         """Confidence-weighted share of words the model would change (every edit counts,
         whatever ``min_confidence``): 0 for clean text, towards 1 for heavy spinning."""
@@ -211,7 +223,7 @@ class Restorer:
 
     # -- internals ----------------------------------------------------------------
     def _kept(self, edits: list[Edit]) -> list[Edit]:
-        return kept_edits(edits, self.min_confidence, self.lone_edit_confidence)
+        return self.thresholds.apply(edits)
 
     def _plan(self, texts: list[str], with_confidence: bool) -> list[list[Edit]]:
         """Edits with offsets in each text."""

@@ -33,8 +33,7 @@ TIE = 0.001  # F0.5 differences below this are ties
 
 
 def all_edits(restorer: Restorer, texts: list[str]) -> list[list[Edit]]:
-    restorer.min_confidence = restorer.lone_edit_confidence = 0.0
-    return [edits for _, edits in restorer.restore_with_edits(texts)]
+    return restorer.propose(texts)
 
 
 def outputs(texts: list[str], edits: list[list[Edit]], min_confidence: float, lone: float) -> list[str]:
