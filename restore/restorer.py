@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -80,7 +81,11 @@ def _installed_model_dirs() -> list[Path]:
     except metadata.PackageNotFoundError:
         return []
     marker = f"share/restore/models/{DEFAULT_MODEL_NAME}/config.json"
-    return [Path(dist.locate_file(f)).resolve().parent for f in dist.files or () if str(f).endswith(marker)]
+    found = [Path(dist.locate_file(f)).resolve().parent for f in dist.files or () if str(f).endswith(marker)]
+    # pip install --target puts the data files beside the package; a plain prefix install
+    # under sys.prefix
+    share = Path("share/restore/models") / DEFAULT_MODEL_NAME
+    return found + [Path(dist.locate_file("")) / share, Path(sys.prefix) / share]
 
 
 @dataclass(frozen=True)

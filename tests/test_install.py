@@ -12,9 +12,11 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(wheels)], check=True, timeout=600)
     wheel = next(wheels.glob("restore-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix),
+    # --target: a separate folder (a --prefix install would uninstall the project's own
+    # editable install from the running environment first)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(prefix),
                     str(wheel)], check=True, timeout=600)
-    site = next(prefix.glob("lib/python*/site-packages"))
+    site = prefix
     assert (prefix / "share/restore/models/restore-small/model.safetensors").is_file()
     (work / "in.txt").write_text("The Home handed the invoice on Tuesday, officials stated.\n\nSecond line.\n")
     env = {k: v for k, v in os.environ.items() if k != "RESTORE_MODEL"}
@@ -26,5 +28,7 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     module, model = proc.stderr.split("\n")[0].split()[:2]
     assert module.startswith(str(site)) and model.startswith(str(prefix / "share"))
+    # the project's own installation is untouched
+    assert subprocess.run([sys.executable, "-m", "pip", "show", "-q", "restore"], capture_output=True).returncode == 0
     out = (work / "out.txt").read_text()
     assert out.count("\n") == 3 and out.splitlines()[1:] == ["", "Second line."]
