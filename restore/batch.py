@@ -15,14 +15,16 @@ import codecs
 import contextlib
 import hashlib
 import json
-import os
-import re
-import secrets
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
+
+from .outputs import (MANIFEST, Manifest, OutputError, file_stamp, model_fingerprint, remove_orphan_temps,
+                      write_atomically)
+
+__all__ = ["Job", "Options", "Summary", "collect_jobs", "check_outputs", "run_jobs", "restore_file",
+           "model_fingerprint", "MANIFEST", "OutputError", "Terminated", "TEXT_SUFFIXES"]
 
 BLOCK_LINES = 256           # lines restored together (sorted by length inside the engine)
 BLOCK_CHARS = 200_000       # ... or fewer when the lines are long
@@ -30,18 +32,11 @@ SNIFF_BYTES = 8192          # read to tell text from binary
 ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
 # what a folder job takes without --glob; files without an extension when they are UTF-8 text
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson")
-MANIFEST = ".restore-run.jsonl"  # in the output folder: what made each output
-# temporary outputs: ".<name>.restore-<pid>-<8 hex>.part"; earlier versions wrote ".<name>.<8 chars>.part"
-TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?:restore-(?P<pid>\d+)-[0-9a-f]{8}|[a-z0-9_]{8})\.part$")
 RECORD_WARNINGS = 20        # bad JSONL records reported one by one in a file; the rest are counted
 
 
 class InputError(Exception):
     """A problem with one input file: the file is reported and the job goes on."""
-
-
-class OutputError(Exception):
-    """An output that cannot be written: reported with its path, and the job goes on."""
 
 
 class Terminated(BaseException):
@@ -328,84 +323,7 @@ def restore_jsonl_block(restorer, block: list[tuple[str, str]], opts: Options, n
     return "".join(results)
 
 
-# ----------------------------------------------------------------------------- writing
-
-def write_atomically(dest: Path, produce: Callable[[IO[str]], None]) -> None:
-    """Write ``dest`` through a temporary file in the same folder, renamed when done:
-    ``dest`` is either absent, the old file, or the complete new one. A new ``dest`` gets
-    the permissions the umask gives any new file, an existing one keeps its own. Raises
-    ``OutputError`` naming ``dest`` when it cannot be written."""
-    tmp = dest.parent / f".{dest.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as e:
-        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            produce(f)
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(dest.stat().st_mode))
-        os.replace(tmp, dest)
-    except OSError as e:  # reading errors come as InputError: this is the output's
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def _running(pid: int) -> bool:
-    """Whether a process ``pid`` runs (on this machine)."""
-    if os.name != "posix":
-        return True  # no way to tell: keep the file
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except OSError:
-        return True  # another user's process
-    return True
-
-
-def remove_orphan_temps(folder: Path, name: str | None = None) -> int:
-    """Remove the temporary files that killed runs left in ``folder`` and below it (only
-    those of the output called ``name`` when given), recognised by their name
-    (:data:`TEMP_RE`); a temporary file of another running process is kept. Returns how
-    many were removed."""
-    if not folder.is_dir():
-        return 0
-    candidates = list(folder.iterdir() if name is not None else folder.rglob(".*.part"))
-    removed = 0
-    for path in candidates:
-        m = TEMP_RE.match(path.name)
-        if not m or (name is not None and m["name"] != name) or not path.is_file():
-            continue
-        # this process writes nothing yet, so a file with its id is a killed run's (a container
-        # restarted gives its process the same id again)
-        if m["pid"] and int(m["pid"]) != os.getpid() and _running(int(m["pid"])):
-            continue
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed += 1
-    return removed
-
-
-# ----------------------------------------------------------------------------- resuming
-
-def model_fingerprint(model_dir: Path) -> dict:
-    """The model folder and the size and time of each file in it (weights, thresholds,
-    known words): an output made by another model, or this one changed, is redone."""
-    folder = Path(model_dir).resolve()
-    files = []
-    for p in sorted(folder.iterdir()):
-        if p.is_file():
-            st = p.stat()
-            files.append([p.name, st.st_size, st.st_mtime_ns])
-    return {"model": str(folder), "model_files": files}
-
+# ----------------------------------------------------------------------------- settings
 
 def settings_digest(opts: Options, fmt: str) -> str:
     """A digest of what, besides the input, shapes the bytes of an output of format ``fmt``
@@ -414,51 +332,6 @@ def settings_digest(opts: Options, fmt: str) -> str:
     if fmt == "jsonl":
         settings.update(field=opts.field, output_field=opts.output_field)
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:24]
-
-
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
-
-
-class Manifest:
-    """What made each output of a folder job, in ``<output>/.restore-run.jsonl``: a line
-    per output written (the last one for an output counts) with the input's size and
-    modification time, the settings digest, whether bytes were replaced, and the output's
-    own size and time (an output rewritten since, by anything, is not trusted)."""
-
-    def __init__(self, folder: Path):
-        self.path = folder / MANIFEST
-        self.entries: dict[str, dict] = {}
-        try:
-            with self.path.open(encoding="utf-8", errors="replace") as f:
-                for line in f:
-                    try:
-                        entry = json.loads(line)
-                        self.entries[entry["output"]] = entry
-                    except (ValueError, KeyError, TypeError):
-                        continue  # a line cut short by a kill
-        except OSError:
-            pass
-
-    def is_finished(self, job: Job, dest: Path, settings: str, errors: str) -> bool:
-        """``dest`` exists as this job's input and settings made it."""
-        entry = self.entries.get(job.relative.as_posix())
-        if entry is None or entry.get("settings") != settings:
-            return False
-        if entry.get("replaced") and errors != "replace":
-            return False  # made with U+FFFD for bytes that strict mode refuses
-        try:
-            return entry.get("input") == _stamp(job.source) and entry.get("made") == _stamp(dest)
-        except OSError:
-            return False
-
-    def record(self, job: Job, dest: Path, settings: str, input_stamp: list[int], replaced: bool) -> None:
-        entry = {"output": job.relative.as_posix(), "input": input_stamp, "settings": settings,
-                 "replaced": replaced, "made": _stamp(dest)}
-        with self.path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(entry) + "\n")
-        self.entries[entry["output"]] = entry
 
 
 # ----------------------------------------------------------------------------- running
@@ -536,7 +409,7 @@ def run_jobs(restorer, jobs: list[Job], output: Path | None, output_is_dir: bool
         dest = output_path(job, output, output_is_dir)
         settings = settings_digest(opts, job.fmt)
         try:
-            input_stamp = _stamp(job.source) if job.source is not None else None
+            input_stamp = file_stamp(job.source) if job.source is not None else None
             if manifest is not None and input_stamp is not None and not opts.overwrite \
                     and manifest.is_finished(job, dest, settings, opts.errors):
                 summary.skipped_finished.append(job.name)

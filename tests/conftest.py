@@ -40,8 +40,10 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
-    """A model trained with configs/tiny.yaml on a generated corpus (quality irrelevant),
-    shared by every test module that needs a real model."""
+    """A model trained with configs/tiny.yaml on a generated corpus, spun by a rewriter
+    with a small synonym-set fixture (said -> stated, plan -> scheme, ...): after 300
+    steps it restores most of those swaps, so the end-to-end tests that share it see
+    real edits. Shared by every test module that needs a real model."""
     from restore.cli import main
     from test_training import make_corpus
 
@@ -49,9 +51,13 @@ def tiny_model(tmp_path_factory):
     corpus = tmp / "corpus.jsonl"
     make_corpus(corpus)
     data_cfg = tmp / "data.yaml"
-    data_cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\n"
-                        "splits: {valid: 0.2, test: 0.1}\n")
+    data_cfg.write_text(
+        f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\n"
+        "splits: {valid: 0.2, test: 0.1}\n"
+        f"spinner: {{mode: rewriter, synonym_sets: {FIXTURES / 'synsets' / 'tiny_spinner.txt'},"
+        " original_weight: 0.0, place_prob: {min: 1.0, max: 1.0}, rules_prob: 0.0,"
+        " capitalized_prob: 1.0, keep_quotes_prob: 0.0, keep_headline_prob: 0.0}\n")
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=20",
-                 "--set", "training.eval_steps=20"]) == 0
+                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=300",
+                 "--set", "training.eval_steps=100"]) == 0
     return tmp / "run" / "model"

@@ -1,0 +1,149 @@
+"""Outputs of a batch job: atomic writes, the temporary files killed runs leave, and the
+record of what made each output of a folder job (so that a rerun resumes correctly).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import stat
+from pathlib import Path
+from typing import IO, Callable
+
+__all__ = ["OutputError", "write_atomically", "remove_orphan_temps", "model_fingerprint", "Manifest",
+           "MANIFEST", "TEMP_RE", "file_stamp"]
+
+MANIFEST = ".restore-run.jsonl"  # in the output folder: what made each output
+# a temporary output: ".NAME.restore-PID-HEX.part" (and older runs' ".NAME.XXXXXXXX.part")
+TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?:restore-(?P<pid>\d+)-[0-9a-f]{8}|[a-z0-9_]{8})\.part$")
+
+
+class OutputError(Exception):
+    """An output could not be written (the message names it)."""
+
+
+# ----------------------------------------------------------------------------- writing
+
+def write_atomically(dest: Path, produce: Callable[[IO[str]], None]) -> None:
+    """Write ``dest`` through a temporary file in the same folder, renamed when done:
+    ``dest`` is either absent, the old file, or the complete new one. A new ``dest`` gets
+    the permissions the umask gives any new file, an existing one keeps its own. Raises
+    ``OutputError`` naming ``dest`` when it cannot be written."""
+    tmp = dest.parent / f".{dest.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as e:
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            produce(f)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(dest.stat().st_mode))
+        os.replace(tmp, dest)
+    except OSError as e:  # reading errors come as InputError: this is the output's
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs (on this machine)."""
+    if os.name != "posix":
+        return True  # no way to tell: keep the file
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def remove_orphan_temps(folder: Path, name: str | None = None) -> int:
+    """Remove the temporary files that killed runs left in ``folder`` and below it (only
+    those of the output called ``name`` when given), recognised by their name
+    (:data:`TEMP_RE`); a temporary file of another running process is kept. Returns how
+    many were removed."""
+    if not folder.is_dir():
+        return 0
+    candidates = list(folder.iterdir() if name is not None else folder.rglob(".*.part"))
+    removed = 0
+    for path in candidates:
+        m = TEMP_RE.match(path.name)
+        if not m or (name is not None and m["name"] != name) or not path.is_file():
+            continue
+        # this process writes nothing yet, so a file with its id is a killed run's (a container
+        # restarted gives its process the same id again)
+        if m["pid"] and int(m["pid"]) != os.getpid() and _running(int(m["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+# ----------------------------------------------------------------------------- resuming
+
+def model_fingerprint(model_dir: Path) -> dict:
+    """The model folder and the size and time of each file in it (weights, thresholds,
+    known words): an output made by another model, or this one changed, is redone."""
+    folder = Path(model_dir).resolve()
+    files = []
+    for p in sorted(folder.iterdir()):
+        if p.is_file():
+            st = p.stat()
+            files.append([p.name, st.st_size, st.st_mtime_ns])
+    return {"model": str(folder), "model_files": files}
+
+
+def file_stamp(path: Path) -> list[int]:
+    """Size and modification time of ``path`` (what a resume compares)."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+class Manifest:
+    """What made each output of a folder job, in ``<output>/.restore-run.jsonl``: a line
+    per output written (the last one for an output counts) with the input's size and
+    modification time, the settings digest, whether bytes were replaced, and the output's
+    own size and time (an output rewritten since, by anything, is not trusted)."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / MANIFEST
+        self.entries: dict[str, dict] = {}
+        try:
+            with self.path.open(encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    try:
+                        entry = json.loads(line)
+                        self.entries[entry["output"]] = entry
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line cut short by a kill
+        except OSError:
+            pass
+
+    def is_finished(self, job, dest: Path, settings: str, errors: str) -> bool:
+        """``dest`` exists as this job's input and settings made it."""
+        entry = self.entries.get(job.relative.as_posix())
+        if entry is None or entry.get("settings") != settings:
+            return False
+        if entry.get("replaced") and errors != "replace":
+            return False  # made with U+FFFD for bytes that strict mode refuses
+        try:
+            return entry.get("input") == file_stamp(job.source) and entry.get("made") == file_stamp(dest)
+        except OSError:
+            return False
+
+    def record(self, job, dest: Path, settings: str, input_stamp: list[int], replaced: bool) -> None:
+        entry = {"output": job.relative.as_posix(), "input": input_stamp, "settings": settings,
+                 "replaced": replaced, "made": file_stamp(dest)}
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+        self.entries[entry["output"]] = entry
