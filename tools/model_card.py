@@ -37,9 +37,9 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
     out.append(f"- The raw model changes {ev['clean_changed']:.0%} of clean sentences; the restorer's thresholds "
                "(above) are what keep clean text mostly untouched.")
     if len(curve) >= 4:
-        half = curve[len(curve) // 2:]
-        lo, hi = min(c["dev_f0.5"] for c in half), max(c["dev_f0.5"] for c in half)
-        out.append(f"- Over the second half of training (from {half[0]['hours']:.1f} h) raw dev F0.5 stayed "
+        last = curve[-4:]
+        lo, hi = min(c["dev_f0.5"] for c in last), max(c["dev_f0.5"] for c in last)
+        out.append(f"- At the last four checkpoints (from {last[0]['hours']:.1f} h) raw dev F0.5 was "
                    f"within {lo:.2f}-{hi:.2f}. Many remaining \"wrong\" dev edits restore a plausible synonym "
                    "that is not the one the original had, or fix one word of a multi-word swap (scored as a "
                    "whole), which word-level scoring counts as errors.")
@@ -130,8 +130,10 @@ Which spinner each run's pairs came from is listed under Training.
 token has at least min_confidence, and a sentence's only edit only at lone_edit_confidence (a single
 change in an otherwise untouched sentence is what a false fix of clean text looks like).
 Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')}.{(' ' + settings['note']) if settings.get('note') else ''}
-It also drops edits that lose a number, URL or e-mail address of the input, and edits that
-write a word found neither in the training targets (`known_words.txt.gz`) nor in the input.
+It also drops edits that change a fact (a number, magnitude, percentage, date, compass
+direction or negation; `restore/facts.py`) or lose a URL or e-mail address of the input, and
+edits that write a word found neither in the training targets (`known_words.txt.gz`) nor in
+the input.
 
 {suite}
 
