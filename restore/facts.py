@@ -49,6 +49,7 @@ NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neit
 MONTHS = ("January February March April June July August September October November "
           "December").split()  # May is left out: the modal verb "may" opens sentences
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+DATE_WORDS = set(MONTHS) | set(WEEKDAYS)
 DECADE_NAMES = {name.lower(): 1900 + 10 * i for i, name in enumerate(
     "Noughties Tens Twenties Thirties Forties Fifties Sixties Seventies Eighties Nineties".split())
     if i >= 2}
@@ -85,7 +86,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"\bper cent\b", "percent", text, flags=re.IGNORECASE)
 
 
-def signature(text: str) -> Counter:
+def signature(text: str, ignore_case: bool = False) -> Counter:
     """The facts ``text`` states, as a multiset of canonical tokens.
 
     Numbers by value (``"2.5"``, ``"1000"``), number words by value (``two`` -> ``"2"``),
@@ -93,6 +94,8 @@ def signature(text: str) -> Counter:
     currency signs, decades (``"decade:1990"`` for 1990s and Nineties), months and
     weekdays (capitalised), compass directions (``"dir:north"``), and negation (one
     ``"neg"`` however many negators: "not" and "no longer" state the same polarity).
+    Months, weekdays and decade names count when capitalised, or in any case with
+    ``ignore_case`` (for lower-case table keys, whose case the text gives later).
     """
     sig: Counter = Counter()
     negated = False
@@ -126,13 +129,13 @@ def signature(text: str) -> Counter:
             sig[f"ord:{ORDINAL_WORDS[low]}"] += 1
         elif low in MAGNITUDES:
             sig[f"mag:{MAGNITUDES[low]}"] += 1
-        elif low in DECADE_NAMES and tok[0].isupper():
+        elif low in DECADE_NAMES and (ignore_case or tok[0].isupper()):
             sig[f"decade:{DECADE_NAMES[low]}"] += 1
         elif low in COMPASS:
             sig[f"dir:{COMPASS[low]}"] += 1
         elif low in NEGATIONS:
             negated = True
-        elif tok in MONTHS or tok in WEEKDAYS:
+        elif tok in MONTHS or tok in WEEKDAYS or ignore_case and low.capitalize() in DATE_WORDS:
             sig[f"date:{low}"] += 1
         elif low == "twice":
             sig["2"] += 1

@@ -176,7 +176,7 @@ def fact_safe(table: Table) -> Table:
 
     def facts_of(text: str):
         if text not in memo:  # None: states no fact
-            memo[text] = (signature(text) or None) if may_state_facts(text) else None
+            memo[text] = (signature(text, ignore_case=True) or None) if may_state_facts(text) else None
         return memo[text]
 
     out: Table = {}
