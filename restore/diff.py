@@ -74,11 +74,13 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
             # input's (a double space or NBSP next to the edit stays), and so are the gaps
             # between the replacement's words where it can be (_input_style)
             start, end = s0, s1
-            if _is_layout(old[0]) and _is_layout(new[0]):
+            # at the sentence's start or end there is nothing for punctuation to attach to:
+            # the input's layout there stays whatever the output has
+            if (_is_layout(old[0]) and _is_layout(new[0])) or (i1 == 0 and _is_layout(old[0])):
                 cut = _layout_run(old)
                 start += cut
                 old, new = old[cut:], new[_layout_run(new):]
-            if _is_layout(old[-1]) and _is_layout(new[-1]):
+            if (_is_layout(old[-1]) and _is_layout(new[-1])) or (i2 == len(src) and _is_layout(old[-1])):
                 cut = _layout_run(old[::-1])
                 end -= cut
                 old, new = old[:len(old) - cut], new[:len(new) - _layout_run(new[::-1])]

@@ -41,8 +41,8 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
     """A model trained with configs/tiny.yaml on a generated corpus, spun by a rewriter
-    with a small synonym-set fixture (said -> stated, plan -> scheme, ...): after 300
-    steps it restores most of those swaps, so the end-to-end tests that share it see
+    with a small synonym-set fixture (said -> stated, plan -> scheme, ...): after 600
+    steps (seconds on 2 cores) it restores most of those swaps, so the end-to-end tests that share it see
     real edits. Shared by every test module that needs a real model."""
     from restore.cli import main
     from test_training import make_corpus
@@ -58,6 +58,6 @@ def tiny_model(tmp_path_factory):
         " original_weight: 0.0, place_prob: {min: 1.0, max: 1.0}, rules_prob: 0.0,"
         " capitalized_prob: 1.0, keep_quotes_prob: 0.0, keep_headline_prob: 0.0}\n")
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=300",
-                 "--set", "training.eval_steps=100"]) == 0
+                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=600",
+                 "--set", "training.eval_steps=200", "--set", "data.limit_docs=60"]) == 0
     return tmp / "run" / "model"

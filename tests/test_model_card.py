@@ -23,7 +23,7 @@ def test_limitations_states_the_dev_bar_from_the_suite_figures():
     assert "92% of its dev edits write the original's words: 25 of the 32" in right
 
 
-def test_limitations_reads_the_flat_part_of_the_curve_from_its_second_half():
+def test_limitations_reads_the_end_of_the_curve_from_its_last_four_checkpoints():
     text = model_card.limitations(2.5, {"clean_changed": 0.1}, CURVE, None)
-    assert "within 0.27-0.31" in text  # the last three points; the early 0.05 and 0.20 are left out
+    assert "within 0.20-0.31" in text  # the last four points; the early 0.05 is left out
     assert "bar" not in text  # no suite figures given: no claim about the bar
