@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .align import TYPOGRAPHY, WORD_RE
 
-__all__ = ["Edit", "sentence_edits", "apply_edits", "is_unread", "SPACE_RE"]
+__all__ = ["Edit", "sentence_edits", "apply_edits", "read_words", "is_unread", "SPACE_RE"]
 
 SPACE_RE = re.compile(r"\s+")
 # characters the model does not read: format characters (zero-width space and joiners,
@@ -47,17 +47,21 @@ class Edit:
                 "replacement": self.replacement, "confidence": round(self.confidence, 4)}
 
 
+def read_words(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` for each word and punctuation mark of ``text`` the model reads.
+
+    Words are found in the typographically normalised text (one character for one, so
+    the spans hold): "Russia’s" is one word like "Russia's", not "Russia", "’", "s".
+    Characters the model does not read (zero-width, emoji) are layout, not words."""
+    return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text.translate(TYPOGRAPHY))
+            if not all(map(is_unread, m.group()))]
+
+
 def sentence_edits(source: str, output: str) -> list[Edit]:
     """Word-level edits turning ``source`` into ``output`` (confidence 1.0), with character
     spans of ``source``. Words equal after typography normalisation are not edits, so the
     input's quote style and spacing survive, around and inside an edit too (see below)."""
-    # words found in the typographically normalised text (one character for one, so the
-    # spans hold): "Russia’s" is one word like "Russia's", not "Russia", "’", "s"
-    # characters the model does not read (zero-width, emoji) are layout, not words
-    src = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(source.translate(TYPOGRAPHY))
-           if not all(map(is_unread, m.group()))]
-    out = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(output.translate(TYPOGRAPHY))
-           if not all(map(is_unread, m.group()))]
+    src, out = read_words(source), read_words(output)
     sm = difflib.SequenceMatcher(a=[w for *_, w in src], b=[w for *_, w in out], autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():

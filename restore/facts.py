@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["signature", "same_facts", "has_facts", "may_state_facts"]
+__all__ = ["signature", "same_facts", "may_state_facts"]
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen").split()
@@ -73,13 +73,12 @@ _TOKEN_RE = re.compile(
 )
 _ORDINAL_DIGITS_RE = re.compile(r"(\d+)(?:st|nd|rd|th)$")
 _DECADE_DIGITS_RE = re.compile(r"(\d{4})'?s$")
-_SHORT_DECADE_RE = re.compile(r"'(\d)0s$")
 
 
 def _normalise(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'")
     text = _SPELLED_DECIMAL_RE.sub(
-        lambda m: f"{m.group(1)}.{_UNITS.index(m.group(2).lower()) if m.group(2).lower() != 'zero' else 0}",
+        lambda m: f"{m.group(1)}.{_UNITS.index(m.group(2).lower())}",
         text)
     for pattern, replacement in _EQUIV_RE:
         text = pattern.sub(replacement, text)
@@ -135,7 +134,7 @@ def signature(text: str, ignore_case: bool = False) -> Counter:
             sig[f"dir:{COMPASS[low]}"] += 1
         elif low in NEGATIONS:
             negated = True
-        elif tok in MONTHS or tok in WEEKDAYS or ignore_case and low.capitalize() in DATE_WORDS:
+        elif (low.capitalize() if ignore_case else tok) in DATE_WORDS:
             sig[f"date:{low}"] += 1
         elif low == "twice":
             sig["2"] += 1
@@ -149,10 +148,6 @@ def signature(text: str, ignore_case: bool = False) -> Counter:
 def same_facts(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` state the same facts (see :func:`signature`)."""
     return signature(a) == signature(b)
-
-
-def has_facts(text: str) -> bool:
-    return bool(signature(text))
 
 
 _FACT_WORDS = (set(NUMBER_WORDS) | set(ORDINAL_WORDS) | set(MAGNITUDES) | set(COMPASS) | NEGATIONS

@@ -12,8 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .align import words
-from .diff import Edit, is_unread, sentence_edits
+from .diff import Edit, read_words, sentence_edits
 from .facts import same_facts
 from .known_words import invented
 from .reading import ELLIPSIS_RE
@@ -31,11 +30,6 @@ LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
-
-
-def _read_words(text: str) -> list[str]:
-    """The words of ``text`` the model reads (zero-width characters and emoji left out)."""
-    return [w for w in words(text) if not all(map(is_unread, w))]
 
 
 def guarded_edits(source: str, output: str, known_words: frozenset[str] | None = None) -> list[Edit]:
@@ -56,7 +50,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     -> "billion", "northwest" -> "north", a negation lost or added)."""
     if not output.strip():
         return []
-    if difflib.SequenceMatcher(a=_read_words(source), b=_read_words(output), autojunk=False).ratio() < MIN_SIMILARITY:
+    source_words, output_words = ([w for *_, w in read_words(t)] for t in (source, output))
+    if difflib.SequenceMatcher(a=source_words, b=output_words, autojunk=False).ratio() < MIN_SIMILARITY:
         return []
     protected = [(m.start(), m.end(), f"{m.group(1)}.{DIGITS[m.group(2)]}")
                  for m in SPUN_DECIMAL_RE.finditer(source)]

@@ -189,9 +189,8 @@ class Restorer:
         spans are character offsets in the input text. Edits the thresholds drop
         (:func:`kept_edits`) are neither applied nor listed."""
         single, texts = _as_texts(texts)
-        plans = self._plan(texts, with_confidence=True)
         out = []
-        for text, edits in zip(texts, plans):
+        for text, edits in zip(texts, self.propose(texts)):
             kept = self._kept(edits)
             out.append((apply_edits(text, kept), kept))
         return out[0] if single else out

@@ -416,17 +416,12 @@ class MixedSpinner:
                     base_dir: str | Path | None = None) -> "MixedSpinner":
         components = []
         for item in mixture:
-            item = dict(item)
+            item = _resolve_paths(dict(item), base_dir)
             weight = float(item.pop("weight", 1.0))
-            sets = item.get("synonym_sets")
-            if sets:
-                path = Path(sets)
-                if not path.is_absolute() and base_dir is not None:
-                    path = Path(base_dir) / path
-                if not path.is_file():
-                    warnings.warn(f"spinner mixture: synonym-set file {str(path)!r} not found; "
-                                  f"its component (weight {weight}) is left out", stacklevel=2)
-                    continue
+            if item.get("synonym_sets") and not Path(item["synonym_sets"]).is_file():
+                warnings.warn(f"spinner mixture: synonym-set file {item['synonym_sets']!r} not found; "
+                              f"its component (weight {weight}) is left out", stacklevel=2)
+                continue
             components.append((weight, Spinner.from_config(_merge(common or {}, item), base_dir)))
         return cls(components)
 
@@ -459,7 +454,8 @@ def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
     config = dict(config)
     if config.get("synonym_sets"):
         config["synonym_sets"] = fix(config["synonym_sets"])
-    config["extra_tables"] = [fix(p) for p in config.get("extra_tables") or []]
+    if config.get("extra_tables"):
+        config["extra_tables"] = [fix(p) for p in config["extra_tables"]]
     return config
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from ..facts import may_state_facts, signature
+
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SEP = "\x1f"
 
@@ -158,10 +160,8 @@ def synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0,
                 second = direct.get(rep, {})
                 second_total = sum(second.values())
                 for other, w2 in second.items():
-                    if other not in out:
-                        out[other] = 0.0
-                    if other not in opts:
-                        out[other] += chain_weight * w * w2 / second_total
+                    if other not in opts:  # a member of a member's line, not of the phrase's own
+                        out[other] = out.get(other, 0.0) + chain_weight * w * w2 / second_total
         out[key] *= original_weight
         table[key] = [(rep, w) for rep, w in out.items() if w > 0]
     return table
@@ -170,8 +170,6 @@ def synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0,
 def fact_safe(table: Table) -> Table:
     """``table`` without the options that state other facts than their key
     (million -> billion, north -> south, never -> always: see :mod:`restore.facts`)."""
-    from ..facts import may_state_facts, signature
-
     memo: dict[str, object] = {}
 
     def facts_of(text: str):
