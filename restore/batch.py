@@ -8,6 +8,10 @@ each output is written to a temporary file and renamed when complete. A folder j
 records what made each output (the input's size and time, the settings that shape the
 output) in ``<output>/.restore-run.jsonl``, so a rerun skips exactly the outputs that the
 same input and settings made and redoes the others.
+
+The document gate (:class:`restore.guards.Thresholds`, ``min_spun_score``) reads each
+block of a text file (up to ``BLOCK_LINES`` lines: a whole article, usually) as one
+document, and each JSONL record as one.
 """
 from __future__ import annotations
 
@@ -262,15 +266,16 @@ def inline_diff(text: str, edits, color: bool) -> str:
     return "".join(parts)
 
 
-def _restore_texts(restorer, texts: list[str], opts: Options) -> tuple[list[str], list[list]]:
+def _restore_texts(restorer, texts: list[str], opts: Options, one_document: bool = False) -> tuple[list[str], list[list]]:
     if opts.show_edits:
-        pairs = restorer.restore_with_edits(texts)
+        pairs = restorer.restore_with_edits(texts, one_document=one_document)
         return [p[0] for p in pairs], [p[1] for p in pairs]
-    return restorer.restore(texts), [[] for _ in texts]
+    return restorer.restore(texts, one_document=one_document), [[] for _ in texts]
 
 
 def restore_txt_block(restorer, block: list[tuple[str, str]], opts: Options) -> str:
-    outputs, edits = _restore_texts(restorer, [body for body, _ in block], opts)
+    # a block of lines is one document for the document gate (a whole article, usually)
+    outputs, edits = _restore_texts(restorer, [body for body, _ in block], opts, one_document=True)
     if opts.show_edits:
         outputs = [inline_diff(body, e, opts.color) for (body, _), e in zip(block, edits)]
     return "".join(out + ending for out, (_, ending) in zip(outputs, block))

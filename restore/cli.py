@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from .engines import ENGINES
@@ -109,7 +110,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _check_thresholds(args: argparse.Namespace) -> None:
     for flag, value in (("--min-confidence", args.min_confidence),
-                        ("--lone-edit-confidence", args.lone_edit_confidence)):
+                        ("--lone-edit-confidence", args.lone_edit_confidence),
+                        ("--min-spun-score", args.min_spun_score)):
         if value is not None and not 0 <= value <= 1:
             raise UserError(f"{flag} must be between 0 and 1")
 
@@ -155,7 +157,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
                                             min_confidence=args.min_confidence, engine=args.engine,
-                                            lone_edit_confidence=args.lone_edit_confidence)
+                                            lone_edit_confidence=args.lone_edit_confidence,
+                                            min_spun_score=args.min_spun_score)
         model_dir = Path(args.model) if args.model else default_model_dir()
     except ModelNotFound as e:
         raise UserError(str(e)) from None
@@ -164,7 +167,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # recorded with each output of a folder job: a rerun with another model or settings redoes it
     made_by = {**batch.model_fingerprint(model_dir), "engine": args.engine,
                "engine_class": type(restorer.engine).__name__, "num_beams": args.num_beams,
-               "min_confidence": restorer.min_confidence, "lone_edit_confidence": restorer.lone_edit_confidence}
+               **asdict(restorer.thresholds)}
     opts = batch.Options(field=args.field, output_field=args.output_field, errors=args.errors,
                          show_edits=args.show_edits, overwrite=args.overwrite, made_by=made_by,
                          color=args.show_edits and output is None and sys.stdout.isatty())
@@ -231,11 +234,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
             evaluation.read_pairs(args.data, args.limit)
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size,
                                             min_confidence=args.min_confidence,
-                                            lone_edit_confidence=args.lone_edit_confidence)
+                                            lone_edit_confidence=args.lone_edit_confidence,
+                                            min_spun_score=args.min_spun_score)
     except (evaluation.DataError, ModelNotFound) as e:
         raise UserError(str(e)) from None
-    # given, or the model's recommended thresholds
-    min_confidence, lone = restorer.min_confidence, restorer.lone_edit_confidence
+    thresholds = restorer.thresholds  # given, or the model's recommended ones
     model_dir = Path(args.model) if args.model else None
     if model_dir is None:
         from .restorer import default_model_dir
@@ -252,12 +255,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     systems = evaluation.default_systems(restorer)
     try:
         if args.suite:
-            summary = evaluation.run_suite(args.suite, systems, out, args.limit, min_confidence, progress, info,
-                                           lone_edit_confidence=lone)
+            summary = evaluation.run_suite(args.suite, systems, out, args.limit, thresholds=thresholds,
+                                           progress=progress, info=info)
             rows = {n: m["systems"] for n, m in summary["sets"].items()}
         else:
-            metrics = evaluation.evaluate_file(args.data, systems, out, args.limit, min_confidence, progress, info,
-                                               lone_edit_confidence=lone)
+            metrics = evaluation.evaluate_file(args.data, systems, out, args.limit, thresholds=thresholds,
+                                               progress=progress, info=info)
             rows = {metrics["set"]: metrics["systems"]}
     except evaluation.DataError as e:
         raise UserError(str(e)) from None
@@ -353,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lone-edit-confidence", type=float,
                      help="a sentence whose only edit is below this keeps it unchanged (0-1; default: the "
                           "model's recommended value, in its restore_config.json; 0 turns the gate off)")
+    run.add_argument("--min-spun-score", type=float,
+                     help="the document gate: a document whose spun-ness score (confidence-weighted share "
+                          "of words the model would change) is below this is left as it is (0-1; default: "
+                          "the model's recommended value; 0 turns the gate off). A document: a JSONL record, "
+                          "or a block of up to 256 lines of a text file (a whole article)")
     run.add_argument("--show-edits", action="store_true",
                      help="show edits: an inline diff for text (coloured on a terminal), an '<field>_edits' "
                           "list in JSONL")
@@ -378,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--lone-edit-confidence", type=float,
                     help="a sentence whose only edit is below this keeps it unchanged (0-1; default: the "
                          "model's recommended value, in its restore_config.json; 0 turns the gate off)")
+    ev.add_argument("--min-spun-score", type=float,
+                    help="the document gate (0-1; default: the model's recommended value; 0 turns it off); "
+                         "a set's documents are its articles/doc ids, else each row")
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     ev.set_defaults(func=cmd_eval)

@@ -1,5 +1,5 @@
-"""Guards: which of the model's proposed edits are safe to apply, and the confidence
-thresholds that filter the rest.
+"""Guards: which of the model's proposed edits are safe to apply, and the thresholds
+(document gate, confidence gates) that filter the rest.
 
 An output that is not a restoration of its input at all is not used; an edit that
 changes a fact (:mod:`restore.facts`), loses a URL or e-mail address, writes a word the
@@ -17,7 +17,7 @@ from .facts import same_facts
 from .known_words import invented
 from .reading import ELLIPSIS_RE
 
-__all__ = ["guarded_edits", "kept_edits", "Thresholds", "MIN_SIMILARITY"]
+__all__ = ["guarded_edits", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
 
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
 # restored side has the digits)
@@ -97,10 +97,56 @@ def kept_edits(edits: list[Edit], min_confidence: float = 0.0, lone_edit_confide
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """Every edit the model proposes for one text (guarded and scored, not thresholded)
+    and how spun the text looks: ``changed`` words, confidence-weighted (an edit counts the
+    words it replaces, at least one, times its confidence; capped per sentence piece at the
+    piece's words), of ``words`` in all."""
+    edits: list[Edit]
+    words: int
+    changed: float
+
+    @property
+    def spun_score(self) -> float:
+        """The confidence-weighted share of words the model would change: 0 for text it
+        finds clean, towards 1 for heavy spinning."""
+        return self.changed / self.words if self.words else 0.0
+
+
+def document_score(proposals: list[Proposal]) -> float:
+    """The spun-ness score of several texts read as one document (pooled words)."""
+    words = sum(p.words for p in proposals)
+    return sum(p.changed for p in proposals) / words if words else 0.0
+
+
+@dataclass(frozen=True)
 class Thresholds:
-    """The confidence gates a restorer applies to the edits it proposes (:func:`kept_edits`)."""
+    """The gates a restorer applies to the edits it proposes.
+
+    - ``min_spun_score`` (the document gate): a document whose spun-ness score
+      (:attr:`Proposal.spun_score`, pooled over the document) is below it is left as it is.
+      Clean text gets a few unsure proposals; spun text many.
+    - ``min_confidence`` and ``lone_edit_confidence``: per edit (:func:`kept_edits`).
+    """
     min_confidence: float = 0.0
     lone_edit_confidence: float = 0.0
+    min_spun_score: float = 0.0
 
-    def apply(self, edits: list[Edit]) -> list[Edit]:
-        return kept_edits(edits, self.min_confidence, self.lone_edit_confidence)
+    def __post_init__(self):
+        for name in ("min_confidence", "lone_edit_confidence", "min_spun_score"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
+
+    def apply(self, proposal: Proposal, document_score: float | None = None) -> list[Edit]:
+        """The edits of ``proposal`` to apply. ``document_score``: the score of the whole
+        document the text belongs to (:func:`document_score`); default: the text's own."""
+        score = proposal.spun_score if document_score is None else document_score
+        if score < self.min_spun_score:
+            return []
+        return kept_edits(proposal.edits, self.min_confidence, self.lone_edit_confidence)
+
+    def apply_all(self, proposals: list[Proposal], one_document: bool = False) -> list[list[Edit]]:
+        """:meth:`apply` to each proposal, each its own document or (``one_document``) all one."""
+        pooled = document_score(proposals) if one_document else None
+        return [self.apply(p, pooled) for p in proposals]

@@ -29,14 +29,14 @@ from pathlib import Path
 
 from .align import WORD_RE
 from .diff import Edit, apply_edits, sentence_edits
-from .guards import Thresholds, guarded_edits, kept_edits
+from .guards import Proposal, Thresholds, document_score, guarded_edits, kept_edits
 from .known_words import load as load_known_words
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
 
 # the edit and guard functions are part of this module's API too
-__all__ = ["Restorer", "restore", "Edit", "SpunScore", "Thresholds", "apply_edits", "sentence_edits",
-           "guarded_edits", "kept_edits", "default_model_dir", "ModelNotFound"]
+__all__ = ["Restorer", "restore", "Edit", "Proposal", "SpunScore", "Thresholds", "apply_edits", "sentence_edits",
+           "guarded_edits", "kept_edits", "document_score", "default_model_dir", "ModelNotFound"]
 
 DEFAULT_MODEL_NAME = "restore-small"
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
@@ -106,6 +106,13 @@ class _Sentence:
     edits: list[Edit]  # offsets relative to the sentence
 
 
+def _evidence(source: str, edits: list[Edit]) -> tuple[int, float]:
+    """``(words, changed)`` of one sentence piece: its words (at least one) and the
+    confidence-weighted words its edits replace (an insertion counts one), capped at its words."""
+    n = max(1, len(WORD_RE.findall(source)))
+    return n, min(n, sum(e.confidence * max(1, len(WORD_RE.findall(e.spun))) for e in edits))
+
+
 def _confidence(scores, start: int, end: int) -> float:
     """Probability of the least likely output token overlapping ``[start, end)``; for an
     empty span (a deletion) the token that follows it."""
@@ -120,8 +127,8 @@ def _confidence(scores, start: int, end: int) -> float:
 
 def model_settings(path: Path) -> dict:
     """The restorer's settings stored with a model (``restore_config.json``): the
-    recommended ``min_confidence`` and ``lone_edit_confidence``, measured when the model
-    was shipped."""
+    recommended thresholds (``min_confidence``, ``lone_edit_confidence``,
+    ``min_spun_score``), chosen when the model was shipped."""
     import json
 
     file = Path(path) / "restore_config.json"
@@ -132,19 +139,19 @@ class Restorer:
     """A decoding engine plus the rules that make its output safe to use.
 
     ``Restorer.from_pretrained(path)``; ``.restore(texts)``, ``.restore_with_edits(text)``,
-    ``.spun_score(text)``.
+    ``.propose(texts)``, ``.spun_score(text)``. Each text is one document for the document
+    gate (``min_spun_score``) unless ``one_document=True`` pools a list.
     """
 
     def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0,
-                 known_words: frozenset[str] | None = None):
+                 known_words: frozenset[str] | None = None, min_spun_score: float = 0.0):
         self.engine = engine
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
-        for name, value in (("min_confidence", min_confidence), ("lone_edit_confidence", lone_edit_confidence)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
+        Thresholds(min_confidence, lone_edit_confidence, min_spun_score)  # each from 0 to 1, or ValueError
         self.min_confidence = float(min_confidence)
         self.lone_edit_confidence = float(lone_edit_confidence)
+        self.min_spun_score = float(min_spun_score)
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
         # scored edits of recently seen sentences: scraped text repeats bylines, captions and
@@ -154,10 +161,11 @@ class Restorer:
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
                         device: str = "cpu", min_confidence: float | None = None,
-                        engine: str = "auto", lone_edit_confidence: float | None = None) -> "Restorer":
-        """Load a model folder (default: the shipped model). ``min_confidence=None`` and
-        ``lone_edit_confidence=None`` take the model's own recommended thresholds from its
-        ``restore_config.json`` (0 without one); see :func:`kept_edits`."""
+                        engine: str = "auto", lone_edit_confidence: float | None = None,
+                        min_spun_score: float | None = None) -> "Restorer":
+        """Load a model folder (default: the shipped model). A threshold left ``None``
+        takes the model's own recommended value from its ``restore_config.json`` (0
+        without one); see :class:`Thresholds`."""
         from .engines import load_engine
 
         for name, value in (("batch_size", batch_size), ("num_beams", num_beams)):
@@ -173,71 +181,75 @@ class Restorer:
             min_confidence = settings.get("min_confidence", 0.0)
         if lone_edit_confidence is None:
             lone_edit_confidence = settings.get("lone_edit_confidence", 0.0)
+        if min_spun_score is None:
+            min_spun_score = settings.get("min_spun_score", 0.0)
         return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
-                   known_words=load_known_words(path))
+                   known_words=load_known_words(path), min_spun_score=min_spun_score)
 
     # -- public -------------------------------------------------------------------
-    def restore(self, texts: str | list[str]) -> str | list[str]:
-        """The restored text (or list of texts)."""
+    def restore(self, texts: str | list[str], one_document: bool = False) -> str | list[str]:
+        """The restored text (or list of texts). ``one_document``: the list's texts are
+        parts of one document (the document gate reads them together)."""
         single, texts = _as_texts(texts)
-        plans = self._plan(texts, with_confidence=max(self.min_confidence, self.lone_edit_confidence) > 0)
-        out = [apply_edits(t, self._kept(edits)) for t, edits in zip(texts, plans)]
+        with_confidence = any(v > 0 for v in (self.min_confidence, self.lone_edit_confidence, self.min_spun_score))
+        proposals = self._plan(texts, with_confidence)
+        out = [apply_edits(t, kept) for t, kept in zip(texts, self.thresholds.apply_all(proposals, one_document))]
         return out[0] if single else out
 
-    def restore_with_edits(self, texts: str | list[str]):
+    def restore_with_edits(self, texts: str | list[str], one_document: bool = False):
         """``(restored_text, [Edit, ...])`` for a text (a list of them for a list); edit
         spans are character offsets in the input text. Edits the thresholds drop
-        (:func:`kept_edits`) are neither applied nor listed."""
+        (:class:`Thresholds`) are neither applied nor listed."""
         single, texts = _as_texts(texts)
-        out = []
-        for text, edits in zip(texts, self.propose(texts)):
-            kept = self._kept(edits)
-            out.append((apply_edits(text, kept), kept))
+        proposals = self._plan(texts, with_confidence=True)
+        out = [(apply_edits(t, kept), kept)
+               for t, kept in zip(texts, self.thresholds.apply_all(proposals, one_document))]
         return out[0] if single else out
 
-    def propose(self, texts: str | list[str]) -> list[Edit] | list[list[Edit]]:
+    def propose(self, texts: str | list[str]) -> Proposal | list[Proposal]:
         """Every edit the model proposes for a text (a list of them for a list), guarded
-        and scored but not thresholded: ``self.thresholds.apply(edits)`` (or any other
-        :class:`Thresholds`) gives the ones :meth:`restore` would apply."""
+        and scored but not thresholded, with the text's spun-ness evidence:
+        ``self.thresholds.apply(proposal)`` (or any other :class:`Thresholds`) gives the
+        edits :meth:`restore` would apply."""
         single, texts = _as_texts(texts)
         plans = self._plan(texts, with_confidence=True)
         return plans[0] if single else plans
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.min_confidence, self.lone_edit_confidence)
+        return Thresholds(self.min_confidence, self.lone_edit_confidence, self.min_spun_score)
 
     def spun_score(self, text: str) -> SpunScore:
         """Confidence-weighted share of words the model would change (every edit counts,
-        whatever ``min_confidence``): 0 for clean text, towards 1 for heavy spinning."""
+        whatever the thresholds): 0 for clean text, towards 1 for heavy spinning."""
         sentences = []
-        total_words = total = 0.0
+        words = changed = 0.0
         for sent in self._sentences([text]):
-            n = max(1, len(WORD_RE.findall(sent.source)))
-            changed = sum(e.confidence * max(1, len(WORD_RE.findall(e.spun))) for e in sent.edits)
-            changed = min(changed, n)
-            sentences.append((sent.offset, sent.offset + len(sent.source), changed / n))
-            total_words += n
-            total += changed
-        return SpunScore(total / total_words if total_words else 0.0, int(total_words), sentences)
+            n, c = _evidence(sent.source, sent.edits)
+            sentences.append((sent.offset, sent.offset + len(sent.source), c / n))
+            words += n
+            changed += c
+        return SpunScore(changed / words if words else 0.0, int(words), sentences)
 
     def generate(self, sentences: list[str]) -> list[str]:
         """Raw model output for each sentence (no segmentation, no guards)."""
         return self.engine.generate(sentences)
 
     # -- internals ----------------------------------------------------------------
-    def _kept(self, edits: list[Edit]) -> list[Edit]:
-        return self.thresholds.apply(edits)
-
-    def _plan(self, texts: list[str], with_confidence: bool) -> list[list[Edit]]:
-        """Edits with offsets in each text."""
+    def _plan(self, texts: list[str], with_confidence: bool) -> list[Proposal]:
+        """Each text's proposal: edits with offsets in the text, and its evidence."""
         plans: list[list[Edit]] = [[] for _ in texts]
         pieces = [0] * len(texts)  # sentence pieces seen so far in each text
+        words, changed = [0] * len(texts), [0.0] * len(texts)
         for sent in self._sentences(texts, with_confidence):
-            plans[sent.text_index] += [Edit(e.start + sent.offset, e.end + sent.offset, e.spun, e.replacement,
-                                            e.confidence, pieces[sent.text_index]) for e in sent.edits]
-            pieces[sent.text_index] += 1
-        return plans
+            t = sent.text_index
+            plans[t] += [Edit(e.start + sent.offset, e.end + sent.offset, e.spun, e.replacement,
+                              e.confidence, pieces[t]) for e in sent.edits]
+            pieces[t] += 1
+            n, c = _evidence(sent.source, sent.edits)
+            words[t] += n
+            changed[t] += c
+        return [Proposal(p, n, c) for p, n, c in zip(plans, words, changed)]
 
     def _sentences(self, texts: list[str], with_confidence: bool = True) -> list[_Sentence]:
         """Every sentence piece of ``texts`` with the edits the model proposes for it."""

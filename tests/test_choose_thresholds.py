@@ -22,3 +22,34 @@ def test_near_equal_f05_is_a_tie_won_by_lower_harm():
 def test_without_a_harmless_enough_row_the_least_harmful():
     rows = [row(0.3, 0, 0.60, 0.20), row(0.8, 0.98, 0.50, 0.09)]
     assert choose(rows, 0.05) == rows[1]
+
+
+def test_document_gate_pools_documents_and_harm_is_counted_both_ways():
+    from restore.diff import Edit
+    from restore.guards import Proposal, Thresholds
+    from tools.choose_thresholds import gated, score_grid
+
+    spun = ["The Home handed it.", "Officers mentioned it."]
+    originals = ["The House passed it.", "Officers said it."]
+
+    def edit(text, word, replacement, confidence):
+        start = text.index(word)
+        return Edit(start, start + len(word), word, replacement, confidence)
+
+    spun_props = [Proposal([edit(spun[0], "Home handed", "House passed", 0.9)], 5, 1.8),
+                  Proposal([edit(spun[1], "mentioned", "said", 0.9)], 4, 0.9)]
+    # the clean document: one sure proposal in its first sentence (a false fix), none in the second
+    clean_props = [Proposal([edit(originals[0], "passed", "handed", 0.95)], 5, 0.95), Proposal([], 4, 0.0)]
+    docs = [0, 0]
+    # pooled, the clean document scores 0.95 / 9 = 0.11; its first sentence alone 0.19
+    assert gated(clean_props, docs, Thresholds(min_spun_score=0.15)) == [[], []]
+    assert len(gated(clean_props, None, Thresholds(min_spun_score=0.15))[0]) == 1
+    rows = {(r["min_confidence"], r["lone_edit_confidence"], r["min_spun_score"]): r
+            for r in score_grid(spun, originals, docs, spun_props, clean_props)}
+    r = rows[(0.9, 0.0, 0.1)]  # every gate passed: both spun edits right, one clean sentence of two harmed
+    assert (r["f0.5"], r["clean_harm_documents"], r["clean_harm_sentences"], r["clean_harm"]) == (1.0, 0.5, 0.5, 0.5)
+    r = rows[(0.9, 0.0, 0.0)]
+    assert r["clean_harm"] == 0.5
+    # the lone-edit gate at 0.98 drops the sure-but-lone clean edit and both lone spun edits
+    r = rows[(0.9, 0.98, 0.0)]
+    assert (r["recall"], r["clean_harm"]) == (0.0, 0.0)

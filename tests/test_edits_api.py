@@ -174,6 +174,26 @@ def test_spun_score_sentence_and_document():
     assert Restorer(ScriptedEngine({})).spun_score(text).score == 0.0
 
 
+def test_document_gate_leaves_texts_that_look_clean_alone():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
+                             "Officers said it was a fine day.": "Officers said it was a good day."},
+                            probs={"good": 0.8})
+    spun, clean = "The Home handed the invoice.", "Officers said it was a fine day."
+    proposals = Restorer(engine).propose([spun, clean])
+    # spun: House passed + bill at 0.9 over 6 words (0.45); clean: one word at 0.8 over 8 (0.1)
+    assert [round(p.spun_score, 3) for p in proposals] == [0.45, 0.1]
+    gated = Restorer(engine, min_spun_score=0.2)
+    assert gated.thresholds.min_spun_score == 0.2
+    assert gated.restore([spun, clean]) == ["The House passed the bill.", clean]
+    assert gated.restore(clean) == clean and gated.restore_with_edits(clean) == (clean, [])
+    # read as one document the two pool their words: (2.7 + 0.8) / 14 = 0.25, both restored
+    assert gated.restore([spun, clean], one_document=True) == ["The House passed the bill.",
+                                                               "Officers said it was a good day."]
+    assert Restorer(engine, min_spun_score=0.3).restore([spun, clean], one_document=True) == [spun, clean]
+    # the gate needs the confidences even when the other thresholds are 0
+    assert Restorer(engine, min_spun_score=0.46).restore(spun) == spun
+
+
 def test_model_reads_straight_quotes_and_the_input_keeps_its_own():
     text = "He said “the Home handed it” — twice."
     straight = 'He said "the Home handed it" - twice.'
@@ -337,6 +357,8 @@ def test_thresholds_and_sizes_are_validated(tmp_path):
             Restorer(ScriptedEngine({}), min_confidence=bad)
         with pytest.raises(ValueError, match="lone_edit_confidence"):
             Restorer(ScriptedEngine({}), lone_edit_confidence=bad)
+        with pytest.raises(ValueError, match="min_spun_score"):
+            Restorer(ScriptedEngine({}), min_spun_score=bad)
     for bad in (0, -1, 2.5):
         with pytest.raises(ValueError, match="batch_size"):
             Restorer.from_pretrained(tmp_path, batch_size=bad)
@@ -398,14 +420,16 @@ def test_from_pretrained_uses_the_models_own_thresholds_and_restore_uses_the_mod
     import restore.engines as engines
     import restore.restorer as rr
 
-    a = _scripted_model_folder(tmp_path, "a", {"min_confidence": 0.6, "lone_edit_confidence": 0.97})
+    a = _scripted_model_folder(tmp_path, "a", {"min_confidence": 0.6, "lone_edit_confidence": 0.97,
+                                               "min_spun_score": 0.05})
     b = _scripted_model_folder(tmp_path, "b", {})
     outputs = {str(a): {"The Home handed it.": "The House handed it."},
                str(b): {"The Home handed it.": "The Dwelling handed it."}}
     monkeypatch.setattr(engines, "load_engine", lambda path, *args, **kw: ScriptedEngine(outputs[str(path)]))
     r = Restorer.from_pretrained(a)
-    assert (r.min_confidence, r.lone_edit_confidence) == (0.6, 0.97)
+    assert (r.min_confidence, r.lone_edit_confidence, r.min_spun_score) == (0.6, 0.97, 0.05)
     assert Restorer.from_pretrained(a, lone_edit_confidence=0.5).lone_edit_confidence == 0.5
+    assert Restorer.from_pretrained(a, min_spun_score=0).min_spun_score == 0.0
     # a lone edit at 0.9 is below the model's own 0.97: not applied; model b has no gate
     assert rr.restore("The Home handed it.", model=a) == "The Home handed it."
     assert rr.restore("The Home handed it.", model=b) == "The Dwelling handed it."

@@ -2,13 +2,14 @@
 plots, the copy and lexicon baselines, the suite (missing sets skipped), CLI errors and
 one end-to-end run with the tiny trained model."""
 import json
+from pathlib import Path
 
 import pytest
 
 from restore import evaluation as E
 from restore.cli import main
 from restore.lexicon import Lexicon, build_inverse, corpus_counts
-from restore.restorer import Restorer
+from restore.restorer import Restorer, Thresholds
 from test_edits_api import ScriptedEngine
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -90,7 +91,7 @@ def test_per_sentence_marks_and_confidences(evaluated):
 
 def test_min_confidence_applies_and_marks_dropped_edits(tmp_path):
     data = write_pairs(tmp_path / "pairs.jsonl")
-    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out", min_confidence=0.5)
+    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out", thresholds=Thresholds(min_confidence=0.5))
     m = metrics["systems"]["model"]
     assert (m["tp"], m["fp"], m["fn"]) == (1, 2, 2)
     first = json.loads((tmp_path / "out" / "sentences.jsonl").read_text().splitlines()[0])
@@ -101,8 +102,8 @@ def test_min_confidence_applies_and_marks_dropped_edits(tmp_path):
 
 def test_lone_edit_gate_applies_in_evaluation(tmp_path):
     data = write_pairs(tmp_path / "pairs.jsonl")
-    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out", min_confidence=0.2,
-                              lone_edit_confidence=0.96)
+    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out",
+                              thresholds=Thresholds(min_confidence=0.2, lone_edit_confidence=0.96))
     m = metrics["systems"]["model"]
     # row 1 keeps both its edits (0.9 and 0.3: not a lone edit); rows 2 and 4 have one edit
     # each (stated 0.6, dog 0.95): both dropped, so the clean row is no longer harmed
@@ -111,6 +112,28 @@ def test_lone_edit_gate_applies_in_evaluation(tmp_path):
     rows = [json.loads(line) for line in (tmp_path / "out" / "sentences.jsonl").read_text().splitlines()]
     assert rows[3]["output"] == "The cat sat." and [e["replacement"] for e in rows[3]["below_threshold"]] == ["dog"]
     assert "only edit at ≥ 0.96" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_document_gate_reads_groups_as_documents(tmp_path):
+    # scores (confidence x words replaced / words, marks counting as words): row 0
+    # (0.9*2 + 0.3) / 6 = 0.35, row 1 0.6 / 4 = 0.15, row 2 0 / 5, row 3 0.95 / 4 = 0.24
+    path = tmp_path / "pairs.jsonl"
+    articles = ["a", "a", "b", "b"]
+    path.write_text("".join(json.dumps({"id": f"r{i}", "spun": s, "original": o, "article": g}) + "\n"
+                            for i, ((s, o, _), g) in enumerate(zip(ROWS, articles))), encoding="utf-8")
+    gate = Thresholds(min_spun_score=0.2)
+    m = E.evaluate_file(path, scripted_systems(), tmp_path / "docs", thresholds=gate)
+    # article a pools (2.1 + 0.6) / 10 = 0.27: both rows restored; b 0.95 / 9 = 0.11: left alone
+    assert (m["systems"]["model"]["tp"], m["systems"]["model"]["fp"]) == (2, 1)
+    assert m["systems"]["model"]["clean_harm"] == 0.0 and m["min_spun_score"] == 0.2
+    assert "spun-ness score is at least 0.2" in (tmp_path / "docs" / "report.md").read_text()
+    # without groups each row is its own document: row 1 (0.15) is left alone, row 3 (0.24) is not
+    m = E.evaluate_file(write_pairs(tmp_path / "rows.jsonl"), scripted_systems(), tmp_path / "rows", thresholds=gate)
+    assert (m["systems"]["model"]["tp"], m["systems"]["model"]["fp"]) == (2, 1)
+    assert m["systems"]["model"]["clean_harm"] == 0.5
+    # the baselines are not thresholded
+    assert m["systems"]["lexicon"] == E.evaluate_file(write_pairs(tmp_path / "rows.jsonl"), scripted_systems(),
+                                                      tmp_path / "none")["systems"]["lexicon"]
 
 
 def test_plots_and_report(evaluated):
@@ -226,10 +249,10 @@ def test_suite_skips_missing_sets(tmp_path):
 
 
 def test_suite_with_limit_and_shipped_config_is_valid(tmp_path, shared_dir):
-    cfg = E.load_suite(E.Path(__file__).resolve().parents[1] / "configs" / "eval.yaml")
+    cfg = E.load_suite(Path(__file__).resolve().parents[1] / "configs" / "eval.yaml")
     assert {s["kind"] for s in cfg["sets"]} == {"pairs", "jsonl", "clean", "tortured_phrases"}
     ev = E.build_set(next(s for s in cfg["sets"] if s["name"] == "real_dev"),
-                     E.Path(__file__).resolve().parents[1] / "configs", 5, print)
+                     Path(__file__).resolve().parents[1] / "configs", 5, print)
     assert len(ev) == 5
 
 

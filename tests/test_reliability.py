@@ -34,10 +34,10 @@ def model(tmp_path, monkeypatch) -> Path:
     (folder / "config.json").write_text("{}")
     (folder / "model.safetensors").write_bytes(b"weights")
 
-    def from_pretrained(path=None, min_confidence=None, lone_edit_confidence=None, **kw):
+    def from_pretrained(path=None, min_confidence=None, lone_edit_confidence=None, min_spun_score=None, **kw):
         assert Path(path) == folder
         return Restorer(ScriptedEngine({SPUN: FIXED}), min_confidence=min_confidence or 0.0,
-                        lone_edit_confidence=lone_edit_confidence or 0.0)
+                        lone_edit_confidence=lone_edit_confidence or 0.0, min_spun_score=min_spun_score or 0.0)
 
     monkeypatch.setattr(Restorer, "from_pretrained", staticmethod(from_pretrained))
     return folder
@@ -105,6 +105,25 @@ def test_a_rerun_redoes_outputs_made_with_other_settings(model, tmp_path, capsys
     assert restore_run(model, src, "-r", "-o", out, "--lone-edit-confidence", "1.0",
                        "--output-field", "restored") == 0
     assert "already restored" not in capsys.readouterr().err
+
+
+def test_document_gate_reads_a_block_of_text_lines_as_one_document_and_each_record_as_one(model, tmp_path):
+    # SPUN scores 0.45 (2.7 of 6 words); with nine clean lines around it (4 words each) the
+    # file's one block scores 2.7 / 42 = 0.06
+    clean = "Clean line here.\n" * 9
+    write(tmp_path / "in" / "alone.txt", f"{SPUN}\n")
+    write(tmp_path / "in" / "mixed.txt", f"{SPUN}\n{clean}")
+    write(tmp_path / "in" / "d.jsonl", json.dumps({"text": SPUN}) + "\n" + json.dumps({"text": "Clean line here."}) + "\n")
+    out = tmp_path / "out"
+    assert restore_run(model, tmp_path / "in", "-r", "-o", out, "--min-spun-score", "0.1") == 0
+    assert (out / "alone.txt").read_text() == f"{FIXED}\n"
+    assert (out / "mixed.txt").read_text() == f"{SPUN}\n{clean}"
+    assert [json.loads(line)["text"] for line in (out / "d.jsonl").read_text().splitlines()] == \
+        [FIXED, "Clean line here."]
+    # the gate is part of what made an output: a rerun without it redoes the files
+    assert restore_run(model, tmp_path / "in", "-r", "-o", out, "--min-spun-score", "0") == 0
+    assert (out / "mixed.txt").read_text() == f"{FIXED}\n{clean}"
+    assert restore_run(model, tmp_path / "in", "-r", "-o", out, "--min-spun-score", "2") == 2
 
 
 def test_an_output_rewritten_since_is_redone(model, tmp_path, capsys):

@@ -94,11 +94,11 @@ def test_interrupted_folder_job_resumes_without_redoing(tmp_path, monkeypatch):
     calls = []
     real = restorer.restore
 
-    def flaky(texts):
+    def flaky(texts, **kw):
         calls.append(texts)
         if len(calls) == 2:
             raise KeyboardInterrupt  # the user presses Ctrl-C during the second file
-        return real(texts)
+        return real(texts, **kw)
 
     monkeypatch.setattr(restorer, "restore", flaky)
     with pytest.raises(KeyboardInterrupt):

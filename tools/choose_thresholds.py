@@ -1,43 +1,45 @@
-"""Choose a model's recommended restorer thresholds on synthetic VALID pairs.
+"""Choose a model's recommended restorer thresholds on synthetic VALID documents.
 
-    python -m tools.choose_thresholds models/restore-small [--pairs data/pairs] [--n 600]
-                                     [--max-clean-harm 0.05] [--json out.json] [--write]
+    python -m tools.choose_thresholds models/restore-small [--pairs data/pairs]
+        [--config configs/data.yaml] [--docs 300] [--max-sentences 25]
+        [--max-clean-harm 0.02] [--json out.json] [--write]
 
-The model runs once (every edit with its confidence, per sentence); then every pair of
-``min_confidence`` x ``lone_edit_confidence`` (:func:`restore.restorer.kept_edits`) is
+Documents: ``--docs`` documents of the valid split of the pairs (shuffled with seed 1),
+each its distinct sentences in order (at most ``--max-sentences``), spun once as a whole
+document by the data config's spinner, as the pairs were (one spinner mode, one rate
+for the document). The model runs once over every spun and every original sentence
+(every edit with its confidence); then every ``min_confidence`` x
+``lone_edit_confidence`` x ``min_spun_score`` (:class:`restore.guards.Thresholds`) is
 scored offline:
 
-- edit P/R/F0.5 on ``--n`` rows of the valid split (shuffled with seed 1: spun, identity
-  and multi-sentence rows),
-- clean harm: the share of the distinct ORIGINAL sentences of those rows that the
-  restorer changes (clean text it should leave alone).
+- edit P/R/F0.5 on the spun sentences, the document gate pooling each document;
+- clean harm, the share of the original sentences the restorer changes, counted twice:
+  each document read whole, and each sentence read alone (as ``restore("one
+  sentence")`` reads it, where the document gate sees one sentence). ``clean_harm`` is
+  the larger of the two: the thresholds must keep clean text clean however it is read.
 
-The choice: the highest F0.5 whose clean harm is at most ``--max-clean-harm`` (the
-quality bar's 5%), F0.5 within 0.001 of it counting as a tie that the lower clean harm
-wins; without any, the lowest harm. The real dev set is not used.
-``--write`` stores the choice in the model's ``restore_config.json``.
+The choice: the highest F0.5 whose clean harm is at most ``--max-clean-harm``, F0.5
+within 0.001 of it counting as a tie that the lower clean harm wins; without any, the
+lowest harm. The real dev sets are not used. ``--write`` stores the choice in the
+model's ``restore_config.json``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
+from collections import defaultdict
 from pathlib import Path
 
-from restore.metrics import spin_edits
-from restore.restorer import Edit, Restorer, apply_edits, kept_edits
+from restore.diff import apply_edits
+from restore.edits import judge
+from restore.guards import Proposal, Thresholds, document_score
 
 MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 LONE = (0.0, 0.8, 0.9, 0.95, 0.98)  # 0: no lone-edit gate
+SPUN = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)  # 0: no document gate
 TIE = 0.001  # F0.5 differences below this are ties
-
-
-def all_edits(restorer: Restorer, texts: list[str]) -> list[list[Edit]]:
-    return restorer.propose(texts)
-
-
-def outputs(texts: list[str], edits: list[list[Edit]], min_confidence: float, lone: float) -> list[str]:
-    return [apply_edits(t, kept_edits(e, min_confidence, lone)) for t, e in zip(texts, edits)]
 
 
 def choose(rows: list[dict], max_clean_harm: float) -> dict:
@@ -51,43 +53,111 @@ def choose(rows: list[dict], max_clean_harm: float) -> dict:
     return min((r for r in ok if r["f0.5"] >= top - TIE), key=lambda r: (r["clean_harm"], -r["f0.5"]))
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("model", type=Path)
-    ap.add_argument("--pairs", type=Path, default=Path("data/pairs"))
-    ap.add_argument("--n", type=int, default=600)
-    ap.add_argument("--max-clean-harm", type=float, default=0.05)
-    ap.add_argument("--json", type=Path)
-    ap.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
-    args = ap.parse_args(argv)
+def valid_documents(pairs, n_docs: int, max_sentences: int, seed: int = 1) -> list[tuple[str, list[str]]]:
+    """``(doc_id, sentences)`` of ``n_docs`` valid documents with at least three distinct
+    one-sentence originals, in their order in the pairs."""
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for original, doc, n_sent in zip(pairs["original"], pairs["doc_id"], pairs["n_sent"]):
+        if n_sent == 1 and original not in by_doc[doc]:
+            by_doc[doc].append(original)
+    docs = sorted(d for d, s in by_doc.items() if len(s) >= 3)
+    random.Random(seed).shuffle(docs)
+    return [(d, by_doc[d][:max_sentences]) for d in docs[:n_docs]]
 
-    from restore.pairs import load_pairs
 
-    valid = load_pairs(args.pairs)["valid"].shuffle(seed=1)
-    valid = valid.select(range(min(args.n, len(valid))))
-    spun, originals = list(valid["spun"]), list(valid["original"])
-    clean = list(dict.fromkeys(originals))
-    restorer = Restorer.from_pretrained(args.model)
-    spun_edits, clean_edits = all_edits(restorer, spun), all_edits(restorer, clean)
+def gated(proposals: list[Proposal], docs: list[int], thresholds: Thresholds) -> list[list]:
+    """The kept edits of each sentence, the document gate pooling the sentences of a document
+    (``docs``: the document of each sentence; None: each sentence alone)."""
+    if docs is None:
+        return [thresholds.apply(p) for p in proposals]
+    members: dict[int, list[Proposal]] = defaultdict(list)
+    for p, d in zip(proposals, docs):
+        members[d].append(p)
+    pooled = {d: document_score(ps) for d, ps in members.items()}
+    return [thresholds.apply(p, pooled[d]) for p, d in zip(proposals, docs)]
 
+
+def score_grid(spun: list[str], originals: list[str], docs: list[int], spun_props: list[Proposal],
+               clean_props: list[Proposal]) -> list[dict]:
+    """Every grid point's F0.5 (spun sentences) and clean harm (originals, read both ways)."""
+    cache: dict[tuple[int, str], tuple[int, int, int]] = {}
     rows = []
     for c in MIN_CONFIDENCE:
         for lone in LONE:
             if 0 < lone <= c:
                 continue  # the gate does nothing there
-            m = spin_edits(spun, outputs(spun, spun_edits, c, lone), originals)
-            harm = sum(o != t for o, t in zip(outputs(clean, clean_edits, c, lone), clean)) / len(clean)
-            rows.append({"min_confidence": c, "lone_edit_confidence": lone, "precision": round(m["precision"], 4),
-                         "recall": round(m["recall"], 4), "f0.5": round(m["f0.5"], 4),
-                         "clean_harm": round(harm, 4)})
-            print(f"min {c:.2f} lone {lone:.2f}: P {m['precision']:.3f} R {m['recall']:.3f} "
-                  f"F0.5 {m['f0.5']:.3f}  clean harm {harm:.1%}", file=sys.stderr)
+            for gate in SPUN:
+                th = Thresholds(c, lone, gate)
+                tp = fp = fn = 0
+                for k, (src, ref, edits) in enumerate(zip(spun, originals, gated(spun_props, docs, th))):
+                    out = apply_edits(src, edits)
+                    counts = cache.get((k, out))
+                    if counts is None:
+                        j = judge(src, out, ref)
+                        counts = cache[(k, out)] = (len(j["correct"]), len(j["wrong"]), len(j["missed"]))
+                    tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+                p = tp / (tp + fp) if tp + fp else 1.0
+                r = tp / (tp + fn) if tp + fn else 1.0
+                f = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+                harm = {}
+                for mode, d in (("documents", docs), ("sentences", None)):
+                    kept = gated(clean_props, d, th)
+                    harm[mode] = sum(bool(e) for e in kept) / len(kept)
+                rows.append({"min_confidence": c, "lone_edit_confidence": lone, "min_spun_score": gate,
+                             "precision": round(p, 4), "recall": round(r, 4), "f0.5": round(f, 4),
+                             "clean_harm_documents": round(harm["documents"], 4),
+                             "clean_harm_sentences": round(harm["sentences"], 4),
+                             "clean_harm": round(max(harm.values()), 4)})
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("model", type=Path)
+    ap.add_argument("--pairs", type=Path, default=Path("data/pairs"))
+    ap.add_argument("--config", type=Path, default=Path("configs/data.yaml"),
+                    help="the data config whose spinner spins the valid documents")
+    ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--max-sentences", type=int, default=25)
+    ap.add_argument("--max-clean-harm", type=float, default=0.02)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
+    args = ap.parse_args(argv)
+
+    from restore.corpus import stable_int
+    from restore.pairs import load_pairs, resolve_config
+    from restore.restorer import Restorer
+    from restore.spinner import Spinner
+
+    cfg, base = resolve_config(args.config)
+    spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
+    documents = valid_documents(load_pairs(args.pairs)["valid"], args.docs, args.max_sentences)
+    spun, originals, docs = [], [], []
+    for k, (doc_id, sentences) in enumerate(documents):
+        spun += spinner.spin_document(sentences, seed=stable_int(cfg["seed"], doc_id, "thresholds"))
+        originals += sentences
+        docs += [k] * len(sentences)
+    print(f"{len(documents)} valid documents, {len(spun)} sentences "
+          f"({sum(s != o for s, o in zip(spun, originals))} changed by the spinner)", file=sys.stderr)
+    restorer = Restorer.from_pretrained(args.model)
+    spun_props, clean_props = restorer.propose(spun), restorer.propose(originals)
+
+    rows = score_grid(spun, originals, docs, spun_props, clean_props)
     best = choose(rows, args.max_clean_harm)
-    print(f"chosen: min_confidence {best['min_confidence']}, lone_edit_confidence {best['lone_edit_confidence']} "
-          f"(F0.5 {best['f0.5']:.3f}, clean harm {best['clean_harm']:.1%})")
-    result = {"set": f"{args.pairs} valid, {len(spun)} rows (shuffle seed 1); clean: their {len(clean)} "
-                     "distinct originals",
-              "rule": f"max F0.5 (ties within {TIE}: lower harm) with clean harm <= {args.max_clean_harm}",
+    for r in rows:
+        if r["min_spun_score"] in (0.0, best["min_spun_score"]):
+            print(f"min {r['min_confidence']:.2f} lone {r['lone_edit_confidence']:.2f} "
+                  f"doc gate {r['min_spun_score']:.2f}: P {r['precision']:.3f} R {r['recall']:.3f} "
+                  f"F0.5 {r['f0.5']:.3f}  clean harm {r['clean_harm_documents']:.1%} (documents) "
+                  f"{r['clean_harm_sentences']:.1%} (sentences)", file=sys.stderr)
+    print(f"chosen: min_confidence {best['min_confidence']}, lone_edit_confidence {best['lone_edit_confidence']}, "
+          f"min_spun_score {best['min_spun_score']} (F0.5 {best['f0.5']:.3f}, clean harm "
+          f"{best['clean_harm_documents']:.1%} read as documents, {best['clean_harm_sentences']:.1%} as sentences)")
+    result = {"set": f"{args.pairs} valid: {len(documents)} documents (shuffle seed 1, at most "
+                     f"{args.max_sentences} sentences each, {len(spun)} sentences), spun once each by "
+                     f"{args.config}'s spinner; clean: their originals",
+              "rule": f"max F0.5 (ties within {TIE}: lower harm) with clean harm <= {args.max_clean_harm} "
+                      "read as documents and as single sentences",
               "best": best, "rows": rows}
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
@@ -96,7 +166,7 @@ def main(argv=None) -> int:
         settings = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
         settings.pop("note", None)  # a note on an earlier choice
         settings.update(min_confidence=best["min_confidence"], lone_edit_confidence=best["lone_edit_confidence"],
-                        chosen_on=result["set"], rule=result["rule"])
+                        min_spun_score=best["min_spun_score"], chosen_on=result["set"], rule=result["rule"])
         config.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
         print(f"written to {config}", file=sys.stderr)
     return 0

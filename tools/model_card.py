@@ -125,10 +125,13 @@ Which spinner each run's pairs came from is listed under Training.
 - Shipped weights: {checkpoint or 'the best checkpoint'}.
 
 ## Recommended restorer setting
-`restore_config.json`: min_confidence **{settings.get('min_confidence', 0)}**, lone_edit_confidence
-**{settings.get('lone_edit_confidence', 0)}** — the `restore` package applies only the edits whose least likely
+`restore_config.json`: min_spun_score **{settings.get('min_spun_score', 0)}**, min_confidence
+**{settings.get('min_confidence', 0)}**, lone_edit_confidence **{settings.get('lone_edit_confidence', 0)}** — the
+`restore` package leaves a document alone when its spun-ness score (the confidence-weighted share of its
+words the model would change) is below min_spun_score, and applies only the edits whose least likely
 token has at least min_confidence, and a sentence's only edit only at lone_edit_confidence (a single
-change in an otherwise untouched sentence is what a false fix of clean text looks like).
+change in an otherwise untouched sentence is what a false fix of clean text looks like). A document is
+the text given to `restore()`, a JSONL record, or a block of up to 256 lines of a text file.
 Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')}.{(' ' + settings['note']) if settings.get('note') else ''}
 It also drops edits that change a fact (a number, magnitude, percentage, date, compass
 direction or negation; `restore/facts.py`) or lose a URL or e-mail address of the input, and

@@ -1,0 +1,43 @@
+"""tools/shrink.py: a shrunk copy keeps the chosen layers' weights and still loads and runs."""
+import pytest
+import torch
+from transformers import AutoModelForSeq2SeqLM, BartConfig, BartForConditionalGeneration
+
+from tools import shrink
+
+
+@pytest.fixture
+def model_dir(tmp_path):
+    torch.manual_seed(0)
+    config = BartConfig(vocab_size=50, d_model=16, encoder_layers=2, decoder_layers=3, encoder_attention_heads=2,
+                        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=32,
+                        pad_token_id=0, bos_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    folder = tmp_path / "full"
+    BartForConditionalGeneration(config).save_pretrained(folder)
+    (folder / "tokenizer.json").write_text("{}")
+    return folder
+
+
+def test_shrunk_decoder_keeps_the_chosen_layers_and_loads(model_dir, tmp_path):
+    full = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float32)
+    out = tmp_path / "small"
+    assert shrink.main([str(model_dir), str(out), "--decoder-layers", "0,2"]) == 0
+    small = AutoModelForSeq2SeqLM.from_pretrained(out, dtype=torch.float32)
+    assert (small.config.encoder_layers, small.config.decoder_layers) == (2, 2)
+    for kept, source in ((0, 0), (1, 2)):
+        assert torch.equal(small.model.decoder.layers[kept].fc1.weight, full.model.decoder.layers[source].fc1.weight)
+    assert torch.equal(small.model.encoder.layers[1].fc1.weight, full.model.encoder.layers[1].fc1.weight)
+    assert (out / "tokenizer.json").read_text() == "{}"
+    # it decodes with its KV cache, and the same as without the cache
+    ids = torch.tensor([[5, 6, 7, 8, 1]])
+    cached = small.generate(ids, max_new_tokens=6, do_sample=False)
+    uncached = small.generate(ids, max_new_tokens=6, do_sample=False, use_cache=False)
+    assert torch.equal(cached, uncached)
+    assert len(full.model.decoder.layers) == 3  # the original is untouched
+
+
+def test_bad_layer_indices_are_refused(model_dir):
+    full = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float32)
+    for bad in ([], [3]):
+        with pytest.raises(ValueError, match="decoder layers"):
+            shrink.shrink(full, decoder_layers=bad)

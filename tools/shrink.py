@@ -1,0 +1,78 @@
+"""Shrink a trained model's decoder (or encoder) by copying some of its layers: the start
+of "shrink and fine-tune" (Shleifer & Rush 2020, distilbart). A deep encoder with a
+shallow decoder decodes much faster on CPU (Kasai et al. 2021); the shrunk model is
+then fine-tuned with ``restore train --init-from``.
+
+    python -m tools.shrink models/restore-small runs/shrink-4-1/init --decoder-layers 0
+    restore train configs/small.yaml --init-from runs/shrink-4-1/init --set output_dir=runs/shrink-4-1
+
+``--decoder-layers`` / ``--encoder-layers``: the indices of the layers to keep, in order
+(default: all). Embeddings, layer norms and the output head are copied; the tokenizer and
+the list of known words come along, the restorer's thresholds do not (choose them again
+for the fine-tuned model).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+KEPT_FILES = ("tokenizer.json", "tokenizer_config.json", "known_words.txt.gz")
+
+
+def shrink(model, encoder_layers: list[int] | None = None, decoder_layers: list[int] | None = None):
+    """A copy of a BART-style ``model`` with only the given layers (indices into each stack)."""
+    import copy
+
+    import torch
+
+    small = copy.deepcopy(model)
+    for stack_name, keep in (("encoder", encoder_layers), ("decoder", decoder_layers)):
+        if keep is None:
+            continue
+        stack = getattr(small.model, stack_name)
+        n = len(stack.layers)
+        if not keep or any(not 0 <= i < n for i in keep):
+            raise ValueError(f"{stack_name} layers to keep must be indices 0-{n - 1}, got {keep}")
+        stack.layers = torch.nn.ModuleList([stack.layers[i] for i in keep])
+        setattr(small.config, f"{stack_name}_layers", len(keep))
+    # layer indices are used by the KV cache: renumber them
+    for stack in (small.model.encoder, small.model.decoder):
+        for i, layer in enumerate(stack.layers):
+            for module in layer.modules():
+                if hasattr(module, "layer_idx"):
+                    module.layer_idx = i
+    return small
+
+
+def _indices(text: str | None) -> list[int] | None:
+    return None if text is None else [int(x) for x in text.split(",") if x.strip()]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("model", type=Path)
+    ap.add_argument("output", type=Path)
+    ap.add_argument("--encoder-layers", help="comma-separated indices of the encoder layers to keep")
+    ap.add_argument("--decoder-layers", help="comma-separated indices of the decoder layers to keep")
+    args = ap.parse_args(argv)
+
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    model = AutoModelForSeq2SeqLM.from_pretrained(args.model, dtype=torch.float32)
+    small = shrink(model, _indices(args.encoder_layers), _indices(args.decoder_layers))
+    args.output.mkdir(parents=True, exist_ok=True)
+    small.save_pretrained(args.output)
+    for name in KEPT_FILES:
+        if (args.model / name).is_file():
+            shutil.copy2(args.model / name, args.output / name)
+    params = sum(p.numel() for p in small.parameters())
+    print(f"{small.config.encoder_layers}+{small.config.decoder_layers} layers, {params:,} parameters "
+          f"-> {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
