@@ -1,7 +1,7 @@
 """The ``restore`` command line.
 
-    restore spin FILE|-  [--seed N] [--rate R] [--spinner-config YAML] [-o OUT]
-    restore pairs --config configs/data.yaml -o data/pairs [--limit-docs N] [--num-proc N]
+    restore spin FILE|-  [--seed N] [--rate R] [--spinner-config YAML] [--set key=value ...] [-o OUT]
+    restore pairs --config configs/data.yaml -o data/pairs [--set key=value ...] [--limit-docs N] [--num-proc N]
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
     restore run FILE|DIR|- ... [-o OUT] [--recursive] [--field F] [--model DIR] [--show-edits] ...
     restore eval --data PAIRS.jsonl | --suite configs/eval.yaml [--model DIR] [-o DIR] [--limit N]
@@ -35,26 +35,21 @@ def _read_text(path: str) -> str:
         raise UserError(f"{path}: not UTF-8 text (byte offset {e.start})") from None
 
 
-def _load_yaml(path: str) -> dict:
-    import yaml
+def _config(path: str | None, overrides: list[str] | None) -> dict:
+    """A config mapping from YAML (or empty), with ``--set`` overrides (:mod:`restore.config`)."""
+    from .config import ConfigError, read_yaml, set_values
 
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"no such config file: {path}")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise UserError(f"{path}: invalid YAML: {str(e).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a YAML mapping at the top level")
-    return data
+        return set_values(read_yaml(path) if path else {}, overrides or [])
+    except ConfigError as e:
+        raise UserError(str(e)) from None
 
 
 def cmd_pairs(args: argparse.Namespace) -> int:
     """Build (spun, original) training pairs from a data config."""
     from .pairs import build_pairs
 
-    config = _load_yaml(args.config)
+    config = _config(args.config, args.set)
     try:
         stats = build_pairs(config, args.output, base_dir=Path(args.config).resolve().parent,
                             limit_docs=args.limit_docs, num_proc=args.num_proc)
@@ -71,8 +66,14 @@ def cmd_spin(args: argparse.Namespace) -> int:
     """Spin a text file (each line kept) like an article spinner would."""
     from .spinner import Spinner
 
-    overrides = _load_yaml(args.spinner_config) if args.spinner_config else {}
-    overrides = overrides.get("spinner", overrides)
+    from .config import ConfigError, set_values
+
+    overrides = _config(args.spinner_config, None)
+    overrides = overrides.get("spinner", overrides)  # a data config's spinner section, or a spinner config
+    try:
+        overrides = set_values(overrides, args.set or [])  # keys of the spinner config: --set rate.min=0.3
+    except ConfigError as e:
+        raise UserError(str(e)) from None
     base_dir = Path(args.spinner_config).resolve().parent if args.spinner_config else None
     if args.rate is not None:
         if not 0 <= args.rate <= 1:
@@ -94,17 +95,18 @@ def cmd_spin(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import ConfigError, load_config, train
+    from .config import ConfigError, load_train_config
+    from .training import train
 
     try:
-        cfg = load_config(args.config, args.set or [])
+        cfg = load_train_config(args.config, args.set or [])
         report = train(cfg, init_from=args.init_from, resume=args.resume)
     except (ConfigError, FileNotFoundError) as e:
         raise UserError(str(e)) from None
     final = report["final_eval"]
     print(f"trained {report['steps']} steps in {report['wall_seconds'] / 60:.1f} min "
           f"({report['tokens_per_second']:.0f} tokens/s); valid F0.5 {final.get('eval_f0.5', float('nan')):.3f}, "
-          f"loss {final.get('eval_loss', float('nan')):.3f}; model in {cfg['output_dir']}/model", file=sys.stderr)
+          f"loss {final.get('eval_loss', float('nan')):.3f}; model in {cfg.output_dir}/model", file=sys.stderr)
     return 0
 
 
@@ -298,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     spin.add_argument("--seed", type=int, default=0)
     spin.add_argument("--rate", type=float, help="share of words to spin (default: drawn per document from the spinner config, 0.15-0.40)")
     spin.add_argument("--spinner-config", help="YAML with spinner settings (see restore/resources/spinner_default.yaml)")
+    spin.add_argument("--set", action="append", metavar="KEY=VALUE",
+                      help="override a spinner setting, e.g. --set rate.min=0.3 (repeatable)")
     spin.set_defaults(func=cmd_spin)
 
     pairs = sub.add_parser("pairs", help="build (spun, original) training pairs from a data config",
@@ -306,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     pairs.add_argument("--config", required=True, help="data config YAML (e.g. configs/data.yaml)")
     pairs.add_argument("-o", "--output", "--out", dest="output", required=True,
                        help="output folder for the pair datasets")
+    pairs.add_argument("--set", action="append", metavar="KEY=VALUE",
+                       help="override a data config value, e.g. --set spins_per_sentence=2 (repeatable)")
     pairs.add_argument("--limit-docs", type=int, help="read at most this many documents per corpus")
     pairs.add_argument("--num-proc", type=int, default=1, help="worker processes")
     pairs.set_defaults(func=cmd_pairs)

@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 
 import yaml
 
+from .config import merge, read_yaml
 from .corpus import Deduper, clean_document, is_prose, read_documents, split_of, split_sentences, stable_int
 
 __all__ = ["DEFAULTS", "SPLITS", "KINDS", "resolve_config", "build_pairs", "load_pairs", "doc_rows"]
@@ -67,14 +68,12 @@ def resolve_config(config: dict | str | Path, base_dir: str | Path | None = None
         path = Path(config)
         if not path.is_file():
             raise FileNotFoundError(f"data config not found: {str(path)!r}")
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        config = read_yaml(path)
         base_dir = base_dir if base_dir is not None else path.resolve().parent
     unknown = set(config) - set(DEFAULTS)
     if unknown:
         warnings.warn(f"data config: ignoring unknown keys {sorted(unknown)}", stacklevel=2)
-    cfg = {**DEFAULTS, **{k: v for k, v in config.items() if k in DEFAULTS}}
-    cfg["splits"] = {**DEFAULTS["splits"], **(cfg["splits"] or {})}
-    cfg["spinner"] = cfg["spinner"] or {}
+    cfg = merge(DEFAULTS, {k: v for k, v in config.items() if k in DEFAULTS and v is not None})
     if not cfg["corpora"]:
         raise ValueError("data config lists no corpora")
     for source in cfg["corpora"]:

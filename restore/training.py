@@ -23,89 +23,26 @@ import os
 import time
 from pathlib import Path
 
-import yaml
-
 from . import known_words
+from .config import ConfigError, ModelArgs, TrainConfig, load_train_config
 
-DEFAULTS: dict = {
-    "output_dir": "runs/restore",
-    "data": {"pairs": None, "build": None, "limit_docs": None, "max_train_pairs": None,
-             "max_valid_pairs": 500, "max_length": 128},
-    "tokenizer": {"vocab_size": 8000, "train_sentences": 400_000},
-    "model": {"arch": "bart", "d_model": 256, "encoder_layers": 4, "decoder_layers": 4,
-              "heads": 4, "ffn_dim": 1024, "dropout": 0.1, "max_positions": 256},
-    "training": {"max_steps": 1000, "max_minutes": None, "batch_size": 32, "learning_rate": 1e-3,
-                 "warmup_steps": 200, "scheduler": "constant_with_warmup", "weight_decay": 0.01,
-                 "label_smoothing": 0.0, "eval_steps": 200, "eval_generate": 200,
-                 "logging_steps": 20, "bf16": "auto", "seed": 13, "save_total_limit": 2,
-                 "num_beams": 1, "dtype_saved": "float16"},
-}
-
-
-class ConfigError(ValueError):
-    pass
-
-
-# ----------------------------------------------------------------------------- config
-
-def _merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
-    """The YAML config merged over :data:`DEFAULTS`, then ``key.sub=value`` overrides."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"no such config file: {path}")
-    user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(user, dict):
-        raise ConfigError(f"{path}: expected a YAML mapping")
-    unknown = set(user) - set(DEFAULTS)
-    if unknown:
-        raise ConfigError(f"{path}: unknown sections {sorted(unknown)}; known: {sorted(DEFAULTS)}")
-    cfg = _merge(DEFAULTS, user)
-    for item in overrides:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise ConfigError(f"--set expects key=value, got {item!r}")
-        node, parts = cfg, key.split(".")
-        for p in parts[:-1]:
-            if not isinstance(node.get(p), dict):
-                raise ConfigError(f"--set {key}: no section {p!r}")
-            node = node[p]
-        if parts[-1] not in node:
-            raise ConfigError(f"--set {key}: unknown key (known: {sorted(node)})")
-        node[parts[-1]] = yaml.safe_load(value)
-    cfg["_config_dir"] = str(path.resolve().parent)
-    return cfg
-
-
-def _path(cfg: dict, value: str | None) -> Path | None:
-    """Data paths in a config are relative to the config file's folder."""
-    if value is None:
-        return None
-    p = Path(value)
-    return p if p.is_absolute() else Path(cfg["_config_dir"]) / p
-
+__all__ = ["train", "build_model", "save_model", "set_generation_defaults", "load_train_config", "ConfigError"]
 
 # ----------------------------------------------------------------------------- pieces
 
-def build_model(model_cfg: dict, tokenizer):
+def build_model(model_cfg: ModelArgs, tokenizer):
     """A BART-style encoder-decoder sized by ``model_cfg``, ids from ``tokenizer``."""
     from transformers import BartConfig, BartForConditionalGeneration
 
-    if model_cfg["arch"] != "bart":
-        raise ConfigError(f"model.arch {model_cfg['arch']!r} not supported (bart)")
+    if model_cfg.arch != "bart":
+        raise ConfigError(f"model.arch {model_cfg.arch!r} not supported (bart)")
     config = BartConfig(
-        vocab_size=len(tokenizer), d_model=model_cfg["d_model"],
-        encoder_layers=model_cfg["encoder_layers"], decoder_layers=model_cfg["decoder_layers"],
-        encoder_attention_heads=model_cfg["heads"], decoder_attention_heads=model_cfg["heads"],
-        encoder_ffn_dim=model_cfg["ffn_dim"], decoder_ffn_dim=model_cfg["ffn_dim"],
-        dropout=model_cfg["dropout"], attention_dropout=0.0, activation_dropout=0.0,
-        max_position_embeddings=model_cfg["max_positions"], scale_embedding=True,
+        vocab_size=len(tokenizer), d_model=model_cfg.d_model,
+        encoder_layers=model_cfg.encoder_layers, decoder_layers=model_cfg.decoder_layers,
+        encoder_attention_heads=model_cfg.heads, decoder_attention_heads=model_cfg.heads,
+        encoder_ffn_dim=model_cfg.ffn_dim, decoder_ffn_dim=model_cfg.ffn_dim,
+        dropout=model_cfg.dropout, attention_dropout=0.0, activation_dropout=0.0,
+        max_position_embeddings=model_cfg.max_positions, scale_embedding=True,
         pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
         bos_token_id=tokenizer.pad_token_id, decoder_start_token_id=tokenizer.pad_token_id,
         forced_bos_token_id=None, forced_eos_token_id=None, tie_word_embeddings=True,
@@ -130,26 +67,26 @@ def set_generation_defaults(model, tokenizer, max_length: int, num_beams: int = 
     gen.no_repeat_ngram_size = 0
 
 
-def _pairs(cfg: dict, out_dir: Path):
+def _pairs(cfg: TrainConfig, out_dir: Path):
     from .pairs import build_pairs, load_pairs
 
-    data = cfg["data"]
-    if data["pairs"]:
-        path = _path(cfg, data["pairs"])
+    data = cfg.data
+    if data.pairs:
+        path = cfg.path(data.pairs)
         if not (path / "dataset_dict.json").is_file():
             raise ConfigError(f"data.pairs: no pair datasets in {path} (build them with "
                               f"`restore pairs --config configs/data.yaml -o {path}`)")
         return load_pairs(path)
-    if data["build"]:
-        cfg_path = _path(cfg, data["build"])
+    if data.build:
+        cfg_path = cfg.path(data.build)
         target = out_dir / "pairs"
         if not (target / "dataset_dict.json").is_file():
-            build_pairs(cfg_path, target, limit_docs=data["limit_docs"])
+            build_pairs(cfg_path, target, limit_docs=data.limit_docs)
         return load_pairs(target)
     raise ConfigError("data: set `pairs` (a folder of built pairs) or `build` (a data config)")
 
 
-def _tokenizer(cfg: dict, pairs, out_dir: Path, init_from: Path | None):
+def _tokenizer(cfg: TrainConfig, pairs, out_dir: Path, init_from: Path | None):
     from transformers import AutoTokenizer
 
     from .tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
@@ -160,11 +97,11 @@ def _tokenizer(cfg: dict, pairs, out_dir: Path, init_from: Path | None):
     if (tok_dir / "tokenizer.json").is_file():
         return AutoTokenizer.from_pretrained(tok_dir)
     train = pairs["train"]
-    n = min(len(train), int(cfg["tokenizer"]["train_sentences"]) // 2)
-    sample = train.shuffle(seed=cfg["training"]["seed"]).select(range(n))
+    n = min(len(train), cfg.tokenizer.train_sentences // 2)
+    sample = train.shuffle(seed=cfg.training.seed).select(range(n))
     texts = (t for row in sample for t in (row["original"], row["spun"]))
-    model_bytes = train_sentencepiece(texts, vocab_size=int(cfg["tokenizer"]["vocab_size"]))
-    tok = hf_tokenizer_from_sentencepiece(model_bytes, model_max_length=int(cfg["model"]["max_positions"]))
+    model_bytes = train_sentencepiece(texts, vocab_size=cfg.tokenizer.vocab_size)
+    tok = hf_tokenizer_from_sentencepiece(model_bytes, model_max_length=cfg.model.max_positions)
     tok.save_pretrained(tok_dir)
     (tok_dir / "spiece.model").write_bytes(model_bytes)
     return tok
@@ -218,15 +155,15 @@ def _valid_sets(valid, tokenizer, max_length: int, limit: int, seed: int):
 
 # ----------------------------------------------------------------------------- train
 
-def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) -> dict:
+def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = False) -> dict:
     """Run training; returns the report also written to ``OUTPUT/train_report.json``."""
     import torch
     from transformers import (AutoModelForSeq2SeqLM, DataCollatorForSeq2Seq, Seq2SeqTrainer,
                               Seq2SeqTrainingArguments, TrainerCallback)
 
     t_start = time.time()
-    tcfg, mcfg = cfg["training"], cfg["model"]
-    out_dir = Path(cfg["output_dir"])  # relative to the current folder, like any Trainer
+    tcfg = cfg.training
+    out_dir = Path(cfg.output_dir)  # relative to the current folder, like any Trainer
     out_dir.mkdir(parents=True, exist_ok=True)
     init_from = Path(init_from) if init_from else None
     if init_from is not None and not (init_from / "config.json").is_file():
@@ -234,48 +171,47 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
 
     pairs = _pairs(cfg, out_dir)
     tokenizer = _tokenizer(cfg, pairs, out_dir, init_from)
-    max_len = int(cfg["data"]["max_length"])
-    train_ds = _tokenized(pairs["train"], tokenizer, max_len, cfg["data"]["max_train_pairs"], tcfg["seed"])
-    valid_raw, valid_ds = _valid_sets(pairs["valid"], tokenizer, max_len,
-                                      int(cfg["data"]["max_valid_pairs"]), tcfg["seed"])
-    gen_n = min(len(valid_raw), int(tcfg["eval_generate"]))
+    max_len = cfg.data.max_length
+    train_ds = _tokenized(pairs["train"], tokenizer, max_len, cfg.data.max_train_pairs, tcfg.seed)
+    valid_raw, valid_ds = _valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
+    gen_n = min(len(valid_raw), tcfg.eval_generate)
 
     if init_from is not None:
         model = AutoModelForSeq2SeqLM.from_pretrained(init_from, dtype=torch.float32)
     else:
-        model = build_model(mcfg, tokenizer)
-    set_generation_defaults(model, tokenizer, max_len, tcfg["num_beams"])
+        model = build_model(cfg.model, tokenizer)
+    set_generation_defaults(model, tokenizer, max_len, tcfg.num_beams)
     n_params = sum(p.numel() for p in model.parameters())
 
     cuda = torch.cuda.is_available()
-    bf16 = tcfg["bf16"]
+    bf16 = tcfg.bf16
     if bf16 == "auto":
         # on CUDA when supported; never on CPU, where bf16 autocast measured 28x slower than
         # fp32 for this model (40 s vs 1.4 s a step on 2 cores, torch 2.13)
         bf16 = cuda and torch.cuda.is_bf16_supported()
     args = Seq2SeqTrainingArguments(
         output_dir=str(out_dir / "checkpoints"),
-        max_steps=int(tcfg["max_steps"]),
-        per_device_train_batch_size=int(tcfg["batch_size"]),
+        max_steps=tcfg.max_steps,
+        per_device_train_batch_size=tcfg.batch_size,
         per_device_eval_batch_size=64,
-        learning_rate=float(tcfg["learning_rate"]),
-        lr_scheduler_type=tcfg["scheduler"],
-        warmup_steps=int(tcfg["warmup_steps"]),
-        weight_decay=float(tcfg["weight_decay"]),
-        label_smoothing_factor=float(tcfg["label_smoothing"]),
-        eval_strategy="steps", eval_steps=int(tcfg["eval_steps"]),
-        save_strategy="steps", save_steps=int(tcfg["eval_steps"]),
-        save_total_limit=int(tcfg["save_total_limit"]),
+        learning_rate=tcfg.learning_rate,
+        lr_scheduler_type=tcfg.scheduler,
+        warmup_steps=tcfg.warmup_steps,
+        weight_decay=tcfg.weight_decay,
+        label_smoothing_factor=tcfg.label_smoothing,
+        eval_strategy="steps", eval_steps=tcfg.eval_steps,
+        save_strategy="steps", save_steps=tcfg.eval_steps,
+        save_total_limit=tcfg.save_total_limit,
         load_best_model_at_end=True, metric_for_best_model="select", greater_is_better=True,
-        logging_steps=int(tcfg["logging_steps"]), logging_first_step=True,
+        logging_steps=tcfg.logging_steps, logging_first_step=True,
         predict_with_generate=True, include_for_metrics=["inputs"],
         bf16=bool(bf16), use_cpu=not cuda,
         train_sampling_strategy="group_by_length",
         include_num_input_tokens_seen="non_padding",
-        dataloader_num_workers=0, report_to="none", seed=int(tcfg["seed"]),
+        dataloader_num_workers=0, report_to="none", seed=tcfg.seed,
         disable_tqdm=not bool(os.environ.get("RESTORE_PROGRESS", "1") == "1"),
     )
-    if not cuda:
+    if not cuda and "OMP_NUM_THREADS" not in os.environ:  # a set OMP_NUM_THREADS is respected
         torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     compute_metrics = metrics_from_predictions(tokenizer)
@@ -284,7 +220,7 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
         """Stops training at ``max_minutes`` (saving and evaluating first)."""
 
         def on_step_end(self, args_, state, control, **kw):
-            if tcfg["max_minutes"] and time.time() - t_start > 60 * float(tcfg["max_minutes"]):
+            if tcfg.max_minutes and time.time() - t_start > 60 * tcfg.max_minutes:
                 control.should_training_stop = True
                 control.should_evaluate = control.should_save = True
 
@@ -323,7 +259,7 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
     result = trainer.train(resume_from_checkpoint=checkpoint)
     final = trainer.evaluate()
 
-    save_model(trainer.model, tokenizer, out_dir / "model", tcfg["dtype_saved"])
+    save_model(trainer.model, tokenizer, out_dir / "model", tcfg.dtype_saved)
     # the words of the training targets (and of the model fine-tuned from): what the
     # restorer may write besides its input's words (restore.known_words)
     known_words.save(out_dir / "model", known_words.collect(
@@ -331,7 +267,7 @@ def train(cfg: dict, init_from: str | Path | None = None, resume: bool = False) 
     train_tokens = trainer.state.num_input_tokens_seen
     wall = time.time() - t_start
     report = {
-        "config": {k: v for k, v in cfg.items() if not k.startswith("_")},
+        "config": cfg.to_dict(),
         "init_from": str(init_from) if init_from else None,
         "parameters": n_params,
         "steps": trainer.state.global_step,

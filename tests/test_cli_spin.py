@@ -22,6 +22,11 @@ def test_spin_file_keeps_every_line(tmp_path, capsys):
     dest = tmp_path / "spun.txt"
     assert main(["spin", str(src), "--seed", "3", "--rate", "0.35", "-o", str(dest)]) == 0
     assert dest.read_text() == out
+    # --set reaches any spinner setting: the same rate through the config's own keys
+    assert main(["spin", str(src), "--seed", "3", "--set", "rate.min=0.35", "--set", "rate.max=0.35"]) == 0
+    assert capsys.readouterr().out == out
+    assert main(["spin", str(src), "--set", "rate"]) == 2
+    assert "key=value" in capsys.readouterr().err
 
 
 def test_spin_user_errors_are_one_line_exit_2(tmp_path, capsys):
@@ -65,6 +70,11 @@ def test_build_pairs_from_cli(tmp_path, capsys):
     assert main(["pairs", "--config", str(cfg), "-o", str(out)]) == 0
     assert (out / "stats.json").is_file() and (out / "dataset_dict.json").is_file()
     assert "wrote pairs" in capsys.readouterr().err
+    # --set overrides the data config, as for train
+    one = tmp_path / "one"
+    assert main(["pairs", "--config", str(cfg), "-o", str(one), "--set", "spins_per_sentence=1"]) == 0
+    written = (one / "data_config.yaml").read_text()
+    assert "spins_per_sentence: 1" in written and "spins_per_sentence: 1" not in (out / "data_config.yaml").read_text()
 
 
 def test_spin_with_a_rewriter_config_reads_its_sets_relative_to_the_yaml(tmp_path, capsys):

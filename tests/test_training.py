@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from restore.cli import main
 from restore.tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
-from restore.training import ConfigError, load_config
+from restore.config import ConfigError, load_train_config as load_config, merge, set_values
 
 SUBJECTS = ["The government", "The council", "Officials", "The company", "The minister", "Workers"]
 VERBS = ["said", "announced", "confirmed", "warned", "reported", "denied"]
@@ -78,8 +78,28 @@ def test_config_errors(tmp_path):
         load_config(ROOT / "configs/tiny.yaml", ["training.max_stepz=3"])
     with pytest.raises(ConfigError, match="key=value"):
         load_config(ROOT / "configs/tiny.yaml", ["training.max_steps"])
-    cfg = load_config(ROOT / "configs/tiny.yaml", ["training.max_steps=7", "model.d_model=32"])
-    assert cfg["training"]["max_steps"] == 7 and cfg["model"]["d_model"] == 32
+    cfg = load_config(ROOT / "configs/tiny.yaml", ["training.max_steps=7", "model.d_model=32",
+                                                    "training.learning_rate=5e-4"])
+    assert cfg.training.max_steps == 7 and cfg.model.d_model == 32
+    # YAML reads 5e-4 as a string: the typed config makes it the float it is
+    assert cfg.training.learning_rate == 5e-4 and isinstance(cfg.training.learning_rate, float)
+    with pytest.raises(ConfigError, match="expected int"):
+        load_config(ROOT / "configs/tiny.yaml", ["training.max_steps=many"])
+    with pytest.raises(ConfigError, match="not a section"):
+        load_config(ROOT / "configs/tiny.yaml", ["output_dir.x=1"])
+    # data paths are relative to the config file; output_dir to the current folder
+    assert cfg.path("../data/pairs") == ROOT / "configs" / "../data/pairs"
+    assert cfg.to_dict()["training"]["max_steps"] == 7 and "config_dir" not in cfg.to_dict()
+
+
+def test_one_merge_and_one_set_path():
+    base = {"a": {"b": 1, "c": [1]}, "d": 2}
+    merged = merge(base, {"a": {"b": 5}, "e": 3})
+    assert merged == {"a": {"b": 5, "c": [1]}, "d": 2, "e": 3}
+    merged["a"]["c"].append(2)
+    assert base["a"]["c"] == [1]  # a deep copy: the defaults are never changed
+    assert set_values(base, ["a.b=2.5", "x.y.z=[1, 2]", "d=null"]) == \
+        {"a": {"b": 2.5, "c": [1]}, "d": None, "x": {"y": {"z": [1, 2]}}}
 
 
 def test_train_tiny_save_load_restore(tmp_path, capsys):
@@ -202,11 +222,11 @@ def test_committable_configs_fit_the_model_size_limit(name, tokenizer):
             return 8000
 
     cfg = load_config(ROOT / "configs" / f"{name}.yaml")
-    assert cfg["tokenizer"]["vocab_size"] == 8000
-    model = build_model(cfg["model"], Vocab8k())
+    assert cfg.tokenizer.vocab_size == 8000
+    model = build_model(cfg.model, Vocab8k())
     fp16_bytes = 2 * sum(p.numel() for p in model.parameters())
     assert fp16_bytes < 40e6 - 1.5e6
-    big = build_model(load_config(ROOT / "configs/base.yaml")["model"], Vocab8k())
+    big = build_model(load_config(ROOT / "configs/base.yaml").model, Vocab8k())
     assert 2 * sum(p.numel() for p in big.parameters()) > 40e6
 
 
@@ -218,7 +238,7 @@ def test_a_tokenizer_placed_in_the_output_folder_is_used(tokenizer, tmp_path):
     tokenizer.save_pretrained(tmp_path / "tokenizer")
     cfg = load_config(ROOT / "configs/medium.yaml")
     got = _tokenizer(cfg, None, tmp_path, None)  # no pairs: training one would fail
-    assert len(got) == len(tokenizer) != cfg["tokenizer"]["vocab_size"]
+    assert len(got) == len(tokenizer) != cfg.tokenizer.vocab_size
     text = "The council said 3.3% of 1,000 people."
     assert got(text)["input_ids"] == tokenizer(text)["input_ids"]
 

@@ -171,16 +171,16 @@ def read_tortured(folder: str | Path, top: int | None = None, limit: int | None 
 
 
 def load_suite(path: str | Path) -> dict:
-    import yaml
+    from ..config import ConfigError, read_yaml
 
     path = Path(path)
     if not path.is_file():
         raise DataError(f"no such suite file: {path}")
     try:
-        cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise DataError(f"{path}: invalid YAML: {str(e).splitlines()[0]}") from None
-    if not isinstance(cfg, dict) or not isinstance(cfg.get("sets"), list) or not cfg["sets"]:
+        cfg = read_yaml(path)
+    except ConfigError as e:
+        raise DataError(str(e)) from None
+    if not isinstance(cfg.get("sets"), list) or not cfg["sets"]:
         raise DataError(f"{path}: expected a mapping with a non-empty 'sets' list")
     names = set()
     for spec in cfg["sets"]:

@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from ..config import merge, read_yaml
 
 from . import tables
 
@@ -65,16 +65,6 @@ class _Candidate:
     behaviour: str
     options: list[tuple[str, float]]
     suffix: str = ""  # possessive 's carried over to the replacement
-
-
-def _merge(config: dict, overrides: dict) -> dict:
-    out = dict(config)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def transfer_case(original: str, replacement: str) -> str:
@@ -136,17 +126,17 @@ class Spinner:
         ``base_dir`` (for a YAML file: its folder). A config with a ``mixture`` list gives
         a :class:`MixedSpinner` that spins each document with one of its components.
         """
-        config = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+        config = read_yaml(DEFAULTS)
         if isinstance(overrides, (str, Path)):
             path = Path(overrides)
-            overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            overrides = read_yaml(path)
             overrides = overrides.get("spinner", overrides)
             base_dir = path.resolve().parent if base_dir is None else base_dir
         overrides = dict(overrides or {})
         mixture = overrides.pop("mixture", None)
         if mixture:
             return MixedSpinner.from_config(mixture, overrides, base_dir)
-        return cls(_resolve_paths(_merge(config, overrides), base_dir))
+        return cls(_resolve_paths(merge(config, overrides), base_dir))
 
     def _build_tables(self) -> None:
         rules = tables.rules()
@@ -422,7 +412,7 @@ class MixedSpinner:
                 warnings.warn(f"spinner mixture: synonym-set file {item['synonym_sets']!r} not found; "
                               f"its component (weight {weight}) is left out", stacklevel=2)
                 continue
-            components.append((weight, Spinner.from_config(_merge(common or {}, item), base_dir)))
+            components.append((weight, Spinner.from_config(merge(common or {}, item), base_dir)))
         return cls(components)
 
     def pick(self, seed: int | str) -> Spinner:
