@@ -21,23 +21,25 @@ from dataclasses import dataclass
 
 from .align import changed_spans, words
 
-Edit = tuple[int, int, tuple[str, ...]]
+# a word-level edit for scoring: (start word, end word, replacement words) of the spun text;
+# the restorer's character-span edits are restore.diff.Edit
+WordEdit = tuple[int, int, tuple[str, ...]]
 
 
-def edits(source: str, target: str) -> set[Edit]:
+def edits(source: str, target: str) -> set[WordEdit]:
     """Edits turning ``source`` into ``target``: ``(start_word, end_word, replacement)``."""
     src, tgt = words(source), words(target)
     return {(i1, i2, tuple(tgt[j1:j2])) for i1, i2, j1, j2 in changed_spans(src, tgt)}
 
 
-def judge(spun: str, output: str, original: str) -> dict[str, list[Edit]]:
+def judge(spun: str, output: str, original: str) -> dict[str, list[WordEdit]]:
     """One sentence's edits, sorted: ``correct`` (system edits that are reference edits),
     ``wrong`` (system edits that are not) and ``missed`` (reference edits the system lacks)."""
     ref, hyp = edits(spun, original), edits(spun, output)
     return {"correct": sorted(ref & hyp), "wrong": sorted(hyp - ref), "missed": sorted(ref - hyp)}
 
 
-def partial_fixes(spun: str, output: str, original: str, wrong: list[Edit] | None = None) -> list[Edit]:
+def partial_fixes(spun: str, output: str, original: str, wrong: list[WordEdit] | None = None) -> list[WordEdit]:
     """The ``wrong`` edits (default: :func:`judge`'s) that are right fixes of part of a
     reference edit: every spun word they change is changed in the original too, and the
     words they write are the original's at that place (aligning output with original); a
@@ -103,7 +105,7 @@ class EditCounts:
 
 
 def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
-    """Micro-averaged edit precision/recall/F0.5, plus exact match and clean-change rate.
+    """Micro-averaged edit precision/recall/F0.5, plus exact match and clean harm (the share of rows with nothing to restore that were changed).
 
     The compact set used during training and by tools/quick_eval.py; the figures come from
     :mod:`restore.metrics`.
@@ -113,4 +115,4 @@ def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
     edit = spin_edits(spun, outputs, originals)
     return {**{k: edit[k] for k in ("precision", "recall", "f0.5", "tp", "fp", "fn")},
             "exact": exact_match(outputs, originals)["exact_match"],
-            "clean_changed": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}
+            "clean_harm": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}

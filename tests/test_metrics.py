@@ -218,12 +218,13 @@ def test_score_all_collects_every_metric():
     assert got["exact_match"] == pytest.approx(1 / 4)
 
 
-def test_old_score_keeps_its_keys_and_values():
+def test_compact_score_keys_and_values():
     s, o, r = CORPUS
     got = score(s, o, r)
-    assert set(got) == {"precision", "recall", "f0.5", "tp", "fp", "fn", "exact", "clean_changed", "n"}
+    assert set(got) == {"precision", "recall", "f0.5", "tp", "fp", "fn", "exact", "clean_harm", "n"}
     assert counts(got) == (2, 2, 2)
-    assert got["exact"] == pytest.approx(1 / 4) and got["clean_changed"] == 1.0 and got["n"] == 4
+    # clean_harm is a share everywhere (score_all's clean_changed is the count)
+    assert got["exact"] == pytest.approx(1 / 4) and got["clean_harm"] == 1.0 and got["n"] == 4
 
 
 def test_rows_must_line_up():

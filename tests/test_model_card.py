@@ -6,24 +6,24 @@ CURVE = [{"step": s, "hours": s / 1000, "dev_f0.5": f} for s, f in
 
 
 def test_limitations_states_the_dev_bar_from_the_suite_figures():
-    below = model_card.limitations(2.5, {"clean_changed": 0.331}, CURVE,
+    below = model_card.limitations(2.5, {"clean_harm": 0.331}, CURVE,
                                    {"f0.5": 0.429, "precision": 0.633, "recall": 0.188})
     assert "is below the project's dev edit F0.5 bar" in below and "0.429" in below
     assert "33% of clean sentences" in below
-    above = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
+    above = model_card.limitations(2.5, {"clean_harm": 0.02}, CURVE,
                                    {"f0.5": 0.672, "precision": 0.7, "recall": 0.5})
     assert "meets the project's dev edit F0.5 bar" in above and "0.672" in above
     assert "interval" not in above
-    with_ci = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
+    with_ci = model_card.limitations(2.5, {"clean_harm": 0.02}, CURVE,
                                      {"f0.5": 0.432, "precision": 0.64, "recall": 0.188, "f0.5_ci": [0.356, 0.504]})
     assert "95% bootstrap interval 0.356–0.504" in with_ci and "write the original's words" not in with_ci
-    right = model_card.limitations(2.5, {"clean_changed": 0.02}, CURVE,
+    right = model_card.limitations(2.5, {"clean_harm": 0.02}, CURVE,
                                    {"f0.5": 0.432, "precision": 0.64, "recall": 0.188, "fp": 32, "partial": 25,
                                     "edits_right": 0.921})
     assert "92% of its dev edits write the original's words: 25 of the 32" in right
 
 
 def test_limitations_reads_the_end_of_the_curve_from_its_last_four_checkpoints():
-    text = model_card.limitations(2.5, {"clean_changed": 0.1}, CURVE, None)
+    text = model_card.limitations(2.5, {"clean_harm": 0.1}, CURVE, None)
     assert "within 0.20-0.31" in text  # the last four points; the early 0.05 is left out
     assert "bar" not in text  # no suite figures given: no claim about the bar

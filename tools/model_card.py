@@ -34,7 +34,7 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
                        f"{restorer_dev['partial']} of the {restorer_dev['fp']} that precision counts wrong are "
                        "right fixes of one part of a multi-word change (\"in opposition to quick\" → "
                        "\"against quick\" for \"against short\"), which is scored as a whole.")
-    out.append(f"- The raw model changes {ev['clean_changed']:.0%} of clean sentences; the restorer's thresholds "
+    out.append(f"- The raw model changes {ev['clean_harm']:.0%} of clean sentences; the restorer's thresholds "
                "(above) are what keep clean text mostly untouched.")
     if len(curve) >= 4:
         last = curve[-4:]
@@ -147,7 +147,7 @@ the input.
 | real spinner output (`shared/data/real/dev.jsonl` + `dev2.jsonl`, 145 pairs) | {fmt(dev['precision'])} | {fmt(dev['recall'])} | {fmt(dev['f0.5'])} | {fmt(dev['exact'])} |
 | synthetic test split ({synth.get('n', 0)} spun pairs) | {fmt(synth.get('precision'))} | {fmt(synth.get('recall'))} | {fmt(synth.get('f0.5'))} | {fmt(synth.get('exact'))} |
 
-Clean text changed: **{fmt(ev['clean_changed'], True)}** of {ev['clean_n']} clean sentences
+Clean text changed: **{fmt(ev['clean_harm'], True)}** of {ev['clean_n']} clean sentences
 (dev originals + synthetic identity test pairs). Copy baseline: F0.5 0, clean changed 0%.
 
 ### Learning curve (dev F0.5 against training time)

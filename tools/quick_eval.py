@@ -55,7 +55,7 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
         synth = score(spun_rows["spun"], generate(list(spun_rows["spun"])), spun_rows["original"])
     clean_out = generate(clean)
     changed = sum(o.strip() != c.strip() for o, c in zip(clean_out, clean))
-    result["clean_changed"] = changed / len(clean)
+    result["clean_harm"] = changed / len(clean)
     result["clean_n"] = len(clean)
     result["synthetic_test"] = synth
     result["seconds"] = round(time.time() - t0, 1)
@@ -98,7 +98,7 @@ def main(argv=None):
         d = r["dev"]
         synth = r["synthetic_test"]
         print(f"{m}: dev P {d['precision']:.3f} R {d['recall']:.3f} F0.5 {d['f0.5']:.3f} "
-              f"exact {d['exact']:.3f} | clean changed {r['clean_changed']:.1%} of {r['clean_n']}"
+              f"exact {d['exact']:.3f} | clean changed {r['clean_harm']:.1%} of {r['clean_n']}"
               + (f" | synthetic F0.5 {synth['f0.5']:.3f} (P {synth['precision']:.3f} R {synth['recall']:.3f})"
                  if synth else "") + f" | {r['dev_sentences_per_second']:.1f} sent/s", flush=True)
         results.append(r)

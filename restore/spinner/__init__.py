@@ -1,4 +1,4 @@
 """Synthetic article spinner (training data for restore)."""
-from .core import Edit, Spinner, transfer_case
+from .core import Spinner, Swap, transfer_case
 
-__all__ = ["Spinner", "Edit", "transfer_case"]
+__all__ = ["Spinner", "Swap", "transfer_case"]

@@ -48,8 +48,10 @@ class Token:
 
 
 @dataclass(frozen=True)
-class Edit:
-    """One swap: characters ``start:end`` of the input were ``original``, now ``replacement``."""
+class Swap:
+    """What the spinner did at one place: characters ``start:end`` of its input were
+    ``original``, now ``replacement`` (``behaviour``: which habit made it). The restorer's
+    character-span edits, the other way round, are :class:`restore.diff.Swap`."""
     start: int
     end: int
     original: str
@@ -197,7 +199,7 @@ class Spinner:
         return out
 
     def spin_with_edits(self, text: str, seed: int | str = 0, rate: float | None = None,
-                        keep_quotes: bool | None = None) -> tuple[str, list[Edit]]:
+                        keep_quotes: bool | None = None) -> tuple[str, list[Swap]]:
         """Spin one text; returns the spun text and the edits made (input offsets)."""
         rng = random.Random(f"doc:{seed}")
         drawn = self.draw_rate(rng)
@@ -226,7 +228,7 @@ class Spinner:
 
     # -- internals ----------------------------------------------------------------
     def _spin(self, text: str, rng: random.Random, rate: float, keep_quotes: bool,
-              in_quote: bool, place: float = 1.0) -> tuple[str, list[Edit], bool]:
+              in_quote: bool, place: float = 1.0) -> tuple[str, list[Swap], bool]:
         tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
         protected, in_quote = self._quoted(text, tokens, in_quote)
         if not keep_quotes:
@@ -255,7 +257,7 @@ class Spinner:
                 continue
             pieces += [text[pos:start], rendered]
             pos = end
-            edits.append(Edit(start, end, text[start:end], rendered, cand.behaviour,
+            edits.append(Swap(start, end, text[start:end], rendered, cand.behaviour,
                               cand.last - cand.first + 1))
         pieces.append(text[pos:])
         return "".join(pieces), edits, in_quote
@@ -424,7 +426,7 @@ class MixedSpinner:
         return self.pick(seed).spin_document(sentences, seed=seed, is_title=is_title)
 
     def spin_with_edits(self, text: str, seed: int | str = 0, rate: float | None = None,
-                        keep_quotes: bool | None = None) -> tuple[str, list[Edit]]:
+                        keep_quotes: bool | None = None) -> tuple[str, list[Swap]]:
         return self.pick(seed).spin_with_edits(text, seed, rate, keep_quotes)
 
     def spin(self, text: str, seed: int | str = 0, rate: float | None = None) -> str:
