@@ -318,6 +318,33 @@ def _close_translators() -> None:
         engine.close()
 
 
+class DecodeScores:
+    """The token log-probabilities of the greedy outputs of an engine's last ``generate``
+    call, by source sentence. The restorer scores the very outputs it just decoded
+    (``token_logprobs`` right after ``generate``); those scores were computed while
+    decoding, so they are looked up here instead of running the model again."""
+
+    def __init__(self):
+        self._by_source: dict[str, tuple[list[str], list[float]]] = {}
+
+    def clear(self) -> None:
+        self._by_source.clear()
+
+    def add(self, source: str, tokens: list[str], logprobs: list[float]) -> None:
+        self._by_source[source] = (list(tokens), list(logprobs))
+
+    def of(self, source: str) -> list[float] | None:
+        """The log-probabilities of the output decoded for ``source`` (None: not decoded, or
+        stopped at the length limit)."""
+        known = self._by_source.get(source)
+        return known[1] if known is not None else None
+
+    def get(self, source: str, tokens: list[str]) -> list[float] | None:
+        """The log-probabilities when ``tokens`` is the decoded output for ``source``."""
+        known = self._by_source.get(source)
+        return known[1] if known is not None and known[0] == tokens else None
+
+
 class CT2Engine(_Batching):
     """Greedy or beam decoding with CTranslate2, with the output length limit
     :class:`TorchEngine` gives each sentence (which depends on ``batch_size``), so the
@@ -337,7 +364,7 @@ class CT2Engine(_Batching):
         self.batch_size, self.num_beams = batch_size, num_beams
         self.max_input_tokens, self.max_output_tokens = max_input_tokens, max_output_tokens
         self.decode_batch_size = decode_batch_size
-        self._decoded: dict[str, tuple[list[str], list[float]]] = {}  # the last generate's greedy outputs
+        self.decode_scores = DecodeScores()  # the last generate's greedy outputs, for token_logprobs
         _OPEN_TRANSLATORS.add(self)
 
     def close(self) -> None:
@@ -392,13 +419,13 @@ class CT2Engine(_Batching):
                           and False) if self.num_beams == 1 else None,
                 return_scores=self.num_beams == 1, asynchronous=True)))  # one batch a thread at once
         out = [""] * len(sentences)
-        self._decoded = {}
+        self.decode_scores.clear()
         for idx, steps, results in jobs:
             for b, (i, result) in enumerate(zip(idx, results)):
                 tokens = result.result().hypotheses[0]
                 out[i] = self.tokens.decode(tokens[:limit[i]])
                 if len(tokens) < limit[i] and len(steps.get(b, ())) == len(tokens) + 1:  # ended with EOS
-                    self._decoded[sentences[i]] = (tokens + [self.tokens.eos], steps[b])
+                    self.decode_scores.add(sentences[i], tokens + [self.tokens.eos], steps[b])
         return out
 
     def token_logprobs(self, sources: list[str], targets: list[str]) -> list[TokenScores]:
@@ -408,11 +435,11 @@ class CT2Engine(_Batching):
         encoded = self.tokens.encode(targets, self.max_output_tokens)
         todo = []
         for i, (tokens, offsets) in enumerate(encoded):
-            decoded = self._decoded.get(sources[i])
-            if decoded is not None and decoded[0] == tokens:
+            known = self.decode_scores.get(sources[i], tokens)
+            if known is not None:
                 # the target is the last greedy output for this source, token for token:
                 # its log-probabilities were computed while decoding (same to ~1e-6)
-                out[i] = self._spans(targets[i], offsets, decoded[1])
+                out[i] = self._spans(targets[i], offsets, known)
             else:
                 todo.append(i)
         # batches of at most SCORE_BATCH_TOKENS target tokens: scoring holds every

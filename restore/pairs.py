@@ -106,12 +106,17 @@ def _title_ok(title: str | None, max_chars: int) -> bool:
 
 
 def _segment_and_spin(doc: dict) -> dict:
-    """Worker: segment one clean document and spin it ``spins_per_sentence`` times.
+    """Worker: :func:`segment_and_spin` with the config and spinner set before the fork."""
+    return segment_and_spin(doc, _STATE["cfg"], _STATE["spinner"])
+
+
+def segment_and_spin(doc: dict, cfg: dict, spinner) -> dict:
+    """Segment one clean document and spin it ``spins_per_sentence`` times (``cfg``: a
+    resolved data config, :func:`resolve_config`).
 
     Returns the sentences, a run id per sentence (consecutive sentences share a run
     unless a dropped sentence lies between them), the spins and timing.
     """
-    cfg, spinner = _STATE["cfg"], _STATE["spinner"]
     n_spins, max_chars, seed = int(cfg["spins_per_sentence"]), int(cfg["max_sentence_chars"]), cfg["seed"]
     t0 = time.perf_counter()
     sentences: list[str] = []
@@ -215,7 +220,7 @@ def doc_rows(res: dict, keep: list[bool], keep_title: bool, cfg: dict) -> tuple[
 # --------------------------------------------------------------------------- build
 
 
-def _iter_documents(cfg: dict, base_dir: Path | None, limit_docs: int | None,
+def iter_documents(cfg: dict, base_dir: Path | None, limit_docs: int | None,
                     source_stats: dict) -> Iterator[dict]:
     """Clean, prose-filtered, document-deduplicated documents of every corpus, in order.
 
@@ -324,7 +329,7 @@ def build_pairs(config: dict | str | Path, out_dir: str | Path, base_dir: str | 
 
     _STATE.update(cfg=cfg, spinner=spinner)
     try:
-        docs = _iter_documents(cfg, base, limit_docs, stats["sources"])
+        docs = iter_documents(cfg, base, limit_docs, stats["sources"])
         bar = None
         if progress:
             from tqdm import tqdm

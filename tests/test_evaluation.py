@@ -8,7 +8,8 @@ import pytest
 
 from restore import evaluation as E
 from restore.cli import main
-from restore.lexicon import Lexicon, build_inverse, corpus_counts
+from restore.lexicon import Lexicon
+from tools.build_lexicon import build_inverse, corpus_counts
 from restore.restorer import Restorer, Thresholds
 from test_edits_api import ScriptedEngine
 
@@ -221,6 +222,7 @@ def test_suite_skips_missing_sets(tmp_path):
         "per_sentence_limit: 2\n"
         "sets:\n"
         "  - {name: dev, kind: jsonl, path: dev.jsonl}\n"
+        "  - {name: private, kind: jsonl, path: dev.jsonl, per_sentence_limit: 0}\n"
         "  - {name: gone, kind: jsonl, path: nowhere/dev.jsonl}\n"
         "  - {name: synth, kind: pairs, path: no_pairs, split: test, limit: 10}\n"
         "  - {name: pps, kind: tortured_phrases, path: no_pps, top: 5}\n"
@@ -228,7 +230,7 @@ def test_suite_skips_missing_sets(tmp_path):
         "      - {jsonl: dev.jsonl, field: original}\n      - {pairs: no_pairs, split: test}\n")
     messages = []
     summary = E.run_suite(tmp_path / "suite.yaml", scripted_systems(), tmp_path / "out", log=messages.append)
-    assert list(summary["sets"]) == ["dev", "clean"]
+    assert list(summary["sets"]) == ["dev", "private", "clean"]
     assert set(summary["skipped"]) == {"gone", "synth", "pps"}
     assert any("gone skipped" in m and "no such file" in m for m in messages)
     assert any("clean: source skipped" in m for m in messages)
@@ -240,6 +242,11 @@ def test_suite_skips_missing_sets(tmp_path):
     saved = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert saved["sets"]["dev"]["systems"]["copy"]["f0.5"] == 0
     assert len((tmp_path / "out" / "dev" / "sentences.jsonl").read_text().splitlines()) == 2  # capped
+    # a set that may not be copied: no rows written, no example sentences in its report
+    assert (tmp_path / "out" / "private" / "sentences.jsonl").read_text() == ""
+    assert "Examples with wrong edits" in (tmp_path / "out" / "dev" / "report.md").read_text()
+    private = (tmp_path / "out" / "private" / "report.md").read_text()
+    assert "Examples with wrong edits" not in private and "Officers mentioned it." not in private
     report = (tmp_path / "out" / "report.md").read_text()
     assert "| [dev](dev/report.md) | 4 |" in report and "**gone**: skipped" in report
     assert clean["systems"]["model"]["f0.5_ci"] is None  # nothing to restore: no edit metrics

@@ -65,18 +65,15 @@ def spin_test_split(n: int, seed: int) -> list[tuple[str, str]]:
 
     config = ROOT / "configs" / "data.yaml"
     cfg, base = P.resolve_config(config)
-    P._STATE.update(cfg=cfg, spinner=Spinner.from_config(cfg["spinner"] or None))
+    spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
     out: list[tuple[str, str]] = []
-    try:
-        for doc in P._iter_documents(cfg, base, None, {}):
-            if split_of(doc["doc_id"], cfg["seed"], cfg["splits"]["valid"], cfg["splits"]["test"]) != "test":
-                continue
-            res = P._segment_and_spin(doc)
-            out += [(s, o) for s, o in zip(res["spins"][0], res["sentences"]) if s != o] if res["spins"] else []
-            if len(out) >= 4 * n:
-                break
-    finally:
-        P._STATE.clear()
+    for doc in P.iter_documents(cfg, base, None, {}):
+        if split_of(doc["doc_id"], cfg["seed"], cfg["splits"]["valid"], cfg["splits"]["test"]) != "test":
+            continue
+        res = P.segment_and_spin(doc, cfg, spinner)
+        out += [(s, o) for s, o in zip(res["spins"][0], res["sentences"]) if s != o] if res["spins"] else []
+        if len(out) >= 4 * n:
+            break
     random.Random(seed).shuffle(out)
     return out[:n]
 
@@ -297,7 +294,7 @@ def int8_gate(args, sentences: list[str]) -> dict:
 
     f32, i8 = CT2Engine.load(args.model), CT2Engine.load(args.model, compute_type="int8")
     out32, out8 = f32.generate(sentences), i8.generate(sentences)
-    lowest = [math.exp(min(i8._decoded[s][1])) if s in i8._decoded else 0.0 for s in sentences]
+    lowest = [math.exp(min(scores)) if (scores := i8.decode_scores.of(s)) else 0.0 for s in sentences]
     n, gates = len(sentences), {}
     for gate in (0.3, 0.5, 0.6, 0.7, 0.9):
         kept = [i for i in range(n) if lowest[i] >= gate]

@@ -65,7 +65,8 @@ def evaluate_set(evset: EvalSet, systems: dict, out_dir: str | Path, *, threshol
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     metrics["sentences_file"] = {"path": "sentences.jsonl", "rows": len(shown), "of": len(records)}
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out_dir / "report.md").write_text(set_report(metrics, records), encoding="utf-8")
+    # the report's examples come from the rows written out (none where a set may not be copied)
+    (out_dir / "report.md").write_text(set_report(metrics, shown), encoding="utf-8")
     return metrics
 
 
@@ -106,7 +107,7 @@ def run_suite(suite_path: str | Path, systems: dict, out_dir: str | Path, limit:
             continue
         log(f"set {ev.name}: {len(ev)} rows")
         table[ev.name] = evaluate_set(ev, systems, out_dir / ev.name, thresholds=thresholds, progress=progress,
-                                      per_sentence_limit=cap, info=info)
+                                      per_sentence_limit=spec.get("per_sentence_limit", cap), info=info)
     summary = {"suite": str(suite_path), **(info or {}), **asdict(thresholds), "limit": limit,
                "sets": {n: {k: m[k] for k in ("title", "kind", "out_of_domain", "n", "systems", "note")}
                         for n, m in table.items()},

@@ -342,7 +342,7 @@ class Spinner:
             return True
         if words[-1] in HONORIFICS or cand.first and tokens[cand.first - 1].text in HONORIFICS:
             return False  # Mr Smith, President Bush: honorifics and the names after them stay
-        if not any(capital[1:]) and _sentence_initial(text, tokens[cand.first].start):
+        if not any(capital[1:]) and sentence_initial(text, tokens[cand.first].start):
             return True
         return rng.random() < float(self.config["capitalized_prob"])
 
@@ -462,7 +462,7 @@ def _quote_state(chars: str, in_quote: bool) -> bool:
     return in_quote
 
 
-def _sentence_initial(text: str, start: int) -> bool:
+def sentence_initial(text: str, start: int) -> bool:
     """True when the token starting at ``start`` opens a sentence (or a quote in one)."""
     before = text[max(0, start - 12):start].rstrip().rstrip("\"'“”‘’([")
     return not before or before[-1] in ".!?:;"
