@@ -19,7 +19,7 @@ the training data config (train documents only; add-0.5 smoothing). Corpus count
 
 The decisions are precomputed into ``resources/lexicon.tsv.gz`` (``python -m
 tools.build_lexicon``, which needs the shared corpus), so the baseline needs no corpus at
-run time: this module only loads and applies them. Applying it: spinner tokens (:data:`restore.spinner.core.TOKEN_RE`), greedy left
+run time: this module only loads and applies them. Applying it: spinner tokens (:data:`restore.spinner.text.TOKEN_RE`), greedy left
 to right, longest phrase first, case carried over from the spun phrase, the spinner's
 rules for names (never after an honorific, never ALL CAPS; a capitalised phrase inside a
 sentence only when the evidence beats the spinner's ``capitalized_prob``), possessive
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .diff import Edit, apply_edits
 from .guards import DIGITS, SPUN_DECIMAL_RE
-from .spinner.core import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, sentence_initial, transfer_case
+from .spinner.text import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, sentence_initial, transfer_case
 from .spinner.tables import RESOURCES
 
 LEXICON_PATH = RESOURCES / "lexicon.tsv.gz"

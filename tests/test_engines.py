@@ -7,6 +7,7 @@ import pytest
 
 from conftest import ROOT
 from restore import engines
+from restore.engines import ct2_engine
 from restore.cli import main
 from restore.engines import CT2Engine, TorchEngine, Tokens, ct2_model_dir, load_engine
 from restore.restorer import Restorer
@@ -127,8 +128,8 @@ def test_conversion_is_cached_and_redone_when_the_weights_change(tiny_copy, tmp_
     model = tmp_path / "model"
     shutil.copytree(tiny_copy, model, ignore=shutil.ignore_patterns("ct2-*", ".ct2-*"))
     calls = []
-    real_convert = engines._convert
-    monkeypatch.setattr(engines, "_convert", lambda *a: (calls.append(a[1]), real_convert(*a))[1])
+    real_convert = ct2_engine._convert
+    monkeypatch.setattr(ct2_engine, "_convert", lambda *a: (calls.append(a[1]), real_convert(*a))[1])
 
     first = ct2_model_dir(model)
     assert first == model / "ct2-float32" and (first / "model.bin").is_file() and len(calls) == 1
@@ -149,14 +150,14 @@ def test_unwritable_model_folder_converts_into_the_user_cache(tiny_copy, tmp_pat
     model = tmp_path / "model"
     shutil.copytree(tiny_copy, model, ignore=shutil.ignore_patterns("ct2-*", ".ct2-*"))
     monkeypatch.setenv("RESTORE_CACHE", str(tmp_path / "cache"))
-    real_mkdtemp = engines.tempfile.mkdtemp
+    real_mkdtemp = ct2_engine.tempfile.mkdtemp
 
     def mkdtemp(*a, dir=None, **kw):
-        if dir is not None and engines.Path(dir) == model:
+        if dir is not None and ct2_engine.Path(dir) == model:
             raise PermissionError(13, "Permission denied")
         return real_mkdtemp(*a, dir=dir, **kw)
 
-    monkeypatch.setattr(engines.tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(ct2_engine.tempfile, "mkdtemp", mkdtemp)
     where = ct2_model_dir(model)
     assert where.parent == tmp_path / "cache" / "ct2" and (where / "model.bin").is_file()
     assert where.name.startswith(engines.model_fingerprint(model)[:24])
@@ -179,7 +180,7 @@ def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tin
     def broken(path):
         raise ValueError("unsupported architecture\nsecond line")
 
-    monkeypatch.setattr(engines, "_converter", broken)
+    monkeypatch.setattr(ct2_engine, "_converter", broken)
     engine = load_engine(model, "ct2")
     assert isinstance(engine, TorchEngine)
     err = capsys.readouterr().err

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from restore.spinner import Spinner, transfer_case
-from restore.spinner.core import TOKEN_RE
+from restore.spinner.text import TOKEN_RE
 
 NEWS = (
     "The government said on Tuesday that the new bill would help people across the country, "

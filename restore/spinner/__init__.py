@@ -1,4 +1,5 @@
 """Synthetic article spinner (training data for restore)."""
-from .core import Spinner, Swap, transfer_case
+from .core import MixedSpinner, Spinner
+from .text import Swap, transfer_case
 
-__all__ = ["Spinner", "Swap", "transfer_case"]
+__all__ = ["Spinner", "MixedSpinner", "Swap", "transfer_case"]

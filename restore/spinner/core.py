@@ -21,43 +21,12 @@ from pathlib import Path
 from ..config import merge, read_yaml
 
 from . import tables
+from .text import (DIGIT_NAMES, HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Swap, Token, quote_state, sentence_initial,
+                   transfer_case)
 
 DEFAULTS = tables.RESOURCES / "spinner_default.yaml"
 BEHAVIOURS = ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
 MODES = ("thesaurus", "rewriter")
-
-# U.S. / U.K. style abbreviations, numbers (3.3, 1,000, 1960s, 3rd), words with inner
-# apostrophes (couldn't, people's) or hyphens (long-term)
-TOKEN_RE = re.compile(
-    r"(?:[A-Za-z]\.){2,}"
-    r"|\d+(?:[.,]\d+)*(?:s|st|nd|rd|th)?\b"
-    r"|[A-Za-z]+(?:['’][A-Za-z]+)*"
-)
-POSSESSIVE_RE = re.compile(r"^(.+?)(['’]s)$")
-DIGIT_NAMES = "Zero One Two Three Four Five Six Seven Eight Nine".split()
-# a capitalised word after one of these is a person's name: never spun
-HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "President",
-              "Sen", "Senator", "Rep", "Gov", "Governor", "Judge", "Minister", "Chancellor"}
-
-
-@dataclass(frozen=True)
-class Token:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Swap:
-    """What the spinner did at one place: characters ``start:end`` of its input were
-    ``original``, now ``replacement`` (``behaviour``: which habit made it). The restorer's
-    character-span edits, the other way round, are :class:`restore.diff.Swap`."""
-    start: int
-    end: int
-    original: str
-    replacement: str
-    behaviour: str
-    n_words: int
 
 
 @dataclass
@@ -67,19 +36,6 @@ class _Candidate:
     behaviour: str
     options: list[tuple[str, float]]
     suffix: str = ""  # possessive 's carried over to the replacement
-
-
-def transfer_case(original: str, replacement: str) -> str:
-    """Give ``replacement`` the capitalisation pattern of ``original``."""
-    words = original.split()
-    if replacement[:1].isalpha() is False:
-        return replacement
-    if len(words) > 1 and all(w[:1].isupper() for w in words):
-        return " ".join(w[:1].upper() + w[1:] for w in replacement.split())
-    if original[:1].isupper():
-        replacement = replacement[:1].upper() + replacement[1:]
-    # the pronoun I stays upper case whatever it is swapped into
-    return re.sub(r"\bi\b(?=$|\s|['’])", "I", replacement)
 
 
 class Spinner:
@@ -381,10 +337,10 @@ class Spinner:
         """Which tokens are inside double quotation marks; an unclosed quote carries over."""
         inside, pos = [], 0
         for tok in tokens:
-            in_quote = _quote_state(text[pos:tok.start], in_quote)
+            in_quote = quote_state(text[pos:tok.start], in_quote)
             inside.append(in_quote)
             pos = tok.end
-        return inside, _quote_state(text[pos:], in_quote)
+        return inside, quote_state(text[pos:], in_quote)
 
 
 class MixedSpinner:
@@ -451,18 +407,3 @@ def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
     return config
 
 
-def _quote_state(chars: str, in_quote: bool) -> bool:
-    for ch in chars:
-        if ch == "“":
-            in_quote = True
-        elif ch == "”":
-            in_quote = False
-        elif ch == '"':
-            in_quote = not in_quote
-    return in_quote
-
-
-def sentence_initial(text: str, start: int) -> bool:
-    """True when the token starting at ``start`` opens a sentence (or a quote in one)."""
-    before = text[max(0, start - 12):start].rstrip().rstrip("\"'“”‘’([")
-    return not before or before[-1] in ".!?:;"

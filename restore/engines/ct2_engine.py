@@ -1,15 +1,5 @@
-"""Decoding engines: the part of restoration that runs the model.
-
-An engine turns sentences into the model's raw output (:meth:`generate`) and says how
-probable each token of a given output was (:meth:`token_logprobs`), which is where edit
-confidences come from. Everything else (segmentation, guards, edits) lives in
-:mod:`restore.restorer` and is the same for every engine.
-
-``TorchEngine`` runs the Hugging Face model with PyTorch. ``CT2Engine`` runs the same
-model converted to CTranslate2 (float32: the same greedy output as ``TorchEngine`` on
-more than 99% of sentences, several times faster on CPU), converted once and cached.
-``load_engine`` picks one.
-"""
+"""The CTranslate2 engine: the same model converted once (cached by a fingerprint of its
+files), decoding several times faster on CPU with the same greedy output."""
 from __future__ import annotations
 
 import atexit
@@ -17,131 +7,27 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import weakref
 from pathlib import Path
 
-# (start_char, end_char, log_prob) of each output token; the end-of-sentence token has an
-# empty span at the end of the text
-TokenScores = list[tuple[int, int, float]]
+from .base import Batching, TokenScores, cpu_cores, output_limit
 
 
-def output_limit(input_tokens: int, max_output_tokens: int) -> int:
-    """How many tokens a batch may generate: 1.5x its longest (padded) input + 8, at most
-    ``max_output_tokens``. The one rule of every engine and the benchmark, so that their
-    outputs compare token for token."""
-    return min(int(input_tokens * 1.5) + 8, max_output_tokens)
-
-
-def cpu_cores() -> int:
-    """The CPU cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def set_threads(threads: int | None = None) -> int:
-    """Use ``threads`` CPU threads (default: the cores this process may run on)."""
-    import torch
-
-    threads = max(1, int(threads if threads is not None else cpu_cores()))
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
-    return threads
-
-
-class _Batching:
-    batch_size = 32
-
-    def _batches(self, n: int, key):
-        order = sorted(range(n), key=key)
-        for k in range(0, n, self.batch_size):
-            yield order[k:k + self.batch_size]
-
-
-class TorchEngine(_Batching):
-    """Greedy or beam decoding with ``model.generate`` in length-sorted batches."""
-
-    name = "torch"
-
-    def __init__(self, model, tokenizer, batch_size: int = 32, num_beams: int = 1,
-                 max_input_tokens: int = 128):
-        self.model, self.tokenizer = model, tokenizer
-        self.batch_size, self.num_beams = batch_size, num_beams
-        self.max_input_tokens = max_input_tokens
-        # learned decoder positions stop at max_position_embeddings
-        self.max_output_tokens = getattr(model.config, "max_position_embeddings", 256) - 2
-
-    @classmethod
-    def load(cls, path: str | Path, device: str = "cpu", **kw) -> "TorchEngine":
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # stderr is for our progress bar and messages
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=torch.float32).to(device).eval()
-        if device == "cpu":
-            set_threads()
-        max_pos = getattr(model.config, "max_position_embeddings", 256)
-        kw.setdefault("max_input_tokens", min(128, max_pos - 4))
-        return cls(model, tokenizer, **kw)
-
-    def generate(self, sentences: list[str]) -> list[str]:
-        """Raw model output for each sentence, decoded in length-sorted batches."""
-        import torch
-
-        out = [""] * len(sentences)
-        with torch.inference_mode():
-            for idx in self._batches(len(sentences), key=lambda i: len(sentences[i])):
-                enc = self.tokenizer([sentences[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_input_tokens)
-                enc = {key: v.to(self.model.device) for key, v in enc.items()}
-                max_new = output_limit(enc["input_ids"].shape[1], self.max_output_tokens)
-                ids = self.model.generate(**enc, max_new_tokens=max_new, num_beams=self.num_beams,
-                                          do_sample=False)
-                for i, text in zip(idx, self.tokenizer.batch_decode(ids, skip_special_tokens=True)):
-                    out[i] = text
-        return out
-
-    def token_logprobs(self, sources: list[str], targets: list[str]) -> list[TokenScores]:
-        """Log-probability of each token of ``targets[i]`` given ``sources[i]`` (teacher
-        forcing, one decoder pass a batch), with the token's character span in the target."""
-        import torch
-
-        out: list[TokenScores] = [[] for _ in sources]
-        with torch.inference_mode():
-            for idx in self._batches(len(sources), key=lambda i: len(targets[i])):
-                enc = self.tokenizer([sources[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_input_tokens)
-                tgt = self.tokenizer([targets[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_output_tokens,
-                                     return_offsets_mapping=True)
-                labels = tgt["input_ids"].masked_fill(tgt["attention_mask"] == 0, -100)
-                enc = {key: v.to(self.model.device) for key, v in enc.items()}
-                logits = self.model(**enc, labels=labels.to(self.model.device)).logits
-                logp = torch.log_softmax(logits.float(), dim=-1)
-                chosen = logp.gather(-1, tgt["input_ids"].unsqueeze(-1).to(logp.device)).squeeze(-1)
-                for row, i in enumerate(idx):
-                    n = int(tgt["attention_mask"][row].sum())
-                    spans = tgt["offset_mapping"][row][:n].tolist()
-                    end = len(targets[i])
-                    spans[-1] = (end, end)  # the end-of-sentence token
-                    out[i] = [(int(s), int(e), float(chosen[row, t])) for t, (s, e) in enumerate(spans)]
-        return out
-
-
-# ----------------------------------------------------------------------------- CTranslate2
-
-ENGINES = ("auto", "ct2", "ct2-int8", "torch")
 # float32 gives the torch engine's greedy output; int8 ("ct2-int8", opt-in) is ~1.6x faster
 # again but changes ~13% of raw outputs and ~7% of restored sentences (eval/results/bench.md)
 CT2_COMPUTE_TYPE = "float32"
+
+
 CT2_FORMAT = 1            # bump when the conversion changes: cached conversions are redone
+
+
 CT2_STAMP = "restore-ct2.json"
+
+
 _FINGERPRINTED = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+
+
 _WEIGHTS = ("*.safetensors", "pytorch_model*.bin")
 
 
@@ -345,7 +231,7 @@ class DecodeScores:
         return known[1] if known is not None and known[0] == tokens else None
 
 
-class CT2Engine(_Batching):
+class CT2Engine(Batching):
     """Greedy or beam decoding with CTranslate2, with the output length limit
     :class:`TorchEngine` gives each sentence (which depends on ``batch_size``), so the
     output is the same.
@@ -469,24 +355,3 @@ class CT2Engine(_Batching):
         spans = list(offsets[:len(logprobs)])
         spans[-1] = (len(target), len(target))  # the end-of-sentence token
         return [(int(s), int(e), float(lp)) for (s, e), lp in zip(spans, logprobs)]
-
-
-def load_engine(path: str | Path, engine: str = "auto", device: str = "cpu", **kw):
-    """The engine ``engine`` ("auto": the fastest available, CTranslate2 else PyTorch) for
-    the model folder ``path``. When CTranslate2 is missing or the model cannot be
-    converted, the PyTorch engine, with a one-line message on stderr."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    if engine == "ct2-int8":  # opt-in: ~1.6x faster, but changes ~13% of raw outputs
-        kw = {**kw, "compute_type": "int8"}
-    if engine in ("auto", "ct2", "ct2-int8"):
-        try:
-            return CT2Engine.load(path, device=device, **kw)
-        except ImportError:
-            reason = "ctranslate2 is not installed (pip install ctranslate2)"
-        except Exception as e:  # conversion or loading failed
-            first = (str(e).strip().splitlines() or [""])[0][:200]
-            reason = f"CTranslate2 engine unavailable ({type(e).__name__}: {first})"
-        print(f"restore: {reason}; using the slower PyTorch engine", file=sys.stderr)
-        kw.pop("compute_type", None)
-    return TorchEngine.load(path, device=device, **kw)

@@ -1,0 +1,185 @@
+"""The inputs of ``restore run``: which files a job takes (folders walked, non-text files
+skipped), where each output goes (no two inputs to one output, no output over an input),
+and reading a file's lines byte for byte (line endings kept, bad bytes reported with their
+offset, UTF-16 and binary files told apart from text)."""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterator
+
+SNIFF_BYTES = 8192          # read to tell text from binary
+
+
+# what a folder job takes without --glob; files without an extension when they are UTF-8 text
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson")
+
+
+class InputError(Exception):
+    """A problem with one input file: the file is reported and the job goes on."""
+
+
+@dataclass
+class Job:
+    source: Path | None           # None: stdin
+    relative: Path                # path under the output folder
+    fmt: str                      # "txt" or "jsonl"
+
+    @property
+    def name(self) -> str:
+        return str(self.source) if self.source else "<stdin>"
+
+
+@dataclass
+class FileReport:
+    """What restoring one file met."""
+    lines: int = 0
+    replaced: int = 0             # lines whose bytes were not UTF-8 (--errors replace)
+    bad_records: int = 0          # JSONL records written out unchanged
+
+
+def file_format(path: Path) -> str:
+    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "txt"
+
+
+def is_text_file(path: Path) -> bool:
+    """A file a folder job takes without ``--glob``: a text-like extension
+    (:data:`TEXT_SUFFIXES`), or no extension and UTF-8 text in its first bytes."""
+    if path.suffix:
+        return path.suffix.lower() in TEXT_SUFFIXES
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError:
+        return True  # the job reports why it cannot be read
+    if looks_binary(head):
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut character at the end is fine
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = None,
+                 output: Path | None = None, skipped: list[Path] | None = None) -> list[Job]:
+    """The files to restore. In folders: the files matching ``glob``, or without it the
+    text-like ones (:func:`is_text_file`; the others are appended to ``skipped``); never
+    hidden files, nor files under ``output``. Raises ``ValueError`` for a missing path, a
+    folder given without ``recursive``, or an ``output`` that is one of the input folders."""
+    out = output.resolve() if output is not None else None
+    jobs: list[Job] = []
+    for item in inputs:
+        if item == "-":
+            jobs.append(Job(None, Path("stdin.txt"), "txt"))
+            continue
+        path = Path(item)
+        if not path.exists():
+            raise ValueError(f"no such file or folder: {item}")
+        if path.is_dir():
+            if not recursive:
+                raise ValueError(f"{item} is a folder: add --recursive to restore the files in it")
+            root = path.resolve()
+            if out == root:
+                raise ValueError(f"-o {output} is the input folder {item}: give another output folder")
+            inside = out.relative_to(root).parts if out is not None and out.is_relative_to(root) else None
+            for p in sorted(path.rglob(glob or "*")):
+                if not p.is_file() or p.name.startswith("."):
+                    continue
+                relative = p.relative_to(path)
+                if inside is not None and relative.parts[:len(inside)] == inside:
+                    continue  # the output folder, inside this input folder
+                if glob is None and not is_text_file(p):
+                    if skipped is not None:
+                        skipped.append(p)
+                    continue
+                jobs.append(Job(p, relative, file_format(p)))
+        elif path.is_file():
+            jobs.append(Job(path, Path(path.name), file_format(path)))
+        else:
+            raise ValueError(f"{item} is not a regular file")
+    return jobs
+
+
+def output_path(job: Job, output: Path | None, output_is_dir: bool) -> Path | None:
+    """Where ``job`` is written: ``output`` itself, or its place under the output folder (None: stdout)."""
+    if output is None:
+        return None
+    return output / job.relative if output_is_dir else output
+
+
+def check_outputs(jobs: list[Job], output: Path | None, output_is_dir: bool) -> None:
+    """Raises ``ValueError`` when two inputs would be written to the same output, or an
+    output would replace an input."""
+    if output is None:
+        return
+    sources = {job.source.resolve(): job for job in jobs if job.source is not None}
+    seen: dict[Path, Job] = {}
+    for job in jobs:
+        dest = output_path(job, output, output_is_dir)
+        key = dest.resolve()
+        if key in seen:
+            raise ValueError(f"{seen[key].name} and {job.name} would both be written to {dest}: "
+                             f"restore them in separate runs or to separate -o folders")
+        seen[key] = job
+        if key in sources:
+            raise ValueError(f"-o {output}: the output of {job.name} would replace the input "
+                             f"{sources[key].name}: give another output")
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes, or mostly control bytes, in the first few KB: not a text file."""
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control / len(head) > 0.1
+
+
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or many NUL bytes in the odd places only or the even places
+    only (UTF-16 without one)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 \
+        and max(even.count(0), odd.count(0)) > len(head) // 4
+
+
+def unreadable_reason(head: bytes) -> str | None:
+    """Why a file starting with ``head`` cannot be restored as text (None: it can)."""
+    if looks_utf16(head):
+        return "UTF-16 text, not UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8)"
+    if looks_binary(head):
+        return "binary file, not text"
+    return None
+
+
+def read_lines(stream: IO[bytes], name: str, errors: str,
+               report: FileReport | None = None) -> Iterator[tuple[str, str]]:
+    """``(body, line_ending)`` for each line of a byte stream; a byte sequence that is not
+    UTF-8 raises ``InputError`` with its byte offset, unless ``errors='replace'`` (then
+    ``report.replaced`` counts the lines it changed). A read error raises ``InputError``."""
+    offset = 0
+    while True:
+        try:
+            raw = stream.readline()
+        except OSError as e:
+            raise InputError(f"{name}: cannot read ({e.strerror or e})") from None
+        if not raw:
+            return
+        body = raw.rstrip(b"\r\n")
+        ending = raw[len(body):]
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if errors != "replace":
+                raise InputError(f"{name}: not UTF-8 text at byte offset {offset + e.start} "
+                                 f"(use --errors replace to continue with U+FFFD)") from None
+            text = body.decode("utf-8", errors="replace")
+            if report is not None:
+                report.replaced += 1
+        yield text, ending.decode("ascii")
+        offset += len(raw)
