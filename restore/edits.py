@@ -102,17 +102,3 @@ class EditCounts:
         return {"precision": self.precision, "recall": self.recall, "f0.5": self.f_beta(0.5),
                 "tp": self.tp, "fp": self.fp, "fn": self.fn, "partial": self.partial,
                 "edits_right": self.edits_right}
-
-
-def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
-    """Micro-averaged edit precision/recall/F0.5, plus exact match and clean harm (the share of rows with nothing to restore that were changed).
-
-    The compact set used during training and by tools/quick_eval.py; the figures come from
-    :mod:`restore.metrics`.
-    """
-    from .metrics import clean_harm, exact_match, spin_edits  # restore.metrics imports this module
-
-    edit = spin_edits(spun, outputs, originals)
-    return {**{k: edit[k] for k in ("precision", "recall", "f0.5", "tp", "fp", "fn")},
-            "exact": exact_match(outputs, originals)["exact_match"],
-            "clean_harm": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}

@@ -174,3 +174,15 @@ def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequenc
             **exact_match(outputs, originals),
             **bleu_chrf(outputs, originals),
             "n": len(sources)}
+
+
+def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
+    """Micro-averaged edit precision/recall/F0.5, exact match and clean harm (the share of
+    the rows with nothing to restore that were changed).
+
+    The compact set used during training and by tools/quick_eval.py.
+    """
+    edit = spin_edits(spun, outputs, originals)
+    return {**{k: edit[k] for k in ("precision", "recall", "f0.5", "tp", "fp", "fn")},
+            "exact": exact_match(outputs, originals)["exact_match"],
+            "clean_harm": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}

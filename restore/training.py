@@ -130,7 +130,7 @@ def metrics_from_predictions(tokenizer):
     outputs, with the spun input and the reference decoded from the same prediction rows
     (``include_for_metrics=["inputs"]``), so the scores hold whatever order the eval
     sampler used (transformers 5 groups eval batches by length too)."""
-    from .edits import score
+    from .metrics import score
 
     def decode(rows) -> list[str]:
         rows = rows[0] if isinstance(rows, tuple) else rows

@@ -11,8 +11,8 @@ import socket
 import pytest
 import sacrebleu
 
-from restore.edits import judge, partial_fixes, score
-from restore.metrics import (bleu_chrf, clean_harm, damage_removed, exact_match, score_all,
+from restore.edits import judge, partial_fixes
+from restore.metrics import (score, bleu_chrf, clean_harm, damage_removed, exact_match, score_all,
                              spin_edits)
 
 from conftest import ROOT

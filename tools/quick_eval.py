@@ -14,7 +14,7 @@ import json
 import time
 from pathlib import Path
 
-from restore.edits import score
+from restore.metrics import score
 from restore.engines import TorchEngine
 
 REAL = Path(__file__).resolve().parents[2] / "shared/data/real"

@@ -1,0 +1,59 @@
+"""The package's layout: no import cycles between its modules (module-level or lazy
+imports alike), so the data's way reads top to bottom."""
+import ast
+
+from conftest import ROOT
+
+
+def import_graph() -> dict[str, set[str]]:
+    package = ROOT / "restore"
+    modules = {}
+    for f in package.rglob("*.py"):
+        parts = f.relative_to(ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = f
+    graph = {m: set() for m in modules}
+    for name, f in modules.items():
+        here = name.split(".") if f.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = here[:len(here) - node.level + 1] if node.level else []
+                target = ".".join(base + ([node.module] if node.module else []))
+                targets = [target] + [f"{target}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    def related(a, b):  # a package and its own modules may import each other
+        return a.startswith(b + ".") or b.startswith(a + ".")
+
+    found = []
+    for start in graph:
+        stack = [(start, [start])]
+        seen = {start}
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph[node]:
+                if related(node, nxt):
+                    continue
+                if nxt == start:
+                    found.append(path)
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, path + [nxt]))
+    return found
+
+
+def test_the_checker_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) != []
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_import_cycles_in_the_package():
+    graph = import_graph()
+    assert "restore.restorer" in graph and "restore.guards" in graph["restore.restorer"]
+    assert cycles(graph) == []
