@@ -299,6 +299,13 @@ def save_model(model, tokenizer, path: Path, dtype: str = "float16") -> None:
     config["dtype"] = "float32"
     config.pop("torch_dtype", None)
     config_path.write_text(json.dumps(config, indent=2) + "\n")
+    # evaluation with generate leaves transformers' default max_length (20) in the generation
+    # config, where max_new_tokens is the limit: only a warning on every generate for users
+    gen_path = path / "generation_config.json"
+    if gen_path.is_file():
+        gen = json.loads(gen_path.read_text())
+        if gen.get("max_new_tokens") is not None and gen.pop("max_length", None) is not None:
+            gen_path.write_text(json.dumps(gen, indent=2) + "\n")
     # training left truncation at max_length switched on in the fast tokenizer; saved so, it
     # would cut every longer input of the model's users short
     tokenizer = copy.deepcopy(tokenizer)

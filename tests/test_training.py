@@ -130,6 +130,9 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     # the saved tokenizer does not keep the training-time truncation (it would cut inputs)
     saved = json.loads((model_dir / "tokenizer.json").read_text())
     assert saved["truncation"] is None and saved["padding"] is None
+    # one output limit in the generation config: max_new_tokens (no default max_length beside it)
+    gen = json.loads((model_dir / "generation_config.json").read_text())
+    assert gen["max_new_tokens"] > 20 and "max_length" not in gen
     with safe_open(str(model_dir / "model.safetensors"), "pt") as f:
         assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.float16}
     assert not list(model_dir.glob("*.bin")) and not list(model_dir.glob("*.pt"))

@@ -30,7 +30,7 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
                    f"({f:.3f}: precision {restorer_dev['precision']:.3f}, recall {restorer_dev['recall']:.3f}"
                    + (f"; 95% bootstrap interval {ci[0]:.3f}–{ci[1]:.3f}" if ci else "") + ").")
         if restorer_dev.get("edits_right") is not None:
-            out[0] += (f" Yet {restorer_dev['edits_right']:.0%} of its dev edits write the original's words: "
+            out[0] += (f" {restorer_dev['edits_right']:.0%} of its dev edits write the original's words: "
                        f"{restorer_dev['partial']} of the {restorer_dev['fp']} that precision counts wrong are "
                        "right fixes of one part of a multi-word change (\"in opposition to quick\" → "
                        "\"against quick\" for \"against short\"), which is scored as a whole.")
@@ -152,14 +152,14 @@ Clean text changed: **{fmt(ev['clean_harm'], True)}** of {ev['clean_n']} clean s
 
 ### Learning curve (dev F0.5 against training time)
 
-Raw model output on the real dev pairs (75 of dev for runs 1-4, 145 of dev + dev2 for run 5), at each saved checkpoint of every run (a run
+Raw model output on the real dev pairs (75 of dev for runs 1-4, 145 of dev + dev2 from run 5 on), at each saved checkpoint of every run (a run
 continued with `--init-from` restarts the learning rate, hence the dips):
 
 | step | hours | dev F0.5 | dev P | dev R |
 |---|---|---|---|---|
 {rows}
 
-### Examples (real dev)
+### Examples (synthetic test split, raw model output)
 
 | spun | output | original |
 |---|---|---|
