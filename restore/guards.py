@@ -138,15 +138,21 @@ class Thresholds:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
 
-    def apply(self, proposal: Proposal, document_score: float | None = None) -> list[Edit]:
-        """The edits of ``proposal`` to apply. ``document_score``: the score of the whole
+    def apply(self, proposal: Proposal, pooled_score: float | None = None) -> list[Edit]:
+        """The edits of ``proposal`` to apply. ``pooled_score``: the score of the whole
         document the text belongs to (:func:`document_score`); default: the text's own."""
-        score = proposal.spun_score if document_score is None else document_score
+        score = proposal.spun_score if pooled_score is None else pooled_score
         if score < self.min_spun_score:
             return []
         return kept_edits(proposal.edits, self.min_confidence, self.lone_edit_confidence)
 
-    def apply_all(self, proposals: list[Proposal], one_document: bool = False) -> list[list[Edit]]:
-        """:meth:`apply` to each proposal, each its own document or (``one_document``) all one."""
-        pooled = document_score(proposals) if one_document else None
-        return [self.apply(p, pooled) for p in proposals]
+    def apply_all(self, proposals: list[Proposal], documents: list | None = None) -> list[list[Edit]]:
+        """:meth:`apply` to each proposal; the document gate pools the proposals that share a
+        label in ``documents`` (one label a proposal), each proposal alone without it."""
+        if documents is None:
+            return [self.apply(p) for p in proposals]
+        members: dict = {}
+        for p, doc in zip(proposals, documents, strict=True):
+            members.setdefault(doc, []).append(p)
+        pooled = {doc: document_score(ps) for doc, ps in members.items()}
+        return [self.apply(p, pooled[doc]) for p, doc in zip(proposals, documents)]

@@ -193,7 +193,8 @@ class Restorer:
         single, texts = _as_texts(texts)
         with_confidence = any(v > 0 for v in (self.min_confidence, self.lone_edit_confidence, self.min_spun_score))
         proposals = self._plan(texts, with_confidence)
-        out = [apply_edits(t, kept) for t, kept in zip(texts, self.thresholds.apply_all(proposals, one_document))]
+        kept = self.thresholds.apply_all(proposals, [0] * len(texts) if one_document else None)
+        out = [apply_edits(t, edits) for t, edits in zip(texts, kept)]
         return out[0] if single else out
 
     def restore_with_edits(self, texts: str | list[str], one_document: bool = False):
@@ -202,8 +203,8 @@ class Restorer:
         (:class:`Thresholds`) are neither applied nor listed."""
         single, texts = _as_texts(texts)
         proposals = self._plan(texts, with_confidence=True)
-        out = [(apply_edits(t, kept), kept)
-               for t, kept in zip(texts, self.thresholds.apply_all(proposals, one_document))]
+        kept = self.thresholds.apply_all(proposals, [0] * len(texts) if one_document else None)
+        out = [(apply_edits(t, edits), edits) for t, edits in zip(texts, kept)]
         return out[0] if single else out
 
     def propose(self, texts: str | list[str]) -> Proposal | list[Proposal]:

@@ -27,7 +27,7 @@ def test_without_a_harmless_enough_row_the_least_harmful():
 def test_document_gate_pools_documents_and_harm_is_counted_both_ways():
     from restore.diff import Edit
     from restore.guards import Proposal, Thresholds
-    from tools.choose_thresholds import gated, score_grid
+    from tools.choose_thresholds import score_grid
 
     spun = ["The Home handed it.", "Officers mentioned it."]
     originals = ["The House passed it.", "Officers said it."]
@@ -42,8 +42,8 @@ def test_document_gate_pools_documents_and_harm_is_counted_both_ways():
     clean_props = [Proposal([edit(originals[0], "passed", "handed", 0.95)], 5, 0.95), Proposal([], 4, 0.0)]
     docs = [0, 0]
     # pooled, the clean document scores 0.95 / 9 = 0.11; its first sentence alone 0.19
-    assert gated(clean_props, docs, Thresholds(min_spun_score=0.15)) == [[], []]
-    assert len(gated(clean_props, None, Thresholds(min_spun_score=0.15))[0]) == 1
+    assert Thresholds(min_spun_score=0.15).apply_all(clean_props, docs) == [[], []]
+    assert len(Thresholds(min_spun_score=0.15).apply_all(clean_props, None)[0]) == 1
     rows = {(r["min_confidence"], r["lone_edit_confidence"], r["min_spun_score"]): r
             for r in score_grid(spun, originals, docs, spun_props, clean_props)}
     r = rows[(0.9, 0.0, 0.1)]  # every gate passed: both spun edits right, one clean sentence of two harmed

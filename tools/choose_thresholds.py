@@ -34,7 +34,7 @@ from pathlib import Path
 
 from restore.diff import apply_edits
 from restore.edits import judge
-from restore.guards import Proposal, Thresholds, document_score
+from restore.guards import Proposal, Thresholds
 
 MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 LONE = (0.0, 0.8, 0.9, 0.95, 0.98)  # 0: no lone-edit gate
@@ -65,18 +65,6 @@ def valid_documents(pairs, n_docs: int, max_sentences: int, seed: int = 1) -> li
     return [(d, by_doc[d][:max_sentences]) for d in docs[:n_docs]]
 
 
-def gated(proposals: list[Proposal], docs: list[int], thresholds: Thresholds) -> list[list]:
-    """The kept edits of each sentence, the document gate pooling the sentences of a document
-    (``docs``: the document of each sentence; None: each sentence alone)."""
-    if docs is None:
-        return [thresholds.apply(p) for p in proposals]
-    members: dict[int, list[Proposal]] = defaultdict(list)
-    for p, d in zip(proposals, docs):
-        members[d].append(p)
-    pooled = {d: document_score(ps) for d, ps in members.items()}
-    return [thresholds.apply(p, pooled[d]) for p, d in zip(proposals, docs)]
-
-
 def score_grid(spun: list[str], originals: list[str], docs: list[int], spun_props: list[Proposal],
                clean_props: list[Proposal]) -> list[dict]:
     """Every grid point's F0.5 (spun sentences) and clean harm (originals, read both ways)."""
@@ -89,7 +77,7 @@ def score_grid(spun: list[str], originals: list[str], docs: list[int], spun_prop
             for gate in SPUN:
                 th = Thresholds(c, lone, gate)
                 tp = fp = fn = 0
-                for k, (src, ref, edits) in enumerate(zip(spun, originals, gated(spun_props, docs, th))):
+                for k, (src, ref, edits) in enumerate(zip(spun, originals, th.apply_all(spun_props, docs))):
                     out = apply_edits(src, edits)
                     counts = cache.get((k, out))
                     if counts is None:
@@ -101,7 +89,7 @@ def score_grid(spun: list[str], originals: list[str], docs: list[int], spun_prop
                 f = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
                 harm = {}
                 for mode, d in (("documents", docs), ("sentences", None)):
-                    kept = gated(clean_props, d, th)
+                    kept = th.apply_all(clean_props, d)
                     harm[mode] = sum(bool(e) for e in kept) / len(kept)
                 rows.append({"min_confidence": c, "lone_edit_confidence": lone, "min_spun_score": gate,
                              "precision": round(p, 4), "recall": round(r, 4), "f0.5": round(f, 4),

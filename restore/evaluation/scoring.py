@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..align import TYPOGRAPHY, WORD_RE, words
 from ..diff import Edit, apply_edits
 from ..edits import EditCounts, judge, partial_fixes
-from ..guards import Proposal, Thresholds, document_score
+from ..guards import Proposal, Thresholds
 from ..metrics import score_all
 from .sets import EvalSet
 
@@ -37,14 +37,7 @@ EDIT_METRICS = ("f0.5", "precision", "recall", "edits_right", "damage_removed") 
 def kept_by_document(evset: EvalSet, results: list, thresholds: Thresholds) -> list[list[Edit]]:
     """The edits ``thresholds`` keep of each row's result; the document gate pools the rows
     of each of the set's groups (each row alone when the set has no groups)."""
-    proposals = [proposal(r) for r in results]
-    if thresholds.min_spun_score <= 0 or not evset.groups:
-        return [thresholds.apply(p) for p in proposals]
-    members: dict[str, list[Proposal]] = {}
-    for p, g in zip(proposals, evset.groups):
-        members.setdefault(g, []).append(p)
-    pooled = {g: document_score(ps) for g, ps in members.items()}
-    return [thresholds.apply(p, pooled[g]) for p, g in zip(proposals, evset.groups)]
+    return thresholds.apply_all([proposal(r) for r in results], evset.groups or None)
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
