@@ -12,7 +12,8 @@ if [ ! -x .venv/bin/restore ] || [ pyproject.toml -nt .venv/.installed ]; then
     .venv/bin/python -m pip install -q --upgrade pip >&2
     # torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build
     .venv/bin/python -m pip install -q torch==2.13.0 >&2
-    .venv/bin/python -m pip install -q -e ".[test]" >&2
+    # the test and ray extras: the test suite covers the Ray backend (a core install needs neither)
+    .venv/bin/python -m pip install -q -e ".[test,ray]" >&2
     touch .venv/.installed
 fi
 if [ "${1:-}" = "--setup-only" ]; then

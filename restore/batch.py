@@ -2,16 +2,21 @@
 
 Text files are restored line by line (the output has exactly the input's lines, line
 endings included); JSONL files have one field of each record restored and every other
-field kept, and a record that cannot be restored is reported and written out unchanged.
-Files are streamed in blocks of lines, so memory stays flat however large the input;
-each output is written to a temporary file and renamed when complete. A folder job
+field kept; Parquet files have one column restored and every other column kept. A record
+that cannot be restored is reported and written out unchanged.
+
+A file is read as a sequence of :class:`Piece` s (a block of up to ``BLOCK_LINES`` lines,
+or of Parquet rows), each restored on its own (:func:`restore_piece`) and written in order
+(:class:`PieceWriter`): memory stays flat however large the input, and the Ray backend
+(:mod:`restore.ray`) restores the same pieces on many workers and writes the same bytes.
+Each output is written to a temporary file and renamed when complete. A folder job
 records what made each output (the input's size and time, the settings that shape the
-output) in ``<output>/.restore-run.jsonl``, so a rerun skips exactly the outputs that the
-same input and settings made and redoes the others.
+output) in ``<output>/.restore-run.jsonl`` (:class:`Bookkeeper`), so a rerun skips
+exactly the outputs that the same input and settings made and redoes the others.
 
 The document gate (:class:`restore.guards.Thresholds`, ``min_spun_score``) reads each
-block of a text file (up to ``BLOCK_LINES`` lines: a whole article, usually) as one
-document, and each JSONL record as one.
+block of a text file (a whole article, usually) as one document, and each JSONL record or
+Parquet row as one.
 """
 from __future__ import annotations
 
@@ -28,13 +33,15 @@ from .inputs import (SNIFF_BYTES, TEXT_SUFFIXES, FileReport, InputError, Job, ch
 from .outputs import (MANIFEST, Manifest, OutputError, file_stamp, model_fingerprint, remove_orphan_temps,
                       write_atomically)
 
-__all__ = ["Job", "Options", "Summary", "collect_jobs", "check_outputs", "run_jobs", "restore_file",
-           "model_fingerprint", "MANIFEST", "OutputError", "Terminated", "TEXT_SUFFIXES"]
+__all__ = ["Job", "Options", "Summary", "Piece", "PieceResult", "PieceWriter", "Bookkeeper", "FileReport",
+           "collect_jobs", "check_outputs", "run_jobs", "restore_file", "read_pieces", "restore_piece", "tally",
+           "finish_report", "model_fingerprint", "MANIFEST", "InputError", "OutputError", "Terminated",
+           "TEXT_SUFFIXES"]
 
-BLOCK_LINES = 256           # lines restored together (sorted by length inside the engine)
+BLOCK_LINES = 256           # lines (or Parquet rows) restored together (sorted by length inside the engine)
 BLOCK_CHARS = 200_000       # ... or fewer when the lines are long
 ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
-RECORD_WARNINGS = 20        # bad JSONL records reported one by one in a file; the rest are counted
+RECORD_WARNINGS = 20        # bad records reported one by one in a file; the rest are counted
 
 
 class Terminated(BaseException):
@@ -63,7 +70,32 @@ class Summary:
     lines: int = 0
 
 
-# ----------------------------------------------------------------------------- blocks
+# ----------------------------------------------------------------------------- pieces
+
+@dataclass
+class Piece:
+    """A part of one input file, restored on its own: a block of lines (text, JSONL) or
+    Parquet rows (``table``: an Arrow IPC stream of one record batch)."""
+    index: int                    # 0, 1, ... in the file
+    first_line: int               # line (or row) number of its first line, from 1
+    bodies: list[str] = field(default_factory=list)
+    endings: list[str] = field(default_factory=list)
+    table: bytes | None = None
+    rows: int = 0                 # Parquet rows in ``table``
+    replaced: int = 0             # lines whose bytes were not UTF-8 (--errors replace)
+
+    def __len__(self) -> int:
+        return len(self.bodies) if self.table is None else self.rows
+
+
+@dataclass
+class PieceResult:
+    """A restored piece: the output text (text, JSONL) or Arrow IPC bytes (Parquet), and the
+    records written out unchanged (``"file:line: reason; written unchanged"``)."""
+    text: str | None = None
+    table: bytes | None = None
+    bad: list[str] = field(default_factory=list)
+
 
 def blocks(lines: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
     """Lines in blocks of ``BLOCK_LINES`` (or ``BLOCK_CHARS``): restored together, and one
@@ -79,7 +111,25 @@ def blocks(lines: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
         yield block
 
 
-# ----------------------------------------------------------------------------- formatting
+def read_pieces(fmt: str, stream: IO[bytes], name: str, opts: Options, sniff: bool = True) -> Iterator[Piece]:
+    """The pieces of one input. Raises ``InputError`` for an input that cannot be read:
+    binary or UTF-16 text, bytes that are not UTF-8 (unless ``opts.errors == 'replace'``),
+    a Parquet file without a string column ``opts.field``."""
+    if fmt == "parquet":
+        yield from _parquet_pieces(stream, name, opts)
+        return
+    if sniff:
+        reason = unreadable_reason(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]) if hasattr(stream, "peek") else None
+        if reason:
+            raise InputError(f"{name}: {reason}; nothing written")
+    report, first = FileReport(), 1
+    for index, block in enumerate(blocks(read_lines(stream, name, opts.errors, report))):
+        yield Piece(index, first, [b for b, _ in block], [e for _, e in block], replaced=report.replaced)
+        report.replaced = 0
+        first += len(block)
+
+
+# ----------------------------------------------------------------------------- restoring
 
 def inline_diff(text: str, edits, color: bool) -> str:
     """``text`` with each edit shown in place: coloured on a terminal, else
@@ -104,14 +154,6 @@ def _restore_texts(restorer, texts: list[str], opts: Options, one_document: bool
     return restorer.restore(texts, one_document=one_document), [[] for _ in texts]
 
 
-def restore_txt_block(restorer, block: list[tuple[str, str]], opts: Options) -> str:
-    # a block of lines is one document for the document gate (a whole article, usually)
-    outputs, edits = _restore_texts(restorer, [body for body, _ in block], opts, one_document=True)
-    if opts.show_edits:
-        outputs = [inline_diff(body, e, opts.color) for (body, _), e in zip(block, edits)]
-    return "".join(out + ending for out, (_, ending) in zip(outputs, block))
-
-
 def parse_record(body: str, field_name: str) -> tuple[dict | None, str | None]:
     """``(record, None)`` for a JSONL line that can be restored, else ``(None, why not)``."""
     try:
@@ -129,25 +171,34 @@ def parse_record(body: str, field_name: str) -> tuple[dict | None, str | None]:
     return record, None
 
 
-def restore_jsonl_block(restorer, block: list[tuple[str, str]], opts: Options, name: str,
-                        first_line: int, bad: list[str] | None = None) -> str:
-    """The block's records with ``opts.field`` restored. A record that cannot be restored
-    is written out unchanged and ``"file:line: reason"`` appended to ``bad``."""
-    records, todo = [], []
-    for k, (body, _) in enumerate(block):
+def restore_piece(restorer, piece: Piece, fmt: str, opts: Options, name: str) -> PieceResult:
+    """Restore one piece of the input ``name`` (format ``fmt``: txt, jsonl or parquet)."""
+    if fmt == "parquet":
+        return _restore_parquet_piece(restorer, piece, opts, name)
+    if fmt == "jsonl":
+        return _restore_jsonl_piece(restorer, piece, opts, name)
+    # a block of lines is one document for the document gate (a whole article, usually)
+    outputs, edits = _restore_texts(restorer, piece.bodies, opts, one_document=True)
+    if opts.show_edits:
+        outputs = [inline_diff(body, e, opts.color) for body, e in zip(piece.bodies, edits)]
+    return PieceResult(text="".join(out + ending for out, ending in zip(outputs, piece.endings)))
+
+
+def _restore_jsonl_piece(restorer, piece: Piece, opts: Options, name: str) -> PieceResult:
+    records, todo, bad = [], [], []
+    for k, body in enumerate(piece.bodies):
         record = None
         if body.strip():
             record, problem = parse_record(body, opts.field)
             if problem is not None:
-                if bad is not None:
-                    bad.append(f"{name}:{first_line + k}: {problem}; written unchanged")
+                bad.append(f"{name}:{piece.first_line + k}: {problem}; written unchanged")
             else:
                 todo.append(record[opts.field])
         records.append(record)
     outputs, edits = _restore_texts(restorer, todo, opts)
     out_field = opts.output_field or opts.field
     results, it = [], iter(zip(outputs, edits))
-    for record, (body, ending) in zip(records, block):
+    for record, body, ending in zip(records, piece.bodies, piece.endings):
         if record is None:
             results.append(body + ending)
             continue
@@ -156,7 +207,113 @@ def restore_jsonl_block(restorer, block: list[tuple[str, str]], opts: Options, n
         if opts.show_edits:
             record[f"{out_field}_edits"] = [e.as_dict() for e in record_edits]
         results.append(json.dumps(record, ensure_ascii=False) + (ending or ""))
-    return "".join(results)
+    return PieceResult(text="".join(results), bad=bad)
+
+
+# ----------------------------------------------------------------------------- Parquet
+
+def _ipc_bytes(batch) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def _ipc_batch(data: bytes):
+    import pyarrow as pa
+
+    reader = pa.ipc.open_stream(data)
+    batches = list(reader)  # one, as _ipc_bytes writes it
+    return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=reader.schema)
+
+
+def _parquet_pieces(stream: IO[bytes], name: str, opts: Options) -> Iterator[Piece]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(stream)
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"{name}: not a Parquet file ({str(e).splitlines()[0][:120]}); nothing written") from None
+    schema = pf.schema_arrow
+    if opts.field not in schema.names:
+        raise InputError(f"{name}: no column {opts.field!r} (set it with --field); nothing written")
+    kind = schema.field(opts.field).type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        raise InputError(f"{name}: column {opts.field!r} is {kind}, not text; nothing written")
+    first, index = 1, 0
+    for batch in pf.iter_batches(batch_size=BLOCK_LINES):
+        yield Piece(index, first, table=_ipc_bytes(batch), rows=batch.num_rows)
+        first += batch.num_rows
+        index += 1
+    if index == 0:  # no rows: one empty piece carries the schema
+        yield Piece(0, 1, table=_ipc_bytes(pa.RecordBatch.from_pylist([], schema=schema)))
+
+
+def _restore_parquet_piece(restorer, piece: Piece, opts: Options, name: str) -> PieceResult:
+    import pyarrow as pa
+
+    batch = _ipc_batch(piece.table)
+    values = batch.column(opts.field).to_pylist()
+    todo = [k for k, v in enumerate(values) if v is not None]
+    bad = [f"{name}:row {piece.first_line + k}: field {opts.field!r} is null; written unchanged"
+           for k, v in enumerate(values) if v is None]
+    outputs, edits = _restore_texts(restorer, [values[k] for k in todo], opts)
+    restored = list(values)
+    all_edits: list = [None] * len(values)
+    for k, out, e in zip(todo, outputs, edits):
+        restored[k] = out
+        all_edits[k] = json.dumps([x.as_dict() for x in e], ensure_ascii=False)
+    out_field = opts.output_field or opts.field
+    columns = {n: batch.column(n) for n in batch.schema.names}
+    columns[out_field] = pa.array(restored, type=batch.schema.field(opts.field).type)
+    if opts.show_edits:
+        columns[f"{out_field}_edits"] = pa.array(all_edits, type=pa.string())
+    return PieceResult(table=_ipc_bytes(pa.RecordBatch.from_pydict(columns)), bad=bad)
+
+
+# ----------------------------------------------------------------------------- writing
+
+class PieceWriter:
+    """Writes restored pieces, in order, to one output (a text sink; Parquet: a binary one)."""
+
+    def __init__(self, fmt: str, sink: IO):
+        self.fmt, self.sink, self.parquet = fmt, sink, None
+
+    def write(self, result: PieceResult) -> None:
+        if self.fmt != "parquet":
+            self.sink.write(result.text)
+            return
+        import pyarrow.parquet as pq
+
+        batch = _ipc_batch(result.table)
+        if self.parquet is None:
+            self.parquet = pq.ParquetWriter(self.sink, batch.schema)
+        self.parquet.write_batch(batch)
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+
+
+def tally(report: FileReport, lines: int, replaced: int, result: PieceResult, warn: Callable[[str], None]) -> None:
+    """Count a written piece (``lines`` lines or rows, ``replaced`` of them with bad bytes)
+    in its file's report; warn about its bad records (the first ``RECORD_WARNINGS`` of a
+    file, one by one)."""
+    report.lines += lines
+    report.replaced += replaced
+    for msg in result.bad:
+        report.bad_records += 1
+        if report.bad_records <= RECORD_WARNINGS:
+            warn(f"error: {msg}")
+
+
+def finish_report(report: FileReport, name: str, warn: Callable[[str], None]) -> None:
+    if report.bad_records > RECORD_WARNINGS:
+        warn(f"error: {name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
+             f"restored; written unchanged")
 
 
 # ----------------------------------------------------------------------------- settings
@@ -165,33 +322,25 @@ def settings_digest(opts: Options, fmt: str) -> str:
     """A digest of what, besides the input, shapes the bytes of an output of format ``fmt``
     (the errors mode is recorded apart: it matters only to inputs that needed it)."""
     settings = {"show_edits": opts.show_edits, "color": opts.color, **(opts.made_by or {})}
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "parquet"):
         settings.update(field=opts.field, output_field=opts.output_field)
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
 # ----------------------------------------------------------------------------- running
 
-def restore_stream(restorer, job: Job, stream: IO[bytes], sink: IO[str], opts: Options,
+def restore_stream(restorer, job: Job, stream: IO[bytes], sink: IO, opts: Options,
                    on_lines: Callable[[int], None] = lambda n: None,
                    warn: Callable[[str], None] = print) -> FileReport:
-    """Restore one input stream into ``sink``; bad JSONL records are reported with ``warn``."""
-    report = FileReport()
-    for block in blocks(read_lines(stream, job.name, opts.errors, report)):
-        if job.fmt == "jsonl":
-            bad: list[str] = []
-            sink.write(restore_jsonl_block(restorer, block, opts, job.name, report.lines + 1, bad))
-            for msg in bad:
-                report.bad_records += 1
-                if report.bad_records <= RECORD_WARNINGS:
-                    warn(f"error: {msg}")
-        else:
-            sink.write(restore_txt_block(restorer, block, opts))
-        report.lines += len(block)
-        on_lines(len(block))
-    if report.bad_records > RECORD_WARNINGS:
-        warn(f"error: {job.name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
-             f"restored; written unchanged")
+    """Restore one input stream into ``sink``; bad records are reported with ``warn``."""
+    report, writer = FileReport(), PieceWriter(job.fmt, sink)
+    for piece in read_pieces(job.fmt, stream, job.name, opts, sniff=job.source is not None):
+        result = restore_piece(restorer, piece, job.fmt, opts, job.name)
+        writer.write(result)
+        tally(report, len(piece), piece.replaced, result, warn)
+        on_lines(len(piece))
+    writer.close()
+    finish_report(report, job.name, warn)
     return report
 
 
@@ -199,7 +348,7 @@ def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
                  on_lines: Callable[[int], None] = lambda n: None,
                  warn: Callable[[str], None] = print) -> FileReport:
     """Restore one job into ``dest`` (None: stdout). Raises ``InputError`` for an input
-    that cannot be read as UTF-8 text, ``OutputError`` for an output that cannot be written."""
+    that cannot be read, ``OutputError`` for an output that cannot be written."""
     if job.source is None:
         stream = sys.stdin.buffer
     else:
@@ -208,63 +357,95 @@ def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
         except OSError as e:
             raise InputError(f"{job.name}: cannot read ({e.strerror or e})") from None
     try:
-        if job.source is not None:
-            reason = unreadable_reason(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES])
-            if reason:
-                raise InputError(f"{job.name}: {reason}; nothing written")
         if dest is None:
+            if job.fmt == "parquet":
+                raise InputError(f"{job.name}: Parquet output needs -o (a file or folder), not stdout")
             report = restore_stream(restorer, job, stream, sys.stdout, opts, on_lines, warn)
             sys.stdout.flush()
             return report
         reports = []
         write_atomically(dest, lambda f: reports.append(restore_stream(restorer, job, stream, f, opts,
-                                                                       on_lines, warn)))
+                                                                       on_lines, warn)),
+                         binary=job.fmt == "parquet")
         return reports[0]
     finally:
         if job.source is not None:
             stream.close()
 
 
+class Bookkeeper:
+    """What a run has done with its jobs, and what it may skip: checks the outputs, removes
+    the temporary files that killed runs left, keeps a folder job's manifest, removes the
+    old output of a file that fails (no output is left that does not match its input).
+    Raises ``ValueError`` before any work when outputs collide (:func:`check_outputs`)."""
+
+    def __init__(self, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
+                 warn: Callable[[str], None] = print):
+        check_outputs(jobs, output, output_is_dir)
+        self.jobs, self.output, self.output_is_dir, self.opts, self.warn = jobs, output, output_is_dir, opts, warn
+        self.summary = Summary()
+        self.manifest = None
+        if output is not None:
+            if output_is_dir:
+                remove_orphan_temps(output)
+                self.manifest = Manifest(output)
+            else:
+                remove_orphan_temps(output.parent, output.name)
+
+    def dest(self, job: Job) -> Path | None:
+        return output_path(job, self.output, self.output_is_dir)
+
+    def pending(self) -> list[Job]:
+        """The jobs to run: all but those the manifest says the same input and settings
+        made (unless ``opts.overwrite``), which are counted as skipped."""
+        todo = []
+        for job in self.jobs:
+            if self.manifest is not None and job.source is not None and not self.opts.overwrite:
+                with contextlib.suppress(OSError):
+                    if self.manifest.is_finished(job, self.dest(job), settings_digest(self.opts, job.fmt),
+                                                 self.opts.errors):
+                        self.summary.skipped_finished.append(job.name)
+                        continue
+            todo.append(job)
+        return todo
+
+    def stamp(self, job: Job) -> list[int] | None:
+        """The input's size and time, taken before it is read."""
+        return file_stamp(job.source) if job.source is not None else None
+
+    def done(self, job: Job, report: FileReport, input_stamp: list[int] | None) -> None:
+        # a file with bad records is not recorded: a rerun redoes it and reports them again
+        if self.manifest is not None and input_stamp is not None and not report.bad_records:
+            self.manifest.record(job, self.dest(job), settings_digest(self.opts, job.fmt), input_stamp,
+                                 report.replaced > 0)
+        self.summary.lines += report.lines
+        self.summary.written.append(job.name)
+        if report.bad_records:
+            self.summary.bad_records.append((job.name, report.bad_records))
+
+    def failed(self, job: Job, error: Exception) -> None:
+        msg = str(error) if isinstance(error, (InputError, OutputError)) else \
+            f"{job.name}: {getattr(error, 'strerror', None) or error}"
+        self.summary.failed.append((job.name, msg))
+        dest = self.dest(job)
+        if dest is not None:
+            with contextlib.suppress(OSError):
+                dest.unlink(missing_ok=True)
+        if len(self.jobs) > 1:  # reported as it happens; the summary lists it again
+            self.warn(f"error: {msg}")
+
+
 def run_jobs(restorer, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
              on_lines: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = print) -> Summary:
-    """Restore every job; a failing file is recorded and the others still run. Temporary
-    files that killed runs left are removed first. A folder job skips an output its
-    manifest says the same input and settings made (unless ``opts.overwrite``). The old
-    output of a file that fails is removed: no output is left that does not match its input.
-    Raises ``ValueError`` before any work when outputs collide (:func:`check_outputs`)."""
-    check_outputs(jobs, output, output_is_dir)
-    summary = Summary()
-    manifest = None
-    if output is not None:
-        if output_is_dir:
-            remove_orphan_temps(output)
-            manifest = Manifest(output)
-        else:
-            remove_orphan_temps(output.parent, output.name)
-    for job in jobs:
-        dest = output_path(job, output, output_is_dir)
-        settings = settings_digest(opts, job.fmt)
+    """Restore every job, one after the other, in this process; a failing file is recorded
+    and the others still run (see :class:`Bookkeeper`)."""
+    book = Bookkeeper(jobs, output, output_is_dir, opts, warn)
+    for job in book.pending():
         try:
-            input_stamp = file_stamp(job.source) if job.source is not None else None
-            if manifest is not None and input_stamp is not None and not opts.overwrite \
-                    and manifest.is_finished(job, dest, settings, opts.errors):
-                summary.skipped_finished.append(job.name)
-                continue
-            report = restore_file(restorer, job, dest, opts, on_lines, warn)
-            # a file with bad records is not recorded: a rerun redoes it and reports them again
-            if manifest is not None and input_stamp is not None and not report.bad_records:
-                manifest.record(job, dest, settings, input_stamp, report.replaced > 0)
+            stamp = book.stamp(job)
+            report = restore_file(restorer, job, book.dest(job), opts, on_lines, warn)
         except (InputError, OutputError, OSError) as e:
-            msg = str(e) if isinstance(e, (InputError, OutputError)) else f"{job.name}: {e.strerror or e}"
-            summary.failed.append((job.name, msg))
-            if dest is not None:
-                with contextlib.suppress(OSError):
-                    dest.unlink(missing_ok=True)
-            if len(jobs) > 1:  # reported as it happens; the summary lists it again
-                warn(f"error: {msg}")
+            book.failed(job, e)
             continue
-        summary.lines += report.lines
-        summary.written.append(job.name)
-        if report.bad_records:
-            summary.bad_records.append((job.name, report.bad_records))
-    return summary
+        book.done(job, report, stamp)
+    return book.summary

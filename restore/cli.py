@@ -156,6 +156,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not jobs:
         print("restore run: nothing to do (no files matched)", file=sys.stderr)
         return 0
+    if args.backend == "ray" and "-" in args.inputs:
+        raise UserError("--backend ray reads files, not stdin ('-')")
+    if args.workers is not None and args.workers < 1 or args.cpus_per_worker <= 0 or args.gpus_per_worker < 0:
+        raise UserError("--workers and --cpus-per-worker must be positive, --gpus-per-worker at least 0")
     try:
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
                                             min_confidence=args.min_confidence, engine=args.engine,
@@ -173,11 +177,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     opts = batch.Options(field=args.field, output_field=args.output_field, errors=args.errors,
                          show_edits=args.show_edits, overwrite=args.overwrite, made_by=made_by,
                          color=args.show_edits and output is None and sys.stdout.isatty())
-    bar = tqdm(unit=" sent", desc="restoring", file=sys.stderr, dynamic_ncols=True,
-               disable=not (args.progress or sys.stderr.isatty()))
+    bar = tqdm(unit=" line" if args.backend == "ray" else " sent", desc="restoring", file=sys.stderr,
+               dynamic_ncols=True, disable=not (args.progress or sys.stderr.isatty()))
     seen = [0]
 
     def on_lines(n: int) -> None:
+        if args.backend == "ray":  # the sentences are counted on the workers
+            bar.update(n)
+            return
         bar.update(restorer.sentences_done - seen[0])
         seen[0] = restorer.sentences_done
 
@@ -188,9 +195,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         previous, installed = signal.signal(signal.SIGTERM, on_sigterm), True
     except ValueError:  # not the main thread
         previous, installed = None, False
+    warn = lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr)  # noqa: E731
     try:
-        summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines,
-                                 warn=lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr))
+        if args.backend == "ray":
+            from . import ray as ray_backend
+
+            spec = ray_backend.RestorerSpec(str(model_dir), engine=args.engine, batch_size=args.batch_size,
+                                            num_beams=args.num_beams, **asdict(restorer.thresholds))
+            del restorer  # the workers load their own
+            ray_opts = ray_backend.RayOptions(address=args.address, workers=args.workers,
+                                              cpus_per_worker=args.cpus_per_worker,
+                                              gpus_per_worker=args.gpus_per_worker)
+            summary = ray_backend.run_jobs(spec, jobs, output, output_is_dir, opts, ray_opts, on_lines, warn)
+        else:
+            summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines, warn=warn)
+    except ImportError as e:
+        raise UserError(str(e)) from None
     except batch.Terminated:
         bar.close()
         print("restore run: terminated", file=sys.stderr)
@@ -210,7 +230,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for _, msg in summary.failed:
             print(f"  {msg}", file=sys.stderr)
     if summary.bad_records:
-        print(f"restore run: {sum(n for _, n in summary.bad_records)} JSONL record(s) could not be restored "
+        print(f"restore run: {sum(n for _, n in summary.bad_records)} record(s) could not be restored "
               f"and were written out unchanged:", file=sys.stderr)
         for name, n in summary.bad_records:
             print(f"  {name}: {n} record(s)", file=sys.stderr)
@@ -376,6 +396,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="redo every file of a folder job (default: skip the outputs the same input and "
                           "settings already made)")
     run.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
+    run.add_argument("--backend", choices=["local", "ray"], default="local",
+                     help="local: this process (default); ray: a Ray cluster, same outputs (pip install "
+                          "\"restore[ray]\"; see README, Scale out)")
+    run.add_argument("--address", help="Ray: the cluster to join (auto, or ray://HOST:PORT; default: start "
+                                       "Ray on this machine)")
+    run.add_argument("--workers", type=int, help="Ray: model replicas (default: as many as the CPUs allow)")
+    run.add_argument("--cpus-per-worker", type=float, default=1.0, help="Ray: CPUs per replica (default 1)")
+    run.add_argument("--gpus-per-worker", type=float, default=0.0, help="Ray: GPUs per replica (default 0)")
     run.set_defaults(func=cmd_run)
 
     ev = sub.add_parser("eval", help="score the model against the copy and lexicon baselines",

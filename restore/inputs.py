@@ -13,7 +13,7 @@ SNIFF_BYTES = 8192          # read to tell text from binary
 
 
 # what a folder job takes without --glob; files without an extension when they are UTF-8 text
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson", ".parquet")
 
 
 class InputError(Exception):
@@ -24,7 +24,7 @@ class InputError(Exception):
 class Job:
     source: Path | None           # None: stdin
     relative: Path                # path under the output folder
-    fmt: str                      # "txt" or "jsonl"
+    fmt: str                      # "txt", "jsonl" or "parquet"
 
     @property
     def name(self) -> str:
@@ -40,7 +40,8 @@ class FileReport:
 
 
 def file_format(path: Path) -> str:
-    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "txt"
+    suffix = path.suffix.lower()
+    return "jsonl" if suffix in (".jsonl", ".ndjson") else "parquet" if suffix == ".parquet" else "txt"
 
 
 def is_text_file(path: Path) -> bool:

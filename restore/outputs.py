@@ -26,11 +26,12 @@ class OutputError(Exception):
 
 # ----------------------------------------------------------------------------- writing
 
-def write_atomically(dest: Path, produce: Callable[[IO[str]], None]) -> None:
+def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = False) -> None:
     """Write ``dest`` through a temporary file in the same folder, renamed when done:
     ``dest`` is either absent, the old file, or the complete new one. A new ``dest`` gets
     the permissions the umask gives any new file, an existing one keeps its own. Raises
-    ``OutputError`` naming ``dest`` when it cannot be written."""
+    ``OutputError`` naming ``dest`` when it cannot be written. ``produce`` gets a text
+    file (UTF-8, line endings as written), or a binary one when ``binary``."""
     tmp = dest.parent / f".{dest.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +39,7 @@ def write_atomically(dest: Path, produce: Callable[[IO[str]], None]) -> None:
     except OSError as e:
         raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
             produce(f)
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(dest.stat().st_mode))

@@ -162,10 +162,11 @@ class Restorer:
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
                         device: str = "cpu", min_confidence: float | None = None,
                         engine: str = "auto", lone_edit_confidence: float | None = None,
-                        min_spun_score: float | None = None) -> "Restorer":
+                        min_spun_score: float | None = None, threads: int | None = None) -> "Restorer":
         """Load a model folder (default: the shipped model). A threshold left ``None``
         takes the model's own recommended value from its ``restore_config.json`` (0
-        without one); see :class:`Thresholds`."""
+        without one); see :class:`Thresholds`. ``threads``: CPU threads (default: every
+        core this process may run on)."""
         from .engines import load_engine
 
         for name, value in (("batch_size", batch_size), ("num_beams", num_beams)):
@@ -175,7 +176,8 @@ class Restorer:
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
         # engine: "auto" (CTranslate2 when available, else PyTorch), "ct2" or "torch"
-        engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams)
+        engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams,
+                             threads=threads)
         settings = model_settings(path)
         if min_confidence is None:
             min_confidence = settings.get("min_confidence", 0.0)

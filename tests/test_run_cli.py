@@ -121,6 +121,40 @@ def test_a_huge_line_is_restored_in_pieces(tmp_path):
     assert out.count("\n") == 1 and out.count(FIXED) == 8000 and SPUN not in out
 
 
+def test_parquet_column_restored_other_columns_and_nulls_kept(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "in"
+    src.mkdir()
+    rows = 2 * batch.BLOCK_LINES + 3  # several pieces
+    texts = [SPUN if i % 2 else f"Row {i} is fine." for i in range(rows)]
+    texts[4] = None
+    pq.write_table(pa.table({"id": list(range(rows)), "text": texts, "tags": [["a", "ü"]] * rows}),
+                   src / "d.parquet")
+    pq.write_table(pa.table({"text": pa.array([], type=pa.string())}), src / "empty.parquet")
+    pq.write_table(pa.table({"text": [1, 2]}), src / "numbers.parquet")
+    (src / "fake.parquet").write_bytes(b"not parquet at all")
+    opts = batch.Options(output_field="restored", show_edits=True)
+    jobs = batch.collect_jobs([str(src)], recursive=True)
+    warnings = []
+    summary = batch.run_jobs(scripted(), jobs, tmp_path / "out", True, opts, warn=warnings.append)
+    out = pq.read_table(tmp_path / "out" / "d.parquet")
+    assert out.column_names == ["id", "text", "tags", "restored", "restored_edits"]
+    assert out.column("id").to_pylist() == list(range(rows)) and out.column("text").to_pylist() == texts
+    assert out.column("tags").to_pylist() == [["a", "ü"]] * rows
+    assert out.column("restored").to_pylist() == [None if t is None else FIXED if t == SPUN else t for t in texts]
+    assert json.loads(out.column("restored_edits")[1].as_py())[0]["replacement"] == "House passed"
+    assert out.column("restored_edits")[4].as_py() is None
+    assert pq.read_table(tmp_path / "out" / "empty.parquet").num_rows == 0
+    assert summary.bad_records == [(str(src / "d.parquet"), 1)]
+    assert any("d.parquet:row 5: field 'text' is null" in w for w in warnings)
+    failed = dict(summary.failed)
+    assert sorted(failed) == [str(src / "fake.parquet"), str(src / "numbers.parquet")]
+    assert "not a Parquet file" in failed[str(src / "fake.parquet")]
+    assert "is int64, not text" in failed[str(src / "numbers.parquet")]
+    assert not (tmp_path / "out" / "numbers.parquet").exists()
+
+
 # ----------------------------------------------------------------------------- CLI, tiny model
 
 def test_cli_folder_end_to_end(tiny_model, tmp_path, capsys):
@@ -166,3 +200,7 @@ def test_cli_stdin_single_file_errors_and_options(tiny_model, tmp_path, capsys, 
         assert main(["run", str(bad), "--model", str(tiny_model), *args]) == 2
     assert main(["run", str(tmp_path / "nope.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
+    assert main(["run", "-", "--backend", "ray", "--model", str(tiny_model)]) == 2
+    assert "reads files, not stdin" in capsys.readouterr().err
+    assert main(["run", str(bad), "--backend", "ray", "--workers", "0", "--model", str(tiny_model)]) == 2
+    assert "--workers" in capsys.readouterr().err

@@ -20,7 +20,7 @@ class TorchEngine(Batching):
         self.max_output_tokens = getattr(model.config, "max_position_embeddings", 256) - 2
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu", **kw) -> "TorchEngine":
+    def load(cls, path: str | Path, device: str = "cpu", threads: int | None = None, **kw) -> "TorchEngine":
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -29,7 +29,7 @@ class TorchEngine(Batching):
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=torch.float32).to(device).eval()
         if device == "cpu":
-            set_threads()
+            set_threads(threads)
         max_pos = getattr(model.config, "max_position_embeddings", 256)
         kw.setdefault("max_input_tokens", min(128, max_pos - 4))
         return cls(model, tokenizer, **kw)

@@ -1,0 +1,315 @@
+"""Restoration on a Ray cluster: ``restore run --backend ray`` and :func:`restore_dataset`.
+
+``restore run --backend ray`` reads each input file as the local backend does, in the same
+pieces (:func:`restore.batch.read_pieces`, in Ray tasks), restores the pieces on a pool of
+Ray actors (one model load per actor; Ray restarts an actor that dies and retries its
+piece) and writes them, in order, from the driver with the local backend's writer and
+bookkeeping: the same output bytes, per-file atomic writes, the same resume manifest.
+Inputs are paths on the driver's filesystem; on a cluster of several machines they must be
+readable at the same path from every node (a shared filesystem), and so must the model.
+
+:func:`restore_dataset` restores a column of any ``ray.data.Dataset`` (Parquet, JSONL, CSV
+read from local disk or object storage by Ray's own readers), for pipelines already in Ray.
+
+Needs the ``ray`` extra: ``pip install "restore[ray]"``.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .batch import (BLOCK_LINES, Bookkeeper, FileReport, InputError, Job, Options, OutputError, PieceWriter, Summary,
+                    finish_report, read_pieces, restore_piece, tally)
+from .outputs import write_atomically
+
+__all__ = ["RayOptions", "RestorerSpec", "run_jobs", "restore_dataset", "connect"]
+
+
+@dataclass
+class RayOptions:
+    address: str | None = None        # None: start a Ray instance on this machine; "auto", "ray://HOST:PORT"
+    workers: int | None = None        # model replicas (actors); None: as many as the cluster's CPUs allow
+    cpus_per_worker: float = 1.0
+    gpus_per_worker: float = 0.0
+
+
+@dataclass
+class RestorerSpec:
+    """How each worker loads its restorer (the model folder must be readable on every node)."""
+    model: str
+    engine: str = "auto"
+    batch_size: int = 32
+    num_beams: int = 1
+    min_confidence: float | None = None
+    lone_edit_confidence: float | None = None
+    min_spun_score: float | None = None
+
+    def load(self, cpus: float, gpus: float):
+        from .restorer import Restorer
+
+        return Restorer.from_pretrained(self.model, batch_size=self.batch_size, num_beams=self.num_beams,
+                                        device="cuda" if gpus > 0 else "cpu", engine=self.engine,
+                                        min_confidence=self.min_confidence,
+                                        lone_edit_confidence=self.lone_edit_confidence,
+                                        min_spun_score=self.min_spun_score, threads=max(1, int(cpus)))
+
+
+def connect(address: str | None = None):
+    """The ``ray`` module, connected: to ``address`` when given, else to the Ray instance
+    this process already has, else to a new one on this machine. Returns ``(ray, started)``."""
+    try:
+        import ray
+    except ImportError:
+        raise ImportError('the Ray backend needs Ray: pip install "restore[ray]"') from None
+    import ray.data
+
+    for handler in logging.getLogger("ray.data").handlers:  # Ray Data's plan and timing lines: its log file only
+        if not isinstance(handler, logging.FileHandler):
+            handler.setLevel(logging.ERROR)
+    started = False
+    if not ray.is_initialized():
+        # Ray's C++ core logs a warning-level note as an error on every actor pool
+        # (ray-project/ray#53727); RAY_BACKEND_LOG_LEVEL=warning brings such lines back
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+        ray.init(address=address, include_dashboard=False, logging_level="WARNING",
+                 log_to_driver=False, configure_logging=True)
+        started = True
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True   # pieces come back in file order
+    ctx.enable_progress_bars = False              # restore run shows its own
+    return ray, started
+
+
+def _compute(ray, opts: RayOptions, spare_cpus: int = 0):
+    """A fixed pool of ``opts.workers`` actors; by default as many as the cluster's CPUs
+    allow, ``spare_cpus`` left for the tasks that feed them."""
+    workers = opts.workers
+    if workers is None:
+        cpus = ray.cluster_resources().get("CPU", 1) - spare_cpus
+        workers = max(1, int(cpus // max(opts.cpus_per_worker, 1e-9)))
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
+    return ray.data.ActorPoolStrategy(size=workers)
+
+
+# ----------------------------------------------------------------------------- restore run
+
+def _read_job(item: dict, opts: Options) -> Iterator[dict]:
+    """The pieces of one input file as rows (pickled :class:`Piece` s); a file that cannot
+    be read ends with a row carrying the error."""
+    index = 0
+
+    def row(piece, final: bool, error: str = "") -> dict:
+        return {"job": item["job"], "index": index, "final": final, "fmt": item["fmt"], "name": item["name"],
+                "piece": pickle.dumps(piece) if piece is not None else b"", "error": error}
+
+    try:
+        with open(item["path"], "rb") as stream:
+            previous = None
+            for piece in read_pieces(item["fmt"], stream, item["name"], opts):
+                if previous is not None:
+                    yield row(previous, False)
+                    index += 1
+                previous = piece
+            yield row(previous, True)
+    except InputError as e:
+        yield row(None, True, str(e))
+    except OSError as e:
+        yield row(None, True, f"{item['name']}: cannot read ({e.strerror or e})")
+
+
+class _PieceWorker:
+    """A Ray actor: one restorer, many pieces."""
+
+    def __init__(self, spec: RestorerSpec, opts: Options, cpus: float, gpus: float):
+        self.restorer, self.opts = spec.load(cpus, gpus), opts
+
+    def __call__(self, batch):
+        import pyarrow as pa
+
+        out = []
+        for row in batch.to_pylist():
+            result = b""
+            if row["piece"]:
+                piece = pickle.loads(row["piece"])
+                restored = restore_piece(self.restorer, piece, row["fmt"], self.opts, row["name"])
+                result = pickle.dumps((len(piece), piece.replaced, restored))
+            out.append({"job": row["job"], "index": row["index"], "final": row["final"], "result": result,
+                        "error": row["error"]})
+        return pa.Table.from_pylist(out, schema=pa.schema([("job", pa.int64()), ("index", pa.int64()),
+                                                           ("final", pa.bool_()), ("result", pa.binary()),
+                                                           ("error", pa.string())]))
+
+
+def run_jobs(spec: RestorerSpec, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
+             ray_opts: RayOptions, on_lines: Callable[[int], None] = lambda n: None,
+             warn: Callable[[str], None] = print) -> Summary:
+    """:func:`restore.batch.run_jobs` on Ray: the same outputs, bookkeeping and summary.
+    Raises ``ValueError`` for stdin (Ray workers read files) and for colliding outputs."""
+    if any(job.source is None for job in jobs):
+        raise ValueError("--backend ray reads files, not stdin ('-')")
+    book = Bookkeeper(jobs, output, output_is_dir, opts, warn)
+    todo = book.pending()
+    if not todo:
+        return book.summary
+    ray, started = connect(ray_opts.address)
+    ctx = ray.data.DataContext.get_current()
+    block_size, ctx.target_max_block_size = ctx.target_max_block_size, 1  # a block per piece: all workers busy
+    try:
+        stamps, items = {}, []
+        for i, job in enumerate(todo):
+            try:
+                stamps[i] = book.stamp(job)
+            except OSError as e:
+                book.failed(job, e)
+                continue
+            items.append({"job": i, "path": str(job.source.resolve()), "fmt": job.fmt, "name": job.name})
+        if not items:
+            return book.summary
+        ds = ray.data.from_items(items, override_num_blocks=len(items))
+        # reading is light: no CPU reserved, so that it never waits for the actors' CPUs
+        ds = ds.flat_map(functools.partial(_read_job, opts=opts), num_cpus=0)
+        ds = ds.map_batches(_PieceWorker, batch_size=1, batch_format="pyarrow", compute=_compute(ray, ray_opts),
+                            fn_constructor_kwargs={"spec": spec, "opts": opts, "cpus": ray_opts.cpus_per_worker,
+                                                   "gpus": ray_opts.gpus_per_worker},
+                            num_cpus=ray_opts.cpus_per_worker, num_gpus=ray_opts.gpus_per_worker or None)
+        seen = set()
+        for i, rows in itertools.groupby(ds.iter_rows(), key=lambda r: r["job"]):
+            if i in seen:
+                raise RuntimeError(f"pieces of {todo[i].name} came back out of order")
+            seen.add(i)
+            _write_job(book, todo[i], rows, stamps[i], opts, on_lines, warn)
+        for item in items:  # never silently drop a file
+            if item["job"] not in seen:
+                book.failed(todo[item["job"]], InputError(f"{item['name']}: no output came back from Ray"))
+    finally:
+        ctx.target_max_block_size = block_size
+        if started:
+            ray.shutdown()
+    return book.summary
+
+
+def _write_job(book: Bookkeeper, job: Job, rows, stamp, opts: Options, on_lines, warn) -> None:
+    report, dest = FileReport(), book.dest(job)
+
+    def produce(sink) -> None:
+        writer, expect = PieceWriter(job.fmt, sink), 0
+        for row in rows:
+            if row["index"] != expect:
+                raise RuntimeError(f"piece {row['index']} of {job.name} came back out of order")
+            expect += 1
+            if row["error"]:
+                raise InputError(row["error"])
+            if row["result"]:
+                lines, replaced, result = pickle.loads(row["result"])
+                writer.write(result)
+                tally(report, lines, replaced, result, warn)
+                on_lines(lines)
+            if row["final"]:
+                break
+        else:
+            raise InputError(f"{job.name}: the last pieces did not come back from Ray; nothing written")
+        writer.close()
+
+    try:
+        if dest is None:
+            if job.fmt == "parquet":
+                raise InputError(f"{job.name}: Parquet output needs -o (a file or folder), not stdout")
+            produce(sys.stdout)
+            sys.stdout.flush()
+        else:
+            write_atomically(dest, produce, binary=job.fmt == "parquet")
+    except (InputError, OutputError, OSError) as e:
+        book.failed(job, e)
+        return
+    finish_report(report, job.name, warn)
+    book.done(job, report, stamp)
+
+
+# ----------------------------------------------------------------------------- datasets
+
+class _RowWorker:
+    """A Ray actor restoring one column of a dataset's rows; each row is one document."""
+
+    def __init__(self, spec: RestorerSpec, column: str, output_column: str, error_column: str | None,
+                 cpus: float, gpus: float):
+        self.restorer = spec.load(cpus, gpus)
+        self.column, self.output_column, self.error_column = column, output_column, error_column
+
+    def __call__(self, batch):
+        import pyarrow as pa
+
+        if self.column not in batch.column_names:
+            raise KeyError(f"restore_dataset: no column {self.column!r} (columns: {', '.join(batch.column_names)})")
+        values = batch.column(self.column).to_pylist()
+        todo = [k for k, v in enumerate(values) if isinstance(v, str)]
+        restored = self.restorer.restore([values[k] for k in todo]) if todo else []
+        out: list = list(values) if self.output_column == self.column else [None] * len(values)
+        errors: list = [None] * len(values)
+        for k, v in enumerate(values):
+            if not isinstance(v, str):
+                errors[k] = f"{self.column!r} is {'null' if v is None else type(v).__name__}, not text; not restored"
+        for k, text in zip(todo, restored):
+            out[k] = text
+        names, columns = list(batch.column_names), list(batch.columns)
+        kind = batch.schema.field(self.column).type
+        if self.output_column != self.column:
+            names, columns = _set_column(names, columns, self.output_column, pa.array(out, type=pa.string()))
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            columns[names.index(self.column)] = pa.array(out, type=kind)
+        if self.error_column:
+            names, columns = _set_column(names, columns, self.error_column, pa.array(errors, type=pa.string()))
+        return pa.Table.from_arrays(columns, names=names)
+
+
+def _set_column(names: list, columns: list, name: str, values) -> tuple[list, list]:
+    if name in names:
+        columns[names.index(name)] = values
+    else:
+        names, columns = names + [name], columns + [values]
+    return names, columns
+
+
+def restore_dataset(ds, column: str = "text", model: str | Path | None = None, *, output_column: str | None = None,
+                    error_column: str | None = "restore_error", workers: int | None = None,
+                    cpus_per_worker: float = 1.0, gpus_per_worker: float = 0.0, engine: str = "auto",
+                    batch_size: int = 32, num_beams: int = 1, min_confidence: float | None = None,
+                    lone_edit_confidence: float | None = None, min_spun_score: float | None = None):
+    """``ds`` (a ``ray.data.Dataset``) with ``column`` restored, lazily, as a new Dataset.
+
+    Each row is one document (as a JSONL record is for ``restore run``). The restored text
+    goes to ``output_column`` (default: ``column`` itself); a row whose value is not text
+    (null, a number) is kept unchanged and says why in ``error_column`` (None: no such
+    column), which is null for the rows that were restored. ``model``: a model folder
+    readable on every node (default: the shipped model). Thresholds left ``None`` take the
+    model's own. Needs a connected Ray (``ray.init()``) or starts a local one.
+
+    The actors hold their CPUs for the whole job, so the tasks that read ``ds`` need CPUs
+    of their own: by default ``workers`` leaves one CPU of the cluster free. Workers that
+    take every CPU make reading wait forever (a warning says so)."""
+    import warnings
+
+    from .restorer import default_model_dir
+
+    ray, _ = connect()
+    spec = RestorerSpec(str(Path(model) if model else default_model_dir()), engine=engine, batch_size=batch_size,
+                        num_beams=num_beams, min_confidence=min_confidence,
+                        lone_edit_confidence=lone_edit_confidence, min_spun_score=min_spun_score)
+    opts = RayOptions(workers=workers, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
+    if workers is not None and workers * cpus_per_worker >= ray.cluster_resources().get("CPU", 0):
+        warnings.warn(f"restore_dataset: {workers} workers x {cpus_per_worker} CPUs take every CPU of the cluster; "
+                      f"the tasks reading the dataset may never run (leave a CPU free)", stacklevel=2)
+    return ds.map_batches(_RowWorker, batch_size=BLOCK_LINES, batch_format="pyarrow",
+                          compute=_compute(ray, opts, spare_cpus=1),
+                          fn_constructor_kwargs={"spec": spec, "column": column,
+                                                 "output_column": output_column or column,
+                                                 "error_column": error_column, "cpus": cpus_per_worker,
+                                                 "gpus": gpus_per_worker},
+                          num_cpus=cpus_per_worker, num_gpus=gpus_per_worker or None)
