@@ -29,7 +29,7 @@ from .batch import (BLOCK_LINES, Bookkeeper, FileReport, InputError, Job, Option
                     finish_report, read_pieces, restore_piece, tally)
 from .outputs import write_atomically
 
-__all__ = ["RayOptions", "RestorerSpec", "run_jobs", "restore_dataset", "connect"]
+__all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_dataset", "connect"]
 
 
 @dataclass
@@ -61,13 +61,17 @@ class RestorerSpec:
                                         min_spun_score=self.min_spun_score, threads=max(1, int(cpus)))
 
 
+class RayUnavailable(ImportError):
+    """Ray is not installed, or the cluster asked for cannot be reached."""
+
+
 def connect(address: str | None = None):
     """The ``ray`` module, connected: to ``address`` when given, else to the Ray instance
     this process already has, else to a new one on this machine. Returns ``(ray, started)``."""
     try:
         import ray
     except ImportError:
-        raise ImportError('the Ray backend needs Ray: pip install "restore[ray]"') from None
+        raise RayUnavailable('the Ray backend needs Ray: pip install "restore[ray]"') from None
     import ray.data
 
     for handler in logging.getLogger("ray.data").handlers:  # Ray Data's plan and timing lines: its log file only
@@ -78,8 +82,13 @@ def connect(address: str | None = None):
         # Ray's C++ core logs a warning-level note as an error on every actor pool
         # (ray-project/ray#53727); RAY_BACKEND_LOG_LEVEL=warning brings such lines back
         os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
-        ray.init(address=address, include_dashboard=False, logging_level="WARNING",
-                 log_to_driver=False, configure_logging=True)
+        try:
+            ray.init(address=address, include_dashboard=False, logging_level="WARNING",
+                     log_to_driver=False, configure_logging=True)
+        except ConnectionError as e:
+            raise RayUnavailable(f"cannot reach a Ray cluster at {address!r}: {str(e).splitlines()[0]} "
+                                 f"(start one with `ray start --head`, or leave out --address to start "
+                                 f"Ray on this machine)") from None
         started = True
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True   # pieces come back in file order

@@ -3,6 +3,7 @@
     python -m tools.bench [--n 2000] [--model DIR] [--pairs data/pairs] [--json eval/results/bench.json]
     python -m tools.bench --levers [--n 300]      # the other levers, on a smaller sample
     python -m tools.bench --int8-gate [--n 1000]  # int8 against float32 only (bench_int8.json)
+    python -m tools.bench --whole --n 1000        # issue 16: restore run against the yardstick (bench_whole.json)
 
 Sentences: the ``spun`` side of single-sentence rows (kind "spun") of the test split of
 the shared corpus' pairs (``restore pairs --config configs/data.yaml -o data/pairs``),
@@ -39,6 +40,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = ROOT / "models" / "restore-small"
 TARGETS = {"ratio": 5.0, "identical": 0.99, "peak_rss_mb": 1536, "load_s": 3.0}
+# issue 16: `restore run` on 1,000 sentences, whole process, against plain generate on the
+# model shipped at this commit (the fixed yardstick), and in absolute terms
+YARDSTICK_COMMIT = "b661104"
+WHOLE_TARGETS = {"ratio_to_yardstick": 5.0, "sentences_per_s": 300.0, "peak_rss_mb": 1024}
 
 
 # ----------------------------------------------------------------------------- data
@@ -143,6 +148,41 @@ def run_worker(kind: str, args, sentences_file: Path, extra: list[str] = ()) -> 
            *(["--threads", str(args.threads)] if args.threads else []), *extra]
     subprocess.run(cmd, check=True)
     return json.loads(out_file.read_text(encoding="utf-8"))
+
+
+def yardstick_model(commit: str, dest: Path) -> Path:
+    """``models/restore-small`` as committed at ``commit``, unpacked under ``dest``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "models/restore-small"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "models" / "restore-small"
+
+
+def whole_process(model: Path, sentences: list[str], tmp: Path, engine: str) -> dict:
+    """``restore run FILE -o OUT`` in a fresh process (imports, model load, guards and
+    writing included; the CTranslate2 conversion cached by a first run on one line):
+    seconds, sentences/s and the process's peak RSS."""
+    src, one = tmp / "whole.txt", tmp / "one.txt"
+    src.write_text("".join(s + "\n" for s in sentences), encoding="utf-8")
+    one.write_text(sentences[0] + "\n", encoding="utf-8")
+    cmd = [sys.executable, "-c", "from restore.cli import main; raise SystemExit(main())", "run", "--model",
+           str(model), "--engine", engine]
+    subprocess.run([*cmd, str(one), "-o", str(tmp / "one.out")], check=True, capture_output=True)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", *cmd, str(src), "-o", str(tmp / "whole.out")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) \
+        if Path("/usr/bin/time").exists() else subprocess.Popen([*cmd, str(src), "-o", str(tmp / "whole.out")],
+                                                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                                                 text=True)
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    if proc.returncode:
+        raise RuntimeError(f"restore run failed: {err[-500:]}")
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    rss = int(last) / 1024 if last.isdigit() else None
+    return {"what": f"restore run FILE -o OUT --engine {engine}, whole process", "seconds": round(seconds, 2),
+            "sentences_per_s": round(len(sentences) / seconds, 1),
+            "peak_rss_mb": round(rss) if rss is not None else None}
 
 
 # ----------------------------------------------------------------------------- ceiling
@@ -312,6 +352,53 @@ def int8_gate(args, sentences: list[str]) -> dict:
 
 # ----------------------------------------------------------------------------- main
 
+def whole(args, sentences: list[str]) -> dict:
+    """Issue 16's measurement, every system on the same sentences in one run, one after the
+    other in fresh processes."""
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sentences_file = tmp / "sentences.json"
+        sentences_file.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+        yard = yardstick_model(args.yardstick, tmp)
+        print(f"yardstick: model.generate on {args.yardstick}'s model ...", file=sys.stderr, flush=True)
+        yardstick = run_worker("baseline", argparse.Namespace(**{**vars(args), "model": yard}), sentences_file)
+        print("model.generate on --model ...", file=sys.stderr, flush=True)
+        base = run_worker("baseline", args, sentences_file)
+        print("fast path on --model ...", file=sys.stderr, flush=True)
+        fast = run_worker("fast", args, sentences_file)
+        print("restore run on --model, whole process ...", file=sys.stderr, flush=True)
+        run = whole_process(args.model, sentences, tmp, args.engine)
+    n = len(sentences)
+    y_sps = n / yardstick["seconds"]
+    identical = sum(a == b for a, b in zip(base["outputs"], fast["outputs"])) / n
+    figures = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cores": len(os.sched_getaffinity(0)), "loadavg_1min_before": round(load_before[0], 2),
+        "loadavg_1min_after": round(os.getloadavg()[0], 2), "model": str(args.model),
+        "yardstick": {"what": f"HF model.generate greedy fp32 batch {args.batch_size}, models/restore-small at "
+                              f"{args.yardstick}", "sentences_per_s": round(y_sps, 1),
+                      "peak_rss_mb": round(yardstick["peak_rss_mb"]), "load_s": round(yardstick["load_s"], 2)},
+        "generate": {"sentences_per_s": round(n / base["seconds"], 1), "peak_rss_mb": round(base["peak_rss_mb"]),
+                     "load_s": round(base["load_s"], 2)},
+        "fast_path": {"sentences_per_s": round(n / fast["seconds"], 1), "peak_rss_mb": round(fast["peak_rss_mb"]),
+                      "load_s": round(fast["load_s"], 2), "identical_to_generate": round(identical, 4),
+                      **{k: fast[k] for k in ("engine", "compute_type", "threads") if k in fast}},
+        "restore_run": {**run, "ratio_to_yardstick": round(run["sentences_per_s"] / y_sps, 2)},
+    }
+    figures["targets"] = {**WHOLE_TARGETS, "met": {
+        "ratio_to_yardstick": figures["restore_run"]["ratio_to_yardstick"] >= WHOLE_TARGETS["ratio_to_yardstick"],
+        "sentences_per_s": run["sentences_per_s"] >= WHOLE_TARGETS["sentences_per_s"],
+        "identical": identical >= TARGETS["identical"],
+        "peak_rss_mb": run["peak_rss_mb"] is not None and run["peak_rss_mb"] <= WHOLE_TARGETS["peak_rss_mb"]}}
+    for name in ("yardstick", "generate", "fast_path", "restore_run"):
+        f = figures[name]
+        print(f"{name:12s} {f['sentences_per_s']:7.1f} sent/s  peak RSS {f['peak_rss_mb']} MB")
+    print(f"restore run / yardstick: {figures['restore_run']['ratio_to_yardstick']:.2f}x   "
+          f"fast path identical to generate: {identical:.2%}")
+    return figures
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=2000)
@@ -324,6 +411,10 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "bench.json")
     ap.add_argument("--levers", action="store_true", help="measure the other levers instead (smaller --n)")
     ap.add_argument("--int8-gate", action="store_true", help="only the int8 gate and identity figures of --levers")
+    ap.add_argument("--whole", action="store_true",
+                    help="issue 16's figures instead: restore run on --n sentences (whole process) against "
+                         f"plain generate on the model shipped at {YARDSTICK_COMMIT} (the yardstick) and on --model")
+    ap.add_argument("--yardstick", default=YARDSTICK_COMMIT, help="commit whose models/restore-small is the yardstick")
     ap.add_argument("--worker", choices=["baseline", "fast"], help=argparse.SUPPRESS)
     ap.add_argument("--sentences", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -341,6 +432,12 @@ def main(argv=None) -> int:
     if args.int8_gate:
         result = {"sentences": source, "n": len(sentences), **int8_gate(args, sentences)}
         dest = args.json.with_name(args.json.stem + "_int8.json")
+        dest.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {dest}", file=sys.stderr)
+        return 0
+    if args.whole:
+        result = {"sentences": {"n": len(sentences), "source": source}, **whole(args, sentences)}
+        dest = args.json.with_name(args.json.stem + "_whole.json")
         dest.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(f"written to {dest}", file=sys.stderr)
         return 0
