@@ -254,7 +254,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             evaluation.load_suite(args.suite)  # a bad suite fails before the model loads
         else:
             evaluation.read_pairs(args.data, args.limit)
-        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size,
+        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, engine=args.engine,
                                             min_confidence=args.min_confidence,
                                             lone_edit_confidence=args.lone_edit_confidence,
                                             min_spun_score=args.min_spun_score)
@@ -270,7 +270,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         shown = model_dir.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         shown = model_dir
-    info = {"model": str(shown), "model_commit": evaluation.model_commit(model_dir)}
+    info = {"model": str(shown), "model_commit": evaluation.model_commit(model_dir), "engine": args.engine}
     name = Path(args.suite or args.data).stem
     out = Path(args.output) if args.output else Path("eval") / "runs" / name
     progress = args.progress or sys.stderr.isatty()
@@ -424,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the document gate (0-1; default: the model's recommended value; 0 turns it off); "
                          "a set's documents are its articles/doc ids, else each row")
     ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--engine", choices=list(ENGINES), default="auto",
+                    help="decoding engine, as for restore run (ct2-int8: to measure int8 against float32)")
     ev.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
     ev.set_defaults(func=cmd_eval)
     kw = sub.add_parser("known-words", help="write a model folder's list of known words (restore train does it)",

@@ -43,7 +43,8 @@ def main(argv=None) -> int:
     ap.add_argument("--files", type=int, default=4)
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--pairs", type=Path, default=ROOT / "data" / "pairs")
-    ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "bench_ray.json",
+                    help="write the figures here (and a .md table beside it)")
     args = ap.parse_args(argv)
     sentences, _, source = bench_sentences(args.n, args.pairs)
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as tmp:
@@ -67,12 +68,34 @@ def main(argv=None) -> int:
                   f"identical to local: {runs[name]['identical_to_local']}", flush=True)
         fixed = restore_run(one, tmp / "fixed", args.model, ["--backend", "ray", "--workers", "1"])
         print(f"ray fixed cost (one line, 1 worker): {fixed:.1f} s")
-    result = {"sentences": len(sentences), "files": args.files, "source": source, "model": str(args.model),
+    model = args.model.resolve()
+    shown = model.relative_to(ROOT) if model.is_relative_to(ROOT) else model
+    result = {"sentences": len(sentences), "files": args.files, "source": source, "model": str(shown),
               "cpus": os.cpu_count(), "load_average": os.getloadavg(), "runs": runs,
               "ray_fixed_cost_s": round(fixed, 1)}
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
+        args.json.with_suffix(".md").write_text(markdown(result))
     return 0
+
+
+def markdown(r: dict) -> str:
+    rows = "\n".join(f"| {name} | {v['seconds']} | {v['sentences_per_s']} | "
+                     f"{'yes' if v['identical_to_local'] else '**no**'} |" for name, v in r["runs"].items())
+    return f"""# Ray backend against the local one (`python -m tools.bench_ray`)
+
+{r['sentences']} spun test sentences ({r['source']}) in {r['files']} text files, restored by
+`restore run FOLDER -r -o OUT` in a fresh process each time; model `{r['model']}`, {r['cpus']}
+CPUs, load average after {r['load_average'][0]:.2f}. Whole process: Ray's start-up and each
+worker's model load are included.
+
+| backend | seconds | sentences/s | output identical to local |
+|---|---|---|---|
+{rows}
+
+Ray's fixed cost (start a local Ray, start one worker, restore one line): {r['ray_fixed_cost_s']} s.
+A worker uses `--cpus-per-worker` threads (1 here); the local backend uses every core.
+"""
 
 
 if __name__ == "__main__":
