@@ -34,8 +34,8 @@ from .outputs import (MANIFEST, Manifest, OutputError, file_stamp, model_fingerp
                       write_atomically)
 
 __all__ = ["Job", "Options", "Summary", "Piece", "PieceResult", "PieceWriter", "Bookkeeper", "FileReport",
-           "collect_jobs", "check_outputs", "run_jobs", "restore_file", "read_pieces", "restore_piece", "tally",
-           "finish_report", "model_fingerprint", "MANIFEST", "InputError", "OutputError", "Terminated",
+           "collect_jobs", "check_outputs", "run_jobs", "restore_file", "read_pieces", "restore_piece",
+           "write_pieces", "model_fingerprint", "MANIFEST", "InputError", "OutputError", "Terminated",
            "TEXT_SUFFIXES"]
 
 BLOCK_LINES = 256           # lines (or Parquet rows) restored together (sorted by length inside the engine)
@@ -262,14 +262,15 @@ def _restore_parquet_piece(restorer, piece: Piece, opts: Options, name: str) -> 
            for k, v in enumerate(values) if v is None]
     outputs, edits = _restore_texts(restorer, [values[k] for k in todo], opts)
     restored = list(values)
-    all_edits: list = [None] * len(values)
-    for k, out, e in zip(todo, outputs, edits):
+    for k, out in zip(todo, outputs):
         restored[k] = out
-        all_edits[k] = json.dumps([x.as_dict() for x in e], ensure_ascii=False)
     out_field = opts.output_field or opts.field
     columns = {n: batch.column(n) for n in batch.schema.names}
     columns[out_field] = pa.array(restored, type=batch.schema.field(opts.field).type)
     if opts.show_edits:
+        all_edits: list = [None] * len(values)
+        for k, e in zip(todo, edits):
+            all_edits[k] = json.dumps([x.as_dict() for x in e], ensure_ascii=False)
         columns[f"{out_field}_edits"] = pa.array(all_edits, type=pa.string())
     return PieceResult(table=_ipc_bytes(pa.RecordBatch.from_pydict(columns)), bad=bad)
 
@@ -298,22 +299,41 @@ class PieceWriter:
             self.parquet.close()
 
 
-def tally(report: FileReport, lines: int, replaced: int, result: PieceResult, warn: Callable[[str], None]) -> None:
-    """Count a written piece (``lines`` lines or rows, ``replaced`` of them with bad bytes)
-    in its file's report; warn about its bad records (the first ``RECORD_WARNINGS`` of a
-    file, one by one)."""
-    report.lines += lines
-    report.replaced += replaced
-    for msg in result.bad:
-        report.bad_records += 1
-        if report.bad_records <= RECORD_WARNINGS:
-            warn(f"error: {msg}")
+def write_pieces(job: Job, dest: Path | None, results: Iterator[tuple[int, int, PieceResult]],
+                 on_lines: Callable[[int], None] = lambda n: None,
+                 warn: Callable[[str], None] = print) -> FileReport:
+    """Write one job's restored pieces, in order, to ``dest`` (None: stdout; a temporary
+    file renamed when complete otherwise). ``results``: ``(lines, replaced, result)`` for
+    each piece: its lines (or rows), how many of them had bytes that are not UTF-8, and the
+    restored piece. Bad records are reported with ``warn`` (the first ``RECORD_WARNINGS``
+    of a file one by one, then a count). Both backends write through here; an error raised
+    by ``results`` leaves nothing written."""
+    if dest is None and job.fmt == "parquet":
+        raise InputError(f"{job.name}: Parquet output needs -o (a file or folder), not stdout")
+    report = FileReport()
 
+    def produce(sink: IO) -> None:
+        writer = PieceWriter(job.fmt, sink)
+        for lines, replaced, result in results:
+            writer.write(result)
+            report.lines += lines
+            report.replaced += replaced
+            for msg in result.bad:
+                report.bad_records += 1
+                if report.bad_records <= RECORD_WARNINGS:
+                    warn(f"error: {msg}")
+            on_lines(lines)
+        writer.close()
 
-def finish_report(report: FileReport, name: str, warn: Callable[[str], None]) -> None:
+    if dest is None:
+        produce(sys.stdout)
+        sys.stdout.flush()
+    else:
+        write_atomically(dest, produce, binary=job.fmt == "parquet")
     if report.bad_records > RECORD_WARNINGS:
-        warn(f"error: {name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
+        warn(f"error: {job.name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
              f"restored; written unchanged")
+    return report
 
 
 # ----------------------------------------------------------------------------- settings
@@ -329,26 +349,11 @@ def settings_digest(opts: Options, fmt: str) -> str:
 
 # ----------------------------------------------------------------------------- running
 
-def restore_stream(restorer, job: Job, stream: IO[bytes], sink: IO, opts: Options,
-                   on_lines: Callable[[int], None] = lambda n: None,
-                   warn: Callable[[str], None] = print) -> FileReport:
-    """Restore one input stream into ``sink``; bad records are reported with ``warn``."""
-    report, writer = FileReport(), PieceWriter(job.fmt, sink)
-    for piece in read_pieces(job.fmt, stream, job.name, opts, sniff=job.source is not None):
-        result = restore_piece(restorer, piece, job.fmt, opts, job.name)
-        writer.write(result)
-        tally(report, len(piece), piece.replaced, result, warn)
-        on_lines(len(piece))
-    writer.close()
-    finish_report(report, job.name, warn)
-    return report
-
-
 def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
                  on_lines: Callable[[int], None] = lambda n: None,
                  warn: Callable[[str], None] = print) -> FileReport:
-    """Restore one job into ``dest`` (None: stdout). Raises ``InputError`` for an input
-    that cannot be read, ``OutputError`` for an output that cannot be written."""
+    """Restore one job into ``dest`` (None: stdout), in this process. Raises ``InputError``
+    for an input that cannot be read, ``OutputError`` for an output that cannot be written."""
     if job.source is None:
         stream = sys.stdin.buffer
     else:
@@ -357,17 +362,10 @@ def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
         except OSError as e:
             raise InputError(f"{job.name}: cannot read ({e.strerror or e})") from None
     try:
-        if dest is None:
-            if job.fmt == "parquet":
-                raise InputError(f"{job.name}: Parquet output needs -o (a file or folder), not stdout")
-            report = restore_stream(restorer, job, stream, sys.stdout, opts, on_lines, warn)
-            sys.stdout.flush()
-            return report
-        reports = []
-        write_atomically(dest, lambda f: reports.append(restore_stream(restorer, job, stream, f, opts,
-                                                                       on_lines, warn)),
-                         binary=job.fmt == "parquet")
-        return reports[0]
+        pieces = read_pieces(job.fmt, stream, job.name, opts, sniff=job.source is not None)
+        results = ((len(piece), piece.replaced, restore_piece(restorer, piece, job.fmt, opts, job.name))
+                   for piece in pieces)
+        return write_pieces(job, dest, results, on_lines, warn)
     finally:
         if job.source is not None:
             stream.close()

@@ -20,14 +20,12 @@ import itertools
 import logging
 import os
 import pickle
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .batch import (BLOCK_LINES, Bookkeeper, FileReport, InputError, Job, Options, OutputError, PieceWriter, Summary,
-                    finish_report, read_pieces, restore_piece, tally)
-from .outputs import write_atomically
+from .batch import (BLOCK_LINES, Bookkeeper, InputError, Job, Options, OutputError, Summary, read_pieces,
+                    restore_piece, write_pieces)
 
 __all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_dataset", "connect"]
 
@@ -194,7 +192,12 @@ def run_jobs(spec: RestorerSpec, jobs: list[Job], output: Path | None, output_is
             if i in seen:
                 raise RuntimeError(f"pieces of {todo[i].name} came back out of order")
             seen.add(i)
-            _write_job(book, todo[i], rows, stamps[i], opts, on_lines, warn)
+            try:
+                report = write_pieces(todo[i], book.dest(todo[i]), _results(todo[i], rows), on_lines, warn)
+            except (InputError, OutputError, OSError) as e:
+                book.failed(todo[i], e)
+                continue
+            book.done(todo[i], report, stamps[i])
         for item in items:  # never silently drop a file
             if item["job"] not in seen:
                 book.failed(todo[item["job"]], InputError(f"{item['name']}: no output came back from Ray"))
@@ -205,41 +208,22 @@ def run_jobs(spec: RestorerSpec, jobs: list[Job], output: Path | None, output_is
     return book.summary
 
 
-def _write_job(book: Bookkeeper, job: Job, rows, stamp, opts: Options, on_lines, warn) -> None:
-    report, dest = FileReport(), book.dest(job)
-
-    def produce(sink) -> None:
-        writer, expect = PieceWriter(job.fmt, sink), 0
-        for row in rows:
-            if row["index"] != expect:
-                raise RuntimeError(f"piece {row['index']} of {job.name} came back out of order")
-            expect += 1
-            if row["error"]:
-                raise InputError(row["error"])
-            if row["result"]:
-                lines, replaced, result = pickle.loads(row["result"])
-                writer.write(result)
-                tally(report, lines, replaced, result, warn)
-                on_lines(lines)
-            if row["final"]:
-                break
-        else:
-            raise InputError(f"{job.name}: the last pieces did not come back from Ray; nothing written")
-        writer.close()
-
-    try:
-        if dest is None:
-            if job.fmt == "parquet":
-                raise InputError(f"{job.name}: Parquet output needs -o (a file or folder), not stdout")
-            produce(sys.stdout)
-            sys.stdout.flush()
-        else:
-            write_atomically(dest, produce, binary=job.fmt == "parquet")
-    except (InputError, OutputError, OSError) as e:
-        book.failed(job, e)
-        return
-    finish_report(report, job.name, warn)
-    book.done(job, report, stamp)
+def _results(job: Job, rows) -> Iterator[tuple[int, int, object]]:
+    """The restored pieces of one job from the rows Ray returns (for
+    :func:`restore.batch.write_pieces`); raises for a file that could not be read and for
+    pieces missing or out of order, so that nothing is written for it."""
+    expect = 0
+    for row in rows:
+        if row["index"] != expect:
+            raise RuntimeError(f"piece {row['index']} of {job.name} came back out of order")
+        expect += 1
+        if row["error"]:
+            raise InputError(row["error"])
+        if row["result"]:
+            yield pickle.loads(row["result"])
+        if row["final"]:
+            return
+    raise InputError(f"{job.name}: the last pieces did not come back from Ray; nothing written")
 
 
 # ----------------------------------------------------------------------------- datasets

@@ -168,12 +168,10 @@ def whole_process(model: Path, sentences: list[str], tmp: Path, engine: str) -> 
     cmd = [sys.executable, "-c", "from restore.cli import main; raise SystemExit(main())", "run", "--model",
            str(model), "--engine", engine]
     subprocess.run([*cmd, str(one), "-o", str(tmp / "one.out")], check=True, capture_output=True)
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []  # peak RSS, KB, last line
     t0 = time.perf_counter()
-    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", *cmd, str(src), "-o", str(tmp / "whole.out")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) \
-        if Path("/usr/bin/time").exists() else subprocess.Popen([*cmd, str(src), "-o", str(tmp / "whole.out")],
-                                                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                                                 text=True)
+    proc = subprocess.Popen([*timer, *cmd, str(src), "-o", str(tmp / "whole.out")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
     _, err = proc.communicate()
     seconds = time.perf_counter() - t0
     if proc.returncode:
