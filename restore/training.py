@@ -18,8 +18,10 @@ Trainer handles distribution). A config names:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -48,6 +50,14 @@ def build_model(model_cfg: ModelArgs, tokenizer):
         forced_bos_token_id=None, forced_eos_token_id=None, tie_word_embeddings=True,
     )
     return BartForConditionalGeneration(config)
+
+
+def model_args_of(config) -> dict:
+    """The ``model:`` section (:class:`ModelArgs`) describing a loaded BART config."""
+    return {"arch": config.model_type, "d_model": config.d_model, "encoder_layers": config.encoder_layers,
+            "decoder_layers": config.decoder_layers, "heads": config.encoder_attention_heads,
+            "ffn_dim": config.encoder_ffn_dim, "dropout": config.dropout,
+            "max_positions": config.max_position_embeddings}
 
 
 def set_generation_defaults(model, tokenizer, max_length: int, num_beams: int = 1) -> None:
@@ -178,6 +188,12 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
 
     if init_from is not None:
         model = AutoModelForSeq2SeqLM.from_pretrained(init_from, dtype=torch.float32)
+        loaded = model_args_of(model.config)
+        ignored = {k: v for k, v in dataclasses.asdict(cfg.model).items() if loaded.get(k) != v}
+        if ignored:
+            print(f"restore train: --init-from {init_from}: training its architecture ("
+                  f"{loaded['encoder_layers']}+{loaded['decoder_layers']} layers, d_model {loaded['d_model']}); "
+                  f"the config's model settings {ignored} are not used", file=sys.stderr)
     else:
         model = build_model(cfg.model, tokenizer)
     set_generation_defaults(model, tokenizer, max_len, tcfg.num_beams)
@@ -266,8 +282,11 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         pairs["train"]["original"], (known_words.load(init_from) or ()) if init_from else ()))
     train_tokens = trainer.state.num_input_tokens_seen
     wall = time.time() - t_start
+    config = cfg.to_dict()
+    if init_from is not None:  # the architecture trained is the loaded model's, not the YAML's
+        config["model"] = model_args_of(model.config)
     report = {
-        "config": cfg.to_dict(),
+        "config": config,
         "init_from": str(init_from) if init_from else None,
         "parameters": n_params,
         "steps": trainer.state.global_step,

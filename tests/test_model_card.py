@@ -27,3 +27,21 @@ def test_limitations_reads_the_end_of_the_curve_from_its_last_four_checkpoints()
     text = model_card.limitations(2.5, {"clean_harm": 0.1}, CURVE, None)
     assert "within 0.20-0.31" in text  # the last four points; the early 0.05 is left out
     assert "bar" not in text  # no suite figures given: no claim about the bar
+
+
+def test_architecture_comes_from_the_model_folder(tmp_path):
+    """A run continued with --init-from trains the loaded model: the card reads the folder's
+    config.json, not the report's YAML (4+4 in configs/small.yaml, 4+1 in the folder)."""
+    import json
+
+    (tmp_path / "config.json").write_text(json.dumps({"d_model": 256, "encoder_layers": 4, "decoder_layers": 1,
+                                                      "encoder_attention_heads": 4, "encoder_ffn_dim": 1024}))
+    arch = model_card.architecture_of(tmp_path)
+    report = {"config": {"model": {"d_model": 256, "encoder_layers": 4, "decoder_layers": 4, "heads": 4,
+                                   "ffn_dim": 1024}, "tokenizer": {"vocab_size": 8000},
+                         "training": {"learning_rate": 1e-4, "scheduler": "linear", "batch_size": 48}},
+              "parameters": 6_393_600, "wall_seconds": 60.0, "steps": 10, "device": "cpu x2",
+              "tokens_per_second": 3000.0}
+    ev = {"dev": {"precision": 0.7, "recall": 0.5, "f0.5": 0.6, "exact": 0.1}, "clean_harm": 0.02, "clean_n": 100}
+    text = model_card.card("m", [report], ev, [], architecture=arch)
+    assert "4+1 layers" in text and "4+4" not in text

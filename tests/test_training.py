@@ -159,8 +159,13 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     out2 = tmp_path / "run2"
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
                  "--set", f"output_dir={out2}", "--set", "training.max_steps=30",
-                 "--init-from", str(model_dir)]) == 0
-    assert json.loads((out2 / "train_report.json").read_text())["init_from"] == str(model_dir)
+                 "--set", "model.decoder_layers=7", "--init-from", str(model_dir)]) == 0
+    report2 = json.loads((out2 / "train_report.json").read_text())
+    assert "'decoder_layers': 7} are not used" in capsys.readouterr().err
+    assert report2["init_from"] == str(model_dir)
+    # the report names the architecture trained (the loaded model's), not the YAML's ignored one
+    assert report2["config"]["model"]["decoder_layers"] == model.config.decoder_layers != 7
+    assert report2["config"]["model"]["d_model"] == model.config.d_model
     assert "zzyzx" in known_words.load(out2 / "model") and known <= known_words.load(out2 / "model")
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
                  "--set", f"output_dir={out2}", "--set", "training.max_steps=40",

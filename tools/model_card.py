@@ -51,10 +51,10 @@ def limitations(hours: float, ev: dict, curve: list[dict], restorer_dev: dict | 
 
 def card(name: str, reports: list[dict], ev: dict, curve: list[dict], checkpoint: str | None = None,
          suite: str = "", settings: dict | None = None, notes: list[str] | None = None,
-         restorer_dev: dict | None = None) -> str:
+         restorer_dev: dict | None = None, architecture: dict | None = None) -> str:
     dev, synth = ev["dev"], ev.get("synthetic_test") or {}
     report = reports[-1]
-    m = report["config"]["model"]
+    m = architecture or report["config"]["model"]
     wall = sum(r["wall_seconds"] for r in reports)
     steps = sum(r["steps"] for r in reports)
     hours = wall / 3600
@@ -207,7 +207,15 @@ def main(argv=None):
     curve = json.loads(args.curve.read_text()) if args.curve else []
     (args.model_dir / "README.md").write_text(card(args.name or args.model_dir.name, reports, ev, curve,
                                                          args.checkpoint, suite, settings, args.note,
-                                                         restorer_dev))
+                                                         restorer_dev, architecture_of(args.model_dir)))
+
+
+def architecture_of(model_dir: Path) -> dict:
+    """The card's architecture figures from the model folder's own ``config.json`` (a run
+    continued with ``--init-from`` trains the loaded model, whatever its YAML said)."""
+    c = json.loads((model_dir / "config.json").read_text())
+    return {"d_model": c["d_model"], "encoder_layers": c["encoder_layers"], "decoder_layers": c["decoder_layers"],
+            "heads": c["encoder_attention_heads"], "ffn_dim": c["encoder_ffn_dim"]}
 
 
 if __name__ == "__main__":
