@@ -373,9 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=32)
     run.add_argument("--num-beams", type=int, default=1)
     run.add_argument("--engine", choices=list(ENGINES), default="auto",
-                     help="decoding engine: auto = CTranslate2 float32 when installed (3-4x faster on "
-                          "CPU, same output as torch), else PyTorch; ct2-int8 = ~1.6x faster again, "
-                          "but its output differs on ~7%% of restored sentences")
+                     help="decoding engine: auto = CTranslate2 when installed (several times faster on "
+                          "CPU), at the precision the model recommends (restore_config.json compute_type: "
+                          "float32 without one), else PyTorch; ct2 = CTranslate2 float32 (the same output "
+                          "as torch); ct2-int8 = CTranslate2 int8 (faster; some outputs differ)")
     run.add_argument("--min-confidence", type=float,
                      help="apply only edits the model is at least this sure of (0-1; default: the "
                           "model's recommended threshold, in its restore_config.json)")

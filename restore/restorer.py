@@ -41,6 +41,7 @@ __all__ = ["Restorer", "restore", "Edit", "Proposal", "SpunScore", "Thresholds",
 DEFAULT_MODEL_NAME = "restore-small"
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
+COMPUTE_TYPES = ("float32", "int8")  # restore_config.json compute_type: what the auto engine may use
 
 
 class ModelNotFound(FileNotFoundError):
@@ -128,11 +129,17 @@ def _confidence(scores, start: int, end: int) -> float:
 def model_settings(path: Path) -> dict:
     """The restorer's settings stored with a model (``restore_config.json``): the
     recommended thresholds (``min_confidence``, ``lone_edit_confidence``,
-    ``min_spun_score``), chosen when the model was shipped."""
+    ``min_spun_score``), chosen when the model was shipped, and the CTranslate2 precision
+    the ``auto`` engine uses (``compute_type``: ``float32``, the default, or ``int8``, when
+    it was measured to leave restored-text quality unchanged)."""
     import json
 
     file = Path(path) / "restore_config.json"
-    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    settings = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    if settings.get("compute_type", "float32") not in COMPUTE_TYPES:
+        raise ValueError(f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, "
+                         f"got {settings['compute_type']!r}")
+    return settings
 
 
 class Restorer:
@@ -175,10 +182,12 @@ class Restorer:
         path = Path(path) if path else default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
-        # engine: "auto" (CTranslate2 when available, else PyTorch), "ct2" or "torch"
-        engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams,
-                             threads=threads)
         settings = model_settings(path)
+        # engine: "auto" (CTranslate2 at the model's recommended precision when available,
+        # else PyTorch), "ct2" (float32), "ct2-int8" or "torch"
+        precision = {"compute_type": settings["compute_type"]} if engine == "auto" and "compute_type" in settings else {}
+        engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams,
+                             threads=threads, **precision)
         if min_confidence is None:
             min_confidence = settings.get("min_confidence", 0.0)
         if lone_edit_confidence is None:

@@ -208,6 +208,32 @@ def test_restorer_picks_the_engine(tiny_copy):
     assert Restorer.from_pretrained(tiny_copy, engine="torch").engine.name == "torch"
 
 
+def test_auto_engine_takes_the_models_recommended_precision(tiny_copy):
+    """restore_config.json's compute_type is what "auto" decodes with; "ct2" stays float32
+    and "torch" ignores it; an unknown precision is an error naming the file."""
+    import json
+
+    settings = tiny_copy / "restore_config.json"
+    before = settings.read_text() if settings.is_file() else None
+    assert Restorer.from_pretrained(tiny_copy).engine.compute_type == "float32"
+    try:
+        settings.write_text(json.dumps({**json.loads(before or "{}"), "compute_type": "int8"}))
+        auto = Restorer.from_pretrained(tiny_copy)
+        assert auto.engine.compute_type == "int8" and auto.engine.translator.compute_type.startswith("int8")
+        assert Restorer.from_pretrained(tiny_copy, engine="ct2").engine.compute_type == "float32"
+        assert Restorer.from_pretrained(tiny_copy, engine="torch").engine.name == "torch"
+        int8 = Restorer.from_pretrained(tiny_copy, engine="ct2-int8")
+        assert auto.restore(TINY_SENTENCES[:3]) == int8.restore(TINY_SENTENCES[:3])
+        settings.write_text(json.dumps({**json.loads(before or "{}"), "compute_type": "int4"}))
+        with pytest.raises(ValueError, match="restore_config.json: compute_type"):
+            Restorer.from_pretrained(tiny_copy)
+    finally:
+        if before is None:
+            settings.unlink()
+        else:
+            settings.write_text(before)
+
+
 def test_run_engine_flag(tiny_copy, tmp_path, monkeypatch, capsys):
     src = tmp_path / "in.txt"
     src.write_text("\n".join(TINY_SENTENCES) + "\n\nLast line")

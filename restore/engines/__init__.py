@@ -30,11 +30,15 @@ ENGINES = ("auto", "ct2", "ct2-int8", "torch")
 def load_engine(path: str | Path, engine: str = "auto", device: str = "cpu", **kw):
     """The engine ``engine`` ("auto": the fastest available, CTranslate2 else PyTorch) for
     the model folder ``path``. When CTranslate2 is missing or the model cannot be
-    converted, the PyTorch engine, with a one-line message on stderr."""
+    converted, the PyTorch engine, with a one-line message on stderr. ``compute_type``
+    (in ``kw``): the CTranslate2 precision of "auto" (default float32); "ct2" is float32
+    and "ct2-int8" int8 whatever it says."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    if engine == "ct2-int8":  # opt-in: ~1.6x faster, but changes ~13% of raw outputs
+    if engine == "ct2-int8":  # faster, but changes some raw outputs (eval/results/bench.md)
         kw = {**kw, "compute_type": "int8"}
+    elif engine == "ct2":
+        kw = {**kw, "compute_type": CT2_COMPUTE_TYPE}
     if engine in ("auto", "ct2", "ct2-int8"):
         try:
             return CT2Engine.load(path, device=device, **kw)

@@ -279,6 +279,7 @@ class CT2Engine(Batching):
         kw.setdefault("max_output_tokens", max_pos - 2)
         engine = cls(translator, Tokens(path), **kw)
         engine.threads = threads
+        engine.compute_type = compute_type
         return engine
 
     def generate(self, sentences: list[str]) -> list[str]:
