@@ -116,6 +116,8 @@ class TrainingArgs:
     label_smoothing: float = 0.0
     eval_steps: int = 200
     eval_generate: int = 200              # valid rows decoded at each evaluation (edit F0.5)
+    select_by: str = "loss"               # the checkpoint kept: "loss" (lowest valid loss, every valid
+                                          # row) or "f0.5" (highest F0.5 of the eval_generate rows)
     logging_steps: int = 20
     bf16: str | bool = "auto"
     seed: int = 13
@@ -124,6 +126,7 @@ class TrainingArgs:
     dtype_saved: str = "float16"
 
 
+SELECT_BY = ("loss", "f0.5")  # training.select_by
 SECTIONS = {"data": DataArgs, "tokenizer": TokenizerArgs, "model": ModelArgs, "training": TrainingArgs}
 _CASTS = {"int": int, "float": float, "str": str}
 
@@ -159,6 +162,11 @@ class TrainConfig:
     model: ModelArgs = field(default_factory=ModelArgs)
     training: TrainingArgs = field(default_factory=TrainingArgs)
     config_dir: str | None = None         # the config file's folder: data paths are relative to it
+
+    def __post_init__(self):
+        if self.training.select_by not in SELECT_BY:
+            raise ConfigError(f"training.select_by: expected one of {', '.join(SELECT_BY)}, "
+                              f"got {self.training.select_by!r}")
 
     @classmethod
     def from_dict(cls, values: dict, config_dir: str | Path | None = None) -> "TrainConfig":

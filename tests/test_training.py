@@ -87,6 +87,9 @@ def test_config_errors(tmp_path):
         load_config(ROOT / "configs/tiny.yaml", ["training.max_steps=many"])
     with pytest.raises(ConfigError, match="not a section"):
         load_config(ROOT / "configs/tiny.yaml", ["output_dir.x=1"])
+    assert load_config(ROOT / "configs/tiny.yaml").training.select_by == "loss"
+    with pytest.raises(ConfigError, match=r"tiny.yaml: training.select_by: expected one of loss, f0.5"):
+        load_config(ROOT / "configs/tiny.yaml", ["training.select_by=bleu"])
     # data paths are relative to the config file; output_dir to the current folder
     assert cfg.path("../data/pairs") == ROOT / "configs" / "../data/pairs"
     assert cfg.to_dict()["training"]["max_steps"] == 7 and "config_dir" not in cfg.to_dict()
@@ -123,6 +126,13 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     assert report["steps"] == 60 and report["tokens_per_second"] > 0
     evals = [e for e in report["curve"] if "eval_f0.5" in e]
     assert evals and all("eval_loss" in e and "elapsed_s" in e for e in evals)
+    # the checkpoint kept is the one with the lowest loss over the whole valid set (logged by
+    # the loss pass, the entries without F0.5; training.select_by: loss)
+    full = [e for e in report["curve"] if "eval_loss" in e and "eval_f0.5" not in e]
+    best = min(full, key=lambda e: e["eval_loss"])
+    assert report["best_checkpoint"].endswith(f"checkpoint-{best['step']}")
+    state = json.loads((Path(report["best_checkpoint"]) / "trainer_state.json").read_text())
+    assert state["best_metric"] == pytest.approx(best["eval_loss"])  # not the F0.5-based score
     losses = [e["loss"] for e in report["curve"] if "loss" in e]
     assert losses[-1] < losses[0], "training loss should fall"
 
