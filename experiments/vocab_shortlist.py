@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import ctranslate2
-    from restore.engines.ct2_engine import Tokens, _converter
+    from restore.engines.ct2_engine import Tokens, converter
     from restore.pairs import load_pairs
 
     tokens = Tokens(args.model)
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         full_dir = Path(tmp) / "full"
-        _converter(args.model).convert(str(full_dir), quantization=args.compute_type, force=True)
+        converter(args.model).convert(str(full_dir), quantization=args.compute_type, force=True)
         full = ctranslate2.Translator(str(full_dir), inter_threads=2, intra_threads=1)
         reference, _ = decode(full, False)
         for k in (int(x) for x in args.k.split(",")):
@@ -68,7 +68,7 @@ def main(argv=None) -> int:
             lines += [f"{p}\t{p}" for p, _ in vocab if p not in SPECIAL and not any(c.isspace() for c in p)]
             vmap.write_text("\n".join(lines) + "\n", encoding="utf-8")
             short_dir = Path(tmp) / f"vmap{k}"
-            _converter(args.model).convert(str(short_dir), quantization=args.compute_type, force=True, vmap=str(vmap))
+            converter(args.model).convert(str(short_dir), quantization=args.compute_type, force=True, vmap=str(vmap))
             short = ctranslate2.Translator(str(short_dir), inter_threads=2, intra_threads=1)
             outputs, t_short = decode(short, True)
             _, t_full = decode(full, False)  # measured right after, under the same load

@@ -287,7 +287,7 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     wall = time.time() - t_start
     config = cfg.to_dict()
     if init_from is not None:  # the architecture trained is the loaded model's, not the YAML's
-        config["model"] = model_args_of(model.config)
+        config["model"] = loaded
     report = {
         "config": config,
         "init_from": str(init_from) if init_from else None,

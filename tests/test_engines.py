@@ -180,7 +180,7 @@ def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tin
     def broken(path):
         raise ValueError("unsupported architecture\nsecond line")
 
-    monkeypatch.setattr(ct2_engine, "_converter", broken)
+    monkeypatch.setattr(ct2_engine, "converter", broken)
     engine = load_engine(model, "ct2")
     assert isinstance(engine, TorchEngine)
     err = capsys.readouterr().err

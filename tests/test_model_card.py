@@ -34,8 +34,9 @@ def test_architecture_comes_from_the_model_folder(tmp_path):
     config.json, not the report's YAML (4+4 in configs/small.yaml, 4+1 in the folder)."""
     import json
 
-    (tmp_path / "config.json").write_text(json.dumps({"d_model": 256, "encoder_layers": 4, "decoder_layers": 1,
-                                                      "encoder_attention_heads": 4, "encoder_ffn_dim": 1024}))
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "bart", "d_model": 256, "encoder_layers": 4,
+                                                      "decoder_layers": 1, "encoder_attention_heads": 4,
+                                                      "encoder_ffn_dim": 1024}))
     arch = model_card.architecture_of(tmp_path)
     report = {"config": {"model": {"d_model": 256, "encoder_layers": 4, "decoder_layers": 4, "heads": 4,
                                    "ffn_dim": 1024}, "tokenizer": {"vocab_size": 8000},

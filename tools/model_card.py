@@ -213,9 +213,11 @@ def main(argv=None):
 def architecture_of(model_dir: Path) -> dict:
     """The card's architecture figures from the model folder's own ``config.json`` (a run
     continued with ``--init-from`` trains the loaded model, whatever its YAML said)."""
-    c = json.loads((model_dir / "config.json").read_text())
-    return {"d_model": c["d_model"], "encoder_layers": c["encoder_layers"], "decoder_layers": c["decoder_layers"],
-            "heads": c["encoder_attention_heads"], "ffn_dim": c["encoder_ffn_dim"]}
+    from transformers import AutoConfig
+
+    from restore.training import model_args_of
+
+    return model_args_of(AutoConfig.from_pretrained(model_dir))
 
 
 if __name__ == "__main__":

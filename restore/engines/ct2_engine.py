@@ -89,7 +89,9 @@ def ct2_model_dir(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE,
     raise ConversionError("nowhere to write the converted model (" + "; ".join(problems) + ")")
 
 
-def _converter(path: Path):
+def converter(path: Path):
+    """ctranslate2's ``TransformersConverter`` for the model folder ``path``, adjusted for
+    this project's BART models (``.convert(output_dir, quantization=..., vmap=...)``)."""
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):
@@ -122,7 +124,7 @@ def _convert(path: Path, dest: Path, compute_type: str, fingerprint: str) -> Non
         bars = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()
         try:
-            _converter(path).convert(str(tmp), quantization=compute_type, force=True)
+            converter(path).convert(str(tmp), quantization=compute_type, force=True)
         except OSError:
             raise
         except Exception as e:
