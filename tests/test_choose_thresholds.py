@@ -53,3 +53,24 @@ def test_document_gate_pools_documents_and_harm_is_counted_both_ways():
     # the lone-edit gate at 0.98 drops the sure-but-lone clean edit and both lone spun edits
     r = rows[(0.9, 0.98, 0.0)]
     assert (r["recall"], r["clean_harm"]) == (0.0, 0.0)
+
+
+def test_valid_documents_all_by_default():
+    """Documents with at least three distinct one-sentence originals; None takes them all,
+    a number that many, in a seeded order, each cut to max_sentences."""
+    from tools.choose_thresholds import valid_documents
+
+    pairs = {"original": [], "doc_id": [], "n_sent": []}
+    for d in range(6):
+        for k in range(2 + d % 3):  # documents 0, 3: two sentences (too short)
+            pairs["original"].append(f"Sentence {k} of document {d}.")
+            pairs["doc_id"].append(f"doc{d}")
+            pairs["n_sent"].append(1)
+    pairs["original"].append("Two sentences. In one row.")
+    pairs["doc_id"].append("doc0")
+    pairs["n_sent"].append(2)
+    every = valid_documents(pairs, None, 25)
+    assert sorted(d for d, _ in every) == ["doc1", "doc2", "doc4", "doc5"]
+    assert valid_documents(pairs, 2, 25) == every[:2]
+    assert all(len(s) <= 3 for _, s in valid_documents(pairs, None, 3))
+    assert [len(s) for _, s in valid_documents(pairs, None, 2)] == [2, 2, 2, 2]

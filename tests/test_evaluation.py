@@ -322,3 +322,29 @@ def test_pairs_grouped_by_article_for_the_intervals(tmp_path):
     assert E.read_pairs(write_pairs(tmp_path / "plain.jsonl")).groups == []
     with pytest.raises(ValueError):
         E.EvalSet("x", ["a", "b"], ["a", "b"], groups=["g"])
+
+
+def test_clean_set_from_pair_originals(tmp_path):
+    """A clean source may read a pairs split's distinct one-sentence originals (far more
+    than its identity rows): spun rows give their original, multi-sentence rows and
+    repeats are left out, the seed shuffles and the limit cuts."""
+    import datasets
+
+    rows = {"spun": ["The Home handed it.", "The House passed it.", "The Home handed it again.",
+                     "A. B.", "Officers mentioned it."],
+            "original": ["The House passed it.", "The House passed it.", "The House passed it again.",
+                         "A. B.", "Officials said it."],
+            "doc_id": ["d1", "d1", "d1", "d2", "d3"], "n_sent": [1, 1, 1, 2, 1]}
+    datasets.DatasetDict({"test": datasets.Dataset.from_dict(rows)}).save_to_disk(str(tmp_path / "pairs"))
+    every = E.read_pair_originals(tmp_path / "pairs", "test")
+    assert sorted(every) == sorted(["Officials said it.", "The House passed it.", "The House passed it again."])
+    assert E.read_pair_originals(tmp_path / "pairs", "test", seed=5) == E.read_pair_originals(tmp_path / "pairs", "test", seed=5)
+    spec = {"name": "clean", "kind": "clean",
+            "sources": [{"pairs": "pairs", "split": "test", "rows": "originals", "limit": 2, "seed": 3}]}
+    ev = E.build_set(spec, tmp_path, None, print)
+    assert ev.kind == "clean" and len(ev) == 2 and set(ev.sources) <= set(every) and ev.sources == ev.originals
+    identity = E.build_set({**spec, "sources": [{"pairs": "pairs", "split": "test"}]}, tmp_path, None, print)
+    assert sorted(identity.sources) == ["A. B.", "The House passed it."]  # the unspun rows
+    messages = []
+    assert E.build_set({**spec, "sources": [{"pairs": "pairs", "rows": "spun"}]}, tmp_path, None, messages.append) is None
+    assert "rows are 'identity' or 'originals', not 'spun'" in messages[0]

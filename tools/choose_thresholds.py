@@ -1,11 +1,14 @@
 """Choose a model's recommended restorer thresholds on synthetic VALID documents.
 
     python -m tools.choose_thresholds models/restore-small [--pairs data/pairs]
-        [--config configs/data.yaml] [--docs 300] [--max-sentences 25]
+        [--config configs/data.yaml] [--docs 0] [--max-sentences 25]
         [--max-clean-harm 0.02] [--json out.json] [--write]
 
-Documents: ``--docs`` documents of the valid split of the pairs (shuffled with seed 1),
-each its distinct sentences in order (at most ``--max-sentences``), spun once as a whole
+Documents: ``--docs`` documents of the valid split of the pairs (shuffled with seed 1; 0,
+the default: every valid document with at least three one-sentence originals, about 500
+and 5,000 sentences for configs/data.yaml's pairs: the more sentences, the less the choice
+follows the noise of a sample), each its distinct sentences in order (at most
+``--max-sentences``), spun once as a whole
 document by the data config's spinner, as the pairs were (one spinner mode, one rate
 for the document). The model runs once over every spun and every original sentence
 (every edit with its confidence); then every ``min_confidence`` x
@@ -53,9 +56,9 @@ def choose(rows: list[dict], max_clean_harm: float) -> dict:
     return min((r for r in ok if r["f0.5"] >= top - TIE), key=lambda r: (r["clean_harm"], -r["f0.5"]))
 
 
-def valid_documents(pairs, n_docs: int, max_sentences: int, seed: int = 1) -> list[tuple[str, list[str]]]:
-    """``(doc_id, sentences)`` of ``n_docs`` valid documents with at least three distinct
-    one-sentence originals, in their order in the pairs."""
+def valid_documents(pairs, n_docs: int | None, max_sentences: int, seed: int = 1) -> list[tuple[str, list[str]]]:
+    """``(doc_id, sentences)`` of ``n_docs`` (None: all) valid documents with at least three
+    distinct one-sentence originals, in their order in the pairs."""
     by_doc: dict[str, list[str]] = defaultdict(list)
     for original, doc, n_sent in zip(pairs["original"], pairs["doc_id"], pairs["n_sent"]):
         if n_sent == 1 and original not in by_doc[doc]:
@@ -105,7 +108,7 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", type=Path, default=Path("data/pairs"))
     ap.add_argument("--config", type=Path, default=Path("configs/data.yaml"),
                     help="the data config whose spinner spins the valid documents")
-    ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--docs", type=int, default=0, help="valid documents to use (default 0: all)")
     ap.add_argument("--max-sentences", type=int, default=25)
     ap.add_argument("--max-clean-harm", type=float, default=0.02)
     ap.add_argument("--json", type=Path)
@@ -119,7 +122,7 @@ def main(argv=None) -> int:
 
     cfg, base = resolve_config(args.config)
     spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
-    documents = valid_documents(load_pairs(args.pairs)["valid"], args.docs, args.max_sentences)
+    documents = valid_documents(load_pairs(args.pairs)["valid"], args.docs or None, args.max_sentences)
     spun, originals, docs = [], [], []
     for k, (doc_id, sentences) in enumerate(documents):
         spun += spinner.spin_document(sentences, seed=stable_int(cfg["seed"], doc_id, "thresholds"))

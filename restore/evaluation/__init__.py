@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from .run import evaluate_file, evaluate_set, model_commit, run_suite
 from .scoring import kept_by_document, proposal, sentence_records, threshold_sweep
-from .sets import DataError, EvalSet, build_set, load_suite, read_pairs, read_pairs_dataset, read_tortured
+from .sets import (DataError, EvalSet, build_set, load_suite, read_pair_originals, read_pairs, read_pairs_dataset,
+                   read_tortured)
 from .systems import AllProposals, CachedSystem, CopySystem, default_systems, run_system
 
 __all__ = ["evaluate_file", "evaluate_set", "run_suite", "model_commit", "kept_by_document", "proposal",
            "sentence_records", "threshold_sweep", "DataError", "EvalSet", "build_set", "load_suite",
-           "read_pairs", "read_pairs_dataset", "read_tortured", "AllProposals", "CachedSystem", "CopySystem",
-           "default_systems", "run_system"]
+           "read_pair_originals", "read_pairs", "read_pairs_dataset", "read_tortured", "AllProposals",
+           "CachedSystem", "CopySystem", "default_systems", "run_system"]

@@ -108,6 +108,25 @@ def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None 
     return EvalSet(name, list(ds["spun"]), list(ds["original"]), ids, docs, title=f"{path} ({split})")
 
 
+def read_pair_originals(path: str | Path, split: str = "test", limit: int | None = None, seed: int = 0) -> list[str]:
+    """Distinct one-sentence originals of a pairs dataset's split (clean text, whatever
+    the spinner made of it), shuffled with ``seed`` and cut to ``limit``: a clean set far
+    larger than the split's identity rows."""
+    from ..pairs import load_pairs
+
+    try:
+        ds = load_pairs(path)
+    except FileNotFoundError as e:
+        raise DataError(str(e)) from None
+    if split not in ds:
+        raise DataError(f"{path}: no split {split!r} (has {', '.join(ds)})")
+    ds = ds[split]
+    single = ds["n_sent"] if "n_sent" in ds.column_names else [1] * len(ds)
+    texts = sorted(set(o for o, n in zip(ds["original"], single) if n == 1))
+    random.Random(seed).shuffle(texts)
+    return texts[:limit]
+
+
 PPS_CARRIER = "In this paper, we discuss {phrase} in more detail."
 
 
@@ -225,7 +244,8 @@ def _build_tortured(spec, base, limit):
 
 def _build_clean(spec, base, limit, log):
     """Clean sentences from several sources (``{jsonl, field}`` or ``{pairs, split,
-    limit}``); a missing source is skipped."""
+    limit, seed, rows}``, ``rows``: ``identity`` (default: the split's identity rows) or
+    ``originals`` (its distinct one-sentence originals)); a missing source is skipped."""
     texts, used = [], []
     for src in spec.get("sources") or []:
         try:
@@ -233,7 +253,15 @@ def _build_clean(spec, base, limit, log):
                 ev = read_pairs(base / src["jsonl"], src.get("limit"))
                 texts += ev.originals if src.get("field", "original") == "original" else ev.sources
                 used.append(f"{src['jsonl']} ({src.get('field', 'original')}, {len(ev)})")
+            elif "pairs" in src and src.get("rows", "identity") == "originals":
+                found = read_pair_originals(base / src["pairs"], src.get("split", "test"), src.get("limit"),
+                                            int(src.get("seed", 0)))
+                texts += found
+                used.append(f"{src['pairs']} ({src.get('split', 'test')} one-sentence originals, {len(found)})")
             elif "pairs" in src:
+                if src.get("rows", "identity") != "identity":
+                    raise DataError(f"set {spec['name']}: a pairs source's rows are 'identity' or 'originals', "
+                                    f"not {src['rows']!r}")
                 ev = read_pairs_dataset(base / src["pairs"], src.get("split", "test"), src.get("limit"),
                                         int(src.get("seed", 0)), clean_only=True)
                 texts += ev.originals
@@ -241,7 +269,7 @@ def _build_clean(spec, base, limit, log):
             else:
                 raise DataError(f"set {spec['name']}: a clean source needs 'jsonl' or 'pairs': {src!r}")
         except DataError as e:
-            if "needs" in str(e):
+            if "needs" in str(e) or "rows are" in str(e):
                 raise
             log(f"set {spec['name']}: source skipped: {e}")
     texts = list(dict.fromkeys(texts))
