@@ -1,11 +1,9 @@
 """Segmentation that never loses text, the Restorer API and `restore run` on a tiny model."""
 import json
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from restore.cli import main
 from restore.restorer import Restorer
 from restore.segment import segments, split_long
