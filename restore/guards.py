@@ -17,7 +17,7 @@ from .facts import same_facts
 from .known_words import invented
 from .reading import ELLIPSIS_RE
 
-__all__ = ["guarded_edits", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
+__all__ = ["guarded_edits", "drops_text", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
 
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
 # restored side has the digits)
@@ -30,6 +30,18 @@ LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
 # numbers a spinner writes for words: restoring the word is not losing the number
 SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|10 years|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
+# spinners insert a word or two ("new" -> "brand new"); a deletion of more is a model dropping text
+MAX_DELETED_WORDS = 2
+DELETED_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def drops_text(edit: Edit) -> bool:
+    """A deletion no spinner explains: of a capitalised word (a name: "Mo", "Kabul") or of
+    more than :data:`MAX_DELETED_WORDS` words ("the deal raised will probably be" -> "the deal")."""
+    if edit.replacement.strip():
+        return False
+    deleted = DELETED_WORD_RE.findall(edit.spun)
+    return len(deleted) > MAX_DELETED_WORDS or any(w[0].isupper() for w in deleted)
 
 
 def guarded_edits(source: str, output: str, known_words: frozenset[str] | None = None) -> list[Edit]:
@@ -47,7 +59,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     none of the model's punctuation-only edits on 2,075 valid and dev rows was right; an
     edit that drops or adds an ellipsis ("Home…" -> "House"); and an edit that states
     other facts than the text it replaces (:func:`restore.facts.same_facts`: "trillion"
-    -> "billion", "northwest" -> "north", a negation lost or added)."""
+    -> "billion", "northwest" -> "north", a negation lost or added), and a deletion of a
+    capitalised word or of more than two words (:func:`drops_text`)."""
     if not output.strip():
         return []
     source_words, output_words = ([w for *_, w in read_words(t)] for t in (source, output))
@@ -75,7 +88,7 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
                 # lost or altered; a spinner's number (1000's) may become words, not another number
                 safe = False
         if safe and not invented(edit.replacement, source, known_words) \
-                and same_facts(edit.spun, edit.replacement):
+                and same_facts(edit.spun, edit.replacement) and not drops_text(edit):
             kept.append(edit)
     return kept
 

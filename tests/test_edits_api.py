@@ -94,6 +94,20 @@ def test_guards_drop_edits_of_punctuation_alone():
     assert apply_edits(src, guarded_edits(src, "The U.S. officials left.")) == "The U.S. officials left."
 
 
+def test_guards_drop_deletions_of_names_and_of_long_spans():
+    # a spinner's inserted word may go ("brand new" -> "new", "in fact" -> "")
+    src = "The council backed the brand new plan, in fact, on Monday."
+    out = "The council backed the new plan, on Monday."
+    assert apply_edits(src, guarded_edits(src, out)) == out
+    # a name, or more than two words, is text the model dropped
+    src = "Officers said Mo Farah possibly won the race the deal raised will probably be good."
+    out = "Officials said Farah won the race the deal good."
+    kept = [(e.spun, e.replacement) for e in guarded_edits(src, out)]
+    assert ("Officers", "Officials") in kept and ("possibly ", "") in kept
+    assert not any("Mo" in a or "probably" in a for a, _ in kept)
+    assert apply_edits(src, guarded_edits(src, out)).startswith("Officials said Mo Farah won the race the deal raised")
+
+
 def test_restore_with_edits_offsets_confidence_and_threshold():
     text = "First line stays.\n\nThe Home handed the invoice.  Officers mentioned it."
     engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
