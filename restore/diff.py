@@ -53,8 +53,10 @@ def read_words(text: str) -> list[tuple[int, int, str]]:
     Words are found in the typographically normalised text (one character for one, so
     the spans hold): "Russia’s" is one word like "Russia's", not "Russia", "’", "s".
     Characters the model does not read (zero-width, emoji) are layout, not words."""
+    # a token of WORD_RE longer than one character holds a word character, which is read:
+    # only a lone mark can be unread
     return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text.translate(TYPOGRAPHY))
-            if not all(map(is_unread, m.group()))]
+            if len(m.group()) > 1 or not is_unread(m.group())]
 
 
 def sentence_edits(source: str, output: str) -> list[Edit]:

@@ -13,6 +13,7 @@ __all__ = ["model_reading", "ellipses_back", "ELLIPSIS_RE", "DOTS_RE"]
 
 DOTS_RE = re.compile(r"\.{2,}")
 ELLIPSIS_RE = re.compile(r"\.{2,}|…")
+ABOVE_U2000_RE = re.compile("[\u2001-\U0010ffff]")  # the only characters is_unread may be true for
 
 
 def model_reading(text: str) -> tuple[str, list[int] | None]:
@@ -43,7 +44,7 @@ def model_reading(text: str) -> tuple[str, list[int] | None]:
 
 
 def _has_unread(text: str) -> bool:
-    return any(map(is_unread, text))
+    return any(is_unread(m.group()) for m in ABOVE_U2000_RE.finditer(text))
 
 
 def ellipses_back(source: str, output: str) -> str:
