@@ -108,7 +108,9 @@ sentence, ~12% identity pairs, ~10% multi-sentence inputs; split by document.
 Runs 1-4 used the open-thesaurus spinner alone (swaps from Moby + Open English WordNet +
 MyThes, function words, numbers, contractions, names). Run 5's pairs come from a mixture
 drawn per spin of a document (`configs/data.yaml`): 65% rewriter-style, 10% lightly
-rewriter-style, 25% the open-thesaurus spinner. The rewriter-style spins draw from
+rewriter-style, 25% the open-thesaurus spinner (at 15-40% of words; `configs/data.yaml`
+has since spun that component at 20-50%, to match the real WER histogram: runs 5-9 were
+trained before that change). The rewriter-style spins draw from
 **the synonym database of a commercial "Article Rewriter" script** (`en_db.sdata`, the
 "Turbo Spinner: Article Rewriter" PHP script, (c) 2015 ProThemes.Biz), which spam news
 sites ran stolen copy through. That file carries no licence: the project uses it only at
@@ -136,7 +138,7 @@ Chosen on {settings.get('chosen_on', '')} by the rule: {settings.get('rule', '')
 It also drops edits that change a fact (a number, magnitude, percentage, date, compass
 direction or negation; `restore/facts.py`) or lose a URL or e-mail address of the input, and
 edits that write a word found neither in the training targets (`known_words.txt.gz`) nor in
-the input.
+the input, and deletions of a capitalised word (a name) or of more than two words.
 
 {suite}
 
