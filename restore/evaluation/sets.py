@@ -85,11 +85,8 @@ def read_pairs(path: str | Path, limit: int | None = None, name: str | None = No
     return EvalSet(name or path.stem, sources, originals, ids, groups, title=str(path))
 
 
-def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None = None, seed: int = 0,
-                       clean_only: bool = False, name: str = "synthetic") -> EvalSet:
-    """Rows of a pairs dataset built by ``restore pairs`` (a ``DatasetDict`` saved
-    to disk), shuffled with ``seed`` and cut to ``limit``. ``clean_only``: only rows whose
-    spun text equals the original (identity pairs, spins that changed nothing)."""
+def _pairs_split(path: str | Path, split: str):
+    """One split of a pairs dataset built by ``restore pairs``; a DataError when missing."""
     from ..pairs import load_pairs
 
     try:
@@ -98,7 +95,15 @@ def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None 
         raise DataError(str(e)) from None
     if split not in ds:
         raise DataError(f"{path}: no split {split!r} (has {', '.join(ds)})")
-    ds = ds[split].shuffle(seed=seed)
+    return ds[split]
+
+
+def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None = None, seed: int = 0,
+                       clean_only: bool = False, name: str = "synthetic") -> EvalSet:
+    """Rows of a pairs dataset built by ``restore pairs`` (a ``DatasetDict`` saved
+    to disk), shuffled with ``seed`` and cut to ``limit``. ``clean_only``: only rows whose
+    spun text equals the original (identity pairs, spins that changed nothing)."""
+    ds = _pairs_split(path, split).shuffle(seed=seed)
     rows = range(len(ds))
     if clean_only:
         rows = [i for i, (s, o) in enumerate(zip(ds["spun"], ds["original"])) if s == o]
@@ -112,15 +117,7 @@ def read_pair_originals(path: str | Path, split: str = "test", limit: int | None
     """Distinct one-sentence originals of a pairs dataset's split (clean text, whatever
     the spinner made of it), shuffled with ``seed`` and cut to ``limit``: a clean set far
     larger than the split's identity rows."""
-    from ..pairs import load_pairs
-
-    try:
-        ds = load_pairs(path)
-    except FileNotFoundError as e:
-        raise DataError(str(e)) from None
-    if split not in ds:
-        raise DataError(f"{path}: no split {split!r} (has {', '.join(ds)})")
-    ds = ds[split]
+    ds = _pairs_split(path, split)
     single = ds["n_sent"] if "n_sent" in ds.column_names else [1] * len(ds)
     texts = sorted(set(o for o, n in zip(ds["original"], single) if n == 1))
     random.Random(seed).shuffle(texts)
