@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .align import TYPOGRAPHY, WORD_RE
 
-__all__ = ["Edit", "sentence_edits", "apply_edits", "read_words", "is_unread", "SPACE_RE"]
+__all__ = ["Edit", "sentence_edits", "apply_edits", "read_words", "is_unread", "has_unread", "SPACE_RE"]
 
 SPACE_RE = re.compile(r"\s+")
 # characters the model does not read: format characters (zero-width space and joiners,
@@ -22,9 +22,17 @@ SPACE_RE = re.compile(r"\s+")
 UNREAD_CATEGORIES = {"Cf", "So", "Sk", "Cs", "Co"}
 
 
+UNREAD_CANDIDATE_RE = re.compile("[\u2001-\U0010ffff]")  # the only characters is_unread may be true for
+
+
 def is_unread(ch: str) -> bool:
     """A character the model does not read (it stays in the text, outside any edit)."""
     return ord(ch) > 0x2000 and (unicodedata.category(ch) in UNREAD_CATEGORIES or ch in "\ufe0e\ufe0f")
+
+
+def has_unread(text: str) -> bool:
+    """Whether ``text`` holds a character the model does not read (:func:`is_unread`)."""
+    return any(is_unread(m.group()) for m in UNREAD_CANDIDATE_RE.finditer(text))
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 
 from .align import TYPOGRAPHY
-from .diff import is_unread
+from .diff import has_unread, is_unread
 
 __all__ = ["model_reading", "ellipses_back", "ELLIPSIS_RE", "DOTS_RE"]
 
 DOTS_RE = re.compile(r"\.{2,}")
 ELLIPSIS_RE = re.compile(r"\.{2,}|…")
-ABOVE_U2000_RE = re.compile("[\u2001-\U0010ffff]")  # the only characters is_unread may be true for
 
 
 def model_reading(text: str) -> tuple[str, list[int] | None]:
@@ -22,7 +21,7 @@ def model_reading(text: str) -> tuple[str, list[int] | None]:
     one space for any run of whitespace (double spaces, NBSP), and no zero-width
     characters or emoji (rare byte-level tokens that derail it)."""
     text = text.translate(TYPOGRAPHY)
-    if "…" not in text and "  " not in text and not _has_unread(text):
+    if "…" not in text and "  " not in text and not has_unread(text):
         return text, None
     chars, back = [], []
     for i, ch in enumerate(text):
@@ -41,10 +40,6 @@ def model_reading(text: str) -> tuple[str, list[int] | None]:
         back.pop()
     back.append(len(text))
     return "".join(chars), back
-
-
-def _has_unread(text: str) -> bool:
-    return any(is_unread(m.group()) for m in ABOVE_U2000_RE.finditer(text))
 
 
 def ellipses_back(source: str, output: str) -> str:
