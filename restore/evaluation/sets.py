@@ -245,29 +245,28 @@ def _build_clean(spec, base, limit, log):
     ``originals`` (its distinct one-sentence originals)); a missing source is skipped."""
     texts, used = [], []
     for src in spec.get("sources") or []:
+        # a source written wrong is an error; a source whose data is missing is skipped
+        if "jsonl" not in src and "pairs" not in src:
+            raise DataError(f"set {spec['name']}: a clean source needs 'jsonl' or 'pairs': {src!r}")
+        rows = src.get("rows", "identity")
+        if "jsonl" not in src and rows not in ("identity", "originals"):
+            raise DataError(f"set {spec['name']}: a pairs source's rows are 'identity' or 'originals', not {rows!r}")
         try:
             if "jsonl" in src:
                 ev = read_pairs(base / src["jsonl"], src.get("limit"))
                 texts += ev.originals if src.get("field", "original") == "original" else ev.sources
                 used.append(f"{src['jsonl']} ({src.get('field', 'original')}, {len(ev)})")
-            elif "pairs" in src and src.get("rows", "identity") == "originals":
+            elif rows == "originals":
                 found = read_pair_originals(base / src["pairs"], src.get("split", "test"), src.get("limit"),
                                             int(src.get("seed", 0)))
                 texts += found
                 used.append(f"{src['pairs']} ({src.get('split', 'test')} one-sentence originals, {len(found)})")
-            elif "pairs" in src:
-                if src.get("rows", "identity") != "identity":
-                    raise DataError(f"set {spec['name']}: a pairs source's rows are 'identity' or 'originals', "
-                                    f"not {src['rows']!r}")
+            else:
                 ev = read_pairs_dataset(base / src["pairs"], src.get("split", "test"), src.get("limit"),
                                         int(src.get("seed", 0)), clean_only=True)
                 texts += ev.originals
                 used.append(f"{src['pairs']} ({src.get('split', 'test')} clean rows, {len(ev)})")
-            else:
-                raise DataError(f"set {spec['name']}: a clean source needs 'jsonl' or 'pairs': {src!r}")
         except DataError as e:
-            if "needs" in str(e) or "rows are" in str(e):
-                raise
             log(f"set {spec['name']}: source skipped: {e}")
     texts = list(dict.fromkeys(texts))
     if limit is not None:
