@@ -42,24 +42,15 @@ from restore.guards import Proposal, Thresholds, document_score, drops_text, kep
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tools.choose_thresholds import valid_documents  # noqa: E402
+from tools.choose_thresholds import spun_valid_documents  # noqa: E402
 
 TIERS = [(h, c) for h in (0.15, 0.2, 0.25, 0.3) for c in (0.3, 0.4, 0.5)]
 
 
 def proposals(model: Path, engine: str, pairs: Path) -> dict:
-    from restore.corpus import stable_int
-    from restore.pairs import load_pairs, resolve_config
     from restore.restorer import Restorer
-    from restore.spinner import Spinner
 
-    cfg, base = resolve_config(ROOT / "configs/data.yaml")
-    spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
-    spun, originals, docs = [], [], []
-    for k, (doc_id, sentences) in enumerate(valid_documents(load_pairs(pairs)["valid"], None, 25)):
-        spun += spinner.spin_document(sentences, seed=stable_int(cfg["seed"], doc_id, "thresholds"))
-        originals += sentences
-        docs += [k] * len(sentences)
+    _, spun, originals, docs = spun_valid_documents(pairs, ROOT / "configs/data.yaml", None, 25)
     test = read_pair_originals(pairs, "test", 5000, seed=2)
     suite = load_suite(ROOT / "configs/eval.yaml")
     real = build_set(next(s for s in suite["sets"] if s["name"] == "real_dev"), ROOT / "configs", None, print)

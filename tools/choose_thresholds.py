@@ -68,6 +68,25 @@ def valid_documents(pairs, n_docs: int | None, max_sentences: int, seed: int = 1
     return [(d, by_doc[d][:max_sentences]) for d in docs[:n_docs]]
 
 
+def spun_valid_documents(pairs: Path, config: Path, n_docs: int | None, max_sentences: int):
+    """``(documents, spun, originals, docs)``: :func:`valid_documents` of the pairs, each spun
+    once as a whole document by the data config's spinner (seeded by the document), their
+    sentences flattened with ``docs`` numbering the document of each."""
+    from restore.corpus import stable_int
+    from restore.pairs import load_pairs, resolve_config
+    from restore.spinner import Spinner
+
+    cfg, base = resolve_config(config)
+    spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
+    documents = valid_documents(load_pairs(pairs)["valid"], n_docs, max_sentences)
+    spun, originals, docs = [], [], []
+    for k, (doc_id, sentences) in enumerate(documents):
+        spun += spinner.spin_document(sentences, seed=stable_int(cfg["seed"], doc_id, "thresholds"))
+        originals += sentences
+        docs += [k] * len(sentences)
+    return documents, spun, originals, docs
+
+
 def score_grid(spun: list[str], originals: list[str], docs: list[int], spun_props: list[Proposal],
                clean_props: list[Proposal]) -> list[dict]:
     """Every grid point's F0.5 (spun sentences) and clean harm (originals, read both ways)."""
@@ -115,19 +134,10 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
     args = ap.parse_args(argv)
 
-    from restore.corpus import stable_int
-    from restore.pairs import load_pairs, resolve_config
     from restore.restorer import Restorer
-    from restore.spinner import Spinner
 
-    cfg, base = resolve_config(args.config)
-    spinner = Spinner.from_config(cfg["spinner"] or None, base_dir=base)
-    documents = valid_documents(load_pairs(args.pairs)["valid"], args.docs or None, args.max_sentences)
-    spun, originals, docs = [], [], []
-    for k, (doc_id, sentences) in enumerate(documents):
-        spun += spinner.spin_document(sentences, seed=stable_int(cfg["seed"], doc_id, "thresholds"))
-        originals += sentences
-        docs += [k] * len(sentences)
+    documents, spun, originals, docs = spun_valid_documents(args.pairs, args.config, args.docs or None,
+                                                            args.max_sentences)
     print(f"{len(documents)} valid documents, {len(spun)} sentences "
           f"({sum(s != o for s, o in zip(spun, originals))} changed by the spinner)", file=sys.stderr)
     restorer = Restorer.from_pretrained(args.model)
