@@ -36,7 +36,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from restore.diff import apply_edits
-from restore.edits import judge
+from restore.edits import EditCounts
 from restore.evaluation import build_set, load_suite, read_pair_originals
 from restore.guards import Proposal, Thresholds, document_score, drops_text, kept_edits
 
@@ -84,13 +84,11 @@ def tiered(props: list[Proposal], docs, th: Thresholds, heavy: float = 2.0, heav
 
 
 def f05(rows: dict, kept) -> dict:
-    tp = fp = fn = 0
+    counts = EditCounts()
     for s, o, e in zip(rows["spun"], rows["originals"], kept):
-        j = judge(s, apply_edits(s, e), o)
-        tp, fp, fn = tp + len(j["correct"]), fp + len(j["wrong"]), fn + len(j["missed"])
-    p, r = (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0)
-    return {"f0.5": round(1.25 * p * r / (0.25 * p + r), 4) if p + r else 0.0, "precision": round(p, 4),
-            "recall": round(r, 4)}
+        counts.add(s, apply_edits(s, e), o)
+    return {"f0.5": round(counts.f_beta(0.5), 4), "precision": round(counts.precision, 4),
+            "recall": round(counts.recall, 4)}
 
 
 def mcnemar(a: list[bool], b: list[bool]) -> dict:
