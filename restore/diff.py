@@ -7,12 +7,11 @@ edits. Only edits are ever applied, so everything the model did not change word-
 """
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from .align import TYPOGRAPHY, WORD_RE
+from .align import TYPOGRAPHY, WORD_RE, opcodes
 
 __all__ = ["Edit", "sentence_edits", "apply_edits", "read_words", "is_unread", "has_unread", "SPACE_RE"]
 
@@ -72,9 +71,8 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
     spans of ``source``. Words equal after typography normalisation are not edits, so the
     input's quote style and spacing survive, around and inside an edit too (see below)."""
     src, out = read_words(source), read_words(output)
-    sm = difflib.SequenceMatcher(a=[w for *_, w in src], b=[w for *_, w in out], autojunk=False)
     edits = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([w for *_, w in src], [w for *_, w in out]):
         if tag == "equal":
             continue
         # from the end of the previous unchanged word to the start of the next one

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from restore.align import words
+from restore.align import changed_spans, words
 from restore.restorer import Restorer, apply_edits, guarded_edits, kept_edits, sentence_edits
 
 
@@ -45,6 +45,21 @@ def test_sentence_edits_spans_and_replacements():
     assert apply_edits("It was once going well.", sentence_edits("It was once going well.", "It was going well.")) \
         == "It was going well."
     assert apply_edits("He said it.", sentence_edits("He said it.", "He said that it.")) == "He said that it."
+
+
+def test_alignment_does_not_anchor_on_a_word_across_a_rewritten_stretch():
+    # difflib matches the last "could" of the source with the first of the output: seven
+    # words replaced by one and six inserted, the negation in one edit and "not" in the other
+    src = "Officers couldn't substantiate what number of households could be affected by the plan, he said."
+    out = "Officials could not confirm how many families would be affected by the plan, he said."
+    edits = sentence_edits(src, out)
+    assert [(e.spun, e.replacement) for e in edits] == [
+        ("Officers couldn't substantiate what number of households could",
+         "Officials could not confirm how many families would")]
+    assert guarded_edits(src, out) == edits  # one edit, negation on both sides: same facts
+    # an unchanged word between two balanced changes stays an anchor
+    assert changed_spans(words("instead of the pinnacle"), words("rather than the head")) == [(0, 2, 0, 2), (3, 4, 3, 4)]
+    assert changed_spans(words("colleges , faculties"), words("schools , colleges")) == [(0, 3, 0, 3)]
 
 
 def test_typography_and_spacing_of_the_input_survive():
