@@ -109,8 +109,8 @@ Runs 1-4 used the open-thesaurus spinner alone (swaps from Moby + Open English W
 MyThes, function words, numbers, contractions, names). Run 5's pairs come from a mixture
 drawn per spin of a document (`configs/data.yaml`): 65% rewriter-style, 10% lightly
 rewriter-style, 25% the open-thesaurus spinner (at 15-40% of words; `configs/data.yaml`
-has since spun that component at 20-50%, to match the real WER histogram: runs 5-9 were
-trained before that change). The rewriter-style spins draw from
+has since spun that component at 20-50%, to match the real WER histogram: runs 5-10 were
+trained before that change, runs 11-12 after). The rewriter-style spins draw from
 **the synonym database of a commercial "Article Rewriter" script** (`en_db.sdata`, the
 "Turbo Spinner: Article Rewriter" PHP script, (c) 2015 ProThemes.Biz), which spam news
 sites ran stolen copy through. That file carries no licence: the project uses it only at
