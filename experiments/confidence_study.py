@@ -44,12 +44,8 @@ class Confidence(float):
 
 
 def scored_confidence(scores, start: int, end: int) -> float:
-    if not scores:
-        return Confidence(0.0)
-    if end > start:
-        picked = [lp for s, e, lp in scores if s < end and e > start]
-    else:
-        picked = [next((lp for s, e, lp in scores if e > start or s >= start), scores[-1][2])]
+    """The restorer's confidence, with the alternatives computed from the same tokens."""
+    picked = restorer_module._span_logprobs(scores, start, end)
     if not picked:
         return Confidence(0.0)
     c = Confidence(math.exp(min(picked)))

@@ -114,15 +114,19 @@ def _evidence(source: str, edits: list[Edit]) -> tuple[int, float]:
     return n, min(n, sum(e.confidence * max(1, len(WORD_RE.findall(e.spun))) for e in edits))
 
 
-def _confidence(scores, start: int, end: int) -> float:
-    """Probability of the least likely output token overlapping ``[start, end)``; for an
-    empty span (a deletion) the token that follows it."""
+def _span_logprobs(scores, start: int, end: int) -> list[float]:
+    """Log-probabilities of the output tokens overlapping ``[start, end)``; for an empty
+    span (a deletion) of the token that follows it."""
     if not scores:
-        return 0.0
+        return []
     if end > start:
-        picked = [lp for s, e, lp in scores if s < end and e > start]
-    else:
-        picked = [next((lp for s, e, lp in scores if e > start or s >= start), scores[-1][2])]
+        return [lp for s, e, lp in scores if s < end and e > start]
+    return [next((lp for s, e, lp in scores if e > start or s >= start), scores[-1][2])]
+
+
+def _confidence(scores, start: int, end: int) -> float:
+    """Probability of the least likely output token of the span (:func:`_span_logprobs`)."""
+    picked = _span_logprobs(scores, start, end)
     return math.exp(min(picked)) if picked else 0.0
 
 
