@@ -57,7 +57,9 @@ def opcodes(source: list[str], target: list[str]) -> list[tuple[str, int, int, i
             merged = max(right[2] - left[1], right[4] - left[3])
             if merged < anchored:
                 ops[i - 1:i + 2] = [["replace", left[1], right[2], left[3], right[4]]]
-                i = max(1, i - 1)
+                # the merged change is ops[i - 1]: the unchanged runs on both sides of it
+                # (ops[i - 2] and ops[i]) are checked again
+                i = max(1, i - 2)
                 continue
         i += 1
     return [tuple(op) for op in ops]

@@ -60,6 +60,9 @@ def test_alignment_does_not_anchor_on_a_word_across_a_rewritten_stretch():
     # an unchanged word between two balanced changes stays an anchor
     assert changed_spans(words("instead of the pinnacle"), words("rather than the head")) == [(0, 2, 0, 2), (3, 4, 3, 4)]
     assert changed_spans(words("colleges , faculties"), words("schools , colleges")) == [(0, 3, 0, 3)]
+    # a merge makes the change after an unchanged run longer, so that run is weighed again:
+    # "a" kept between an insertion of 2 and a replacement of 5 is 7 word edits; all 6 by 6 is 6
+    assert changed_spans("a a a b a b".split(), "b d a d d a".split()) == [(0, 6, 0, 6)]
 
 
 def test_typography_and_spacing_of_the_input_survive():
