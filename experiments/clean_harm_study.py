@@ -91,6 +91,16 @@ def f05(rows: dict, kept) -> dict:
             "recall": round(counts.recall, 4)}
 
 
+def scores(a: dict, keep) -> dict:
+    """F0.5 on valid (and real dev + dev2, when present) and clean sentences changed, for
+    ``keep(props, docs)``: the edits a rule keeps of each proposal (docs None: each alone)."""
+    row = {"valid": f05(a["valid"], keep(a["valid"]["props"], a["valid"]["docs"])),
+           "clean_changed": sum(bool(e) for e in keep(a["clean"], None))}
+    if "real" in a:
+        row["real_dev"] = f05(a["real"], keep(a["real"]["props"], a["real"]["docs"]))
+    return row
+
+
 def mcnemar(a: list[bool], b: list[bool]) -> dict:
     only_a = sum(x and not y for x, y in zip(a, b))
     only_b = sum(y and not x for x, y in zip(a, b))
@@ -126,10 +136,7 @@ def main(argv=None) -> dict:
     rows = []
     for heavy, conf in [(2.0, 0.0)] + TIERS:
         row = {"heavy": heavy, "heavy_confidence": conf,
-               "valid": f05(a["valid"], tiered(a["valid"]["props"], a["valid"]["docs"], th, heavy, conf)),
-               "clean_changed": sum(bool(e) for e in tiered(a["clean"], None, th, heavy, conf))}
-        if "real" in a:
-            row["real_dev"] = f05(a["real"], tiered(a["real"]["props"], a["real"]["docs"], th, heavy, conf))
+               **scores(a, lambda props, docs: tiered(props, docs, th, heavy, conf))}
         rows.append(row)
         print("tier", json.dumps(row))
     result["heavy_tier"] = rows
@@ -137,10 +144,7 @@ def main(argv=None) -> dict:
                  "any deletion": lambda e: not e.replacement.strip()}
     result["deletions"] = {}
     for name, rule in deletions.items():
-        row = {"valid": f05(a["valid"], th.apply_all(without(a["valid"]["props"], rule), a["valid"]["docs"])),
-               "clean_changed": sum(bool(e) for e in th.apply_all(without(a["clean"], rule)))}
-        if "real" in a:
-            row["real_dev"] = f05(a["real"], th.apply_all(without(a["real"]["props"], rule), a["real"]["docs"]))
+        row = scores(a, lambda props, docs: th.apply_all(without(props, rule), docs))
         result["deletions"][name] = row
         print("deletions", name, json.dumps(row))
     if args.json:

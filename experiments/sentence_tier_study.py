@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
-from clean_harm_study import f05, proposals  # noqa: E402
+from clean_harm_study import proposals, scores  # noqa: E402
 
 from restore.guards import Proposal, Thresholds, kept_edits  # noqa: E402
 
@@ -52,11 +52,7 @@ def main(argv=None) -> dict:
     th = a["thresholds"]
     rows = []
     for k, c in [(99, 1.0)] + RULES:
-        row = {"k": k, "c": c,
-               "valid": f05(a["valid"], sentence_tiered(a["valid"]["props"], a["valid"]["docs"], th, k, c)),
-               "clean_changed": sum(bool(e) for e in sentence_tiered(a["clean"], None, th, k, c))}
-        if "real" in a:
-            row["real_dev"] = f05(a["real"], sentence_tiered(a["real"]["props"], a["real"]["docs"], th, k, c))
+        row = {"k": k, "c": c, **scores(a, lambda props, docs: sentence_tiered(props, docs, th, k, c))}
         rows.append(row)
         print(json.dumps(row))
     result = {"model": str(args.model), "clean_n": len(a["clean"]), "rows": rows}
