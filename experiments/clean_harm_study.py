@@ -55,9 +55,9 @@ def proposals(model: Path, engine: str, pairs: Path) -> dict:
     suite = load_suite(ROOT / "configs/eval.yaml")
     real = build_set(next(s for s in suite["sets"] if s["name"] == "real_dev"), ROOT / "configs", None, print)
     r = Restorer.from_pretrained(model, engine=engine)
-    out = {"thresholds": r.thresholds,
+    out = {"thresholds": r.thresholds, "restorer": r,
            "valid": dict(spun=spun, originals=originals, docs=docs, props=r.propose(spun)),
-           "clean": r.propose(originals) + r.propose(test)}
+           "clean_texts": originals + test, "clean": r.propose(originals) + r.propose(test)}
     if real is not None:
         out["real"] = dict(spun=real.sources, originals=real.originals, docs=real.groups, props=r.propose(real.sources))
     return out

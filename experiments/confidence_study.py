@@ -1,7 +1,8 @@
 """Which per-edit confidence orders the model's proposals best (issue 15, item 4)?
 
 The restorer's confidence of an edit is the probability of the least likely output token
-of its replacement (``restore.restorer._confidence``). A replacement of several tokens
+of its replacement (``restore.restorer.least_likely_token``, the restorer's default
+``edit_confidence``). A replacement of several tokens
 ("need urgent", "how many families") is held to its weakest token, so long edits may be
 under-trusted. This study scores alternatives the same way the shipped thresholds were
 chosen, then reads the choice on real dev + dev2:
@@ -24,11 +25,11 @@ import math
 import sys
 from pathlib import Path
 
-import restore.restorer as restorer_module
 from restore.align import WORD_RE
 from restore.diff import Edit, apply_edits
 from restore.edits import EditCounts
 from restore.guards import Proposal, Thresholds
+from restore.restorer import Restorer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,9 +44,8 @@ class Confidence(float):
     alternatives: dict
 
 
-def scored_confidence(scores, start: int, end: int) -> float:
+def scored_confidence(picked: list[float]) -> float:
     """The restorer's confidence, with the alternatives computed from the same tokens."""
-    picked = restorer_module._span_logprobs(scores, start, end)
     if not picked:
         return Confidence(0.0)
     c = Confidence(math.exp(min(picked)))
@@ -78,8 +78,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
 
-    restorer_module._confidence = scored_confidence
-    restorer = restorer_module.Restorer.from_pretrained(args.model)
+    restorer = Restorer.from_pretrained(args.model)
+    restorer.edit_confidence = scored_confidence
     documents, spun, originals, docs = spun_valid_documents(args.pairs, args.config, None, 25)
     spun_props, clean_props = restorer.propose(spun), restorer.propose(originals)
     real = [json.loads(line) for path in REAL for line in path.open(encoding="utf-8")]

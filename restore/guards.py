@@ -3,8 +3,8 @@
 
 An output that is not a restoration of its input at all is not used; an edit that
 changes a fact (:mod:`restore.facts`), loses a URL or e-mail address, writes a word the
-model never saw in its training targets, changes punctuation alone or drops an ellipsis
-is dropped.
+model never saw in its training targets, changes punctuation alone, drops an ellipsis or
+coordinates a word with itself ("services and services") is dropped.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .facts import same_facts
 from .known_words import invented
 from .reading import ELLIPSIS_RE
 
-__all__ = ["guarded_edits", "drops_text", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
+__all__ = ["guarded_edits", "drops_text", "doubles_word", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
 
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
 # restored side has the digits)
@@ -44,6 +44,28 @@ def drops_text(edit: Edit) -> bool:
     return len(deleted) > MAX_DELETED_WORDS or any(w[0].isupper() for w in deleted)
 
 
+# "services and products" -> "services and services": a word coordinated with itself, which the
+# spun text did not have, is the model copying a neighbour, not a restoration. Idioms that
+# double a word ("more and more", "again and again", "bigger and bigger") are left alone
+DOUBLED_RE = re.compile(r"\b([^\W\d_]+) (?:and|or) \1\b", re.IGNORECASE)
+DOUBLING_IDIOMS = frozenset("""more less fewer again over on through round time times years
+    months days weeks hours worse millions billions thousands hundreds dozens neck""".split())
+CONTEXT = 40  # characters either side of an edit read by doubles_word
+
+
+def doubles_word(source: str, edit: Edit) -> bool:
+    """Whether applying ``edit`` to ``source`` coordinates a word with itself ("chopping
+    services and products" -> "services and services") where the source had no such pair.
+    Comparatives ("bigger and bigger") and the idioms in :data:`DOUBLING_IDIOMS` do not count."""
+    left, right = source[max(0, edit.start - CONTEXT):edit.start], source[edit.end:edit.end + CONTEXT]
+
+    def doubled(text: str) -> int:
+        return sum(1 for m in DOUBLED_RE.finditer(text)
+                   if m.group(1).lower() not in DOUBLING_IDIOMS and not m.group(1).lower().endswith("er"))
+
+    return doubled(left + edit.replacement + right) > doubled(left + edit.spun + right)
+
+
 def guarded_edits(source: str, output: str, known_words: frozenset[str] | None = None) -> list[Edit]:
     """The edits from ``source`` to ``output`` that are safe to apply.
 
@@ -59,8 +81,10 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     none of the model's punctuation-only edits on 2,075 valid and dev rows was right; an
     edit that drops or adds an ellipsis ("Home…" -> "House"); and an edit that states
     other facts than the text it replaces (:func:`restore.facts.same_facts`: "trillion"
-    -> "billion", "northwest" -> "north", a negation lost or added), and a deletion of a
-    capitalised word or of more than two words (:func:`drops_text`)."""
+    -> "billion", "northwest" -> "north", a negation lost or added), a deletion of a
+    capitalised word or of more than two words (:func:`drops_text`), and an edit that
+    coordinates a word with itself ("services and products" -> "services and services",
+    :func:`doubles_word`)."""
     if not output.strip():
         return []
     source_words, output_words = ([w for *_, w in read_words(t)] for t in (source, output))
@@ -88,7 +112,8 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
                 # lost or altered; a spinner's number (1000's) may become words, not another number
                 safe = False
         if safe and not invented(edit.replacement, source, known_words) \
-                and same_facts(edit.spun, edit.replacement) and not drops_text(edit):
+                and same_facts(edit.spun, edit.replacement) and not drops_text(edit) \
+                and not doubles_word(source, edit):
             kept.append(edit)
     return kept
 

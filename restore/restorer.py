@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,7 +115,7 @@ def _evidence(source: str, edits: list[Edit]) -> tuple[int, float]:
     return n, min(n, sum(e.confidence * max(1, len(WORD_RE.findall(e.spun))) for e in edits))
 
 
-def _span_logprobs(scores, start: int, end: int) -> list[float]:
+def span_logprobs(scores, start: int, end: int) -> list[float]:
     """Log-probabilities of the output tokens overlapping ``[start, end)``; for an empty
     span (a deletion) of the token that follows it."""
     if not scores:
@@ -124,10 +125,10 @@ def _span_logprobs(scores, start: int, end: int) -> list[float]:
     return [next((lp for s, e, lp in scores if e > start or s >= start), scores[-1][2])]
 
 
-def _confidence(scores, start: int, end: int) -> float:
-    """Probability of the least likely output token of the span (:func:`_span_logprobs`)."""
-    picked = _span_logprobs(scores, start, end)
-    return math.exp(min(picked)) if picked else 0.0
+def least_likely_token(logprobs: list[float]) -> float:
+    """An edit's confidence: the probability of the least likely token of its replacement
+    (:func:`span_logprobs`; 0 without any)."""
+    return math.exp(min(logprobs)) if logprobs else 0.0
 
 
 def model_settings(path: Path) -> dict:
@@ -155,8 +156,12 @@ class Restorer:
     """
 
     def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0,
-                 known_words: frozenset[str] | None = None, min_spun_score: float = 0.0):
+                 known_words: frozenset[str] | None = None, min_spun_score: float = 0.0,
+                 edit_confidence: Callable[[list[float]], float] = least_likely_token):
         self.engine = engine
+        # an edit's confidence from the log-probabilities of its replacement's tokens; the
+        # thresholds are chosen for the default (tools/choose_thresholds)
+        self.edit_confidence = edit_confidence
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
         Thresholds(min_confidence, lone_edit_confidence, min_spun_score)  # each from 0 to 1, or ValueError
@@ -317,7 +322,7 @@ class Restorer:
                 for e in proposed[src]:  # in input order (guarded_edits sorts them)
                     start = e.start + shift
                     scored.append(Edit(e.start, e.end, e.spun, e.replacement,
-                                       _confidence(scores, start, start + len(e.replacement))))
+                                       self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement)))))
                     shift += len(e.replacement) - (e.end - e.start)
                 proposed[src] = scored
             for src in unique:

@@ -126,6 +126,24 @@ def test_guards_drop_deletions_of_names_and_of_long_spans():
     assert apply_edits(src, guarded_edits(src, out)).startswith("Officials said Mo Farah won the race the deal raised")
 
 
+def test_guards_drop_edits_that_coordinate_a_word_with_itself():
+    # the model copies a neighbour instead of deleting the spinner's "and products"
+    src = "The council was chopping services and products, officers stated."
+    out = "The council was cutting services and services, officials said."
+    assert apply_edits(src, guarded_edits(src, out)) == "The council was cutting services and products, officials said."
+    src = "Trade or commerce grew."  # any case, "or" too
+    assert guarded_edits(src, "Trade or trade grew.") == []
+    # idioms and comparatives that double a word are restorations like any other
+    for src, out in [("Costs grew extra and more.", "Costs grew more and more."),
+                     ("He said it again and once more.", "He said it again and again."),
+                     ("Prices rose larger and bigger.", "Prices rose bigger and bigger.")]:
+        assert apply_edits(src, guarded_edits(src, out)) == out
+    # a pair the spun text already had is not the edit's doing
+    src = "Officers stated that more and more people left."
+    out = "Officials said that more and more people left."
+    assert apply_edits(src, guarded_edits(src, out)) == out
+
+
 def test_restore_with_edits_offsets_confidence_and_threshold():
     text = "First line stays.\n\nThe Home handed the invoice.  Officers mentioned it."
     engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
@@ -424,6 +442,21 @@ def test_apply_edits_takes_edits_in_any_order():
     text = "The Home handed the invoice."
     edits = [Edit(20, 27, "invoice", "bill", 1.0), Edit(4, 8, "Home", "House", 1.0), Edit(9, 15, "handed", "passed", 1.0)]
     assert apply_edits(text, edits) == "The House passed the bill."
+
+
+def test_an_edits_confidence_can_be_computed_another_way():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."},
+                            probs={"House": 0.8, "passed": 0.5})
+    seen = []
+
+    def mean_prob(logprobs):
+        seen.append(len(logprobs))
+        return sum(math.exp(lp) for lp in logprobs) / len(logprobs)
+
+    _, edits = Restorer(engine, edit_confidence=mean_prob).restore_with_edits("The Home handed the invoice.")
+    assert [e.replacement for e in edits] == ["House passed", "bill"]
+    assert [round(e.confidence, 3) for e in edits] == [0.65, 0.9]  # not the least sure token (0.5)
+    assert seen == [2, 1]  # each edit's own tokens
 
 
 def test_a_deletion_is_as_sure_as_the_token_after_it():
