@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -39,6 +38,7 @@ from restore.diff import apply_edits
 from restore.edits import EditCounts
 from restore.evaluation import build_set, load_suite, read_pair_originals
 from restore.guards import Proposal, Thresholds, document_score, drops_text, kept_edits
+from restore.metrics import mcnemar_p
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -104,10 +104,8 @@ def scores(a: dict, keep) -> dict:
 def mcnemar(a: list[bool], b: list[bool]) -> dict:
     only_a = sum(x and not y for x, y in zip(a, b))
     only_b = sum(y and not x for x, y in zip(a, b))
-    m, k = only_a + only_b, min(only_a, only_b)
-    p = min(1.0, 2 * sum(math.comb(m, i) for i in range(k + 1)) / 2 ** m) if m else 1.0
     return {"n": len(a), "changed_a": sum(a), "changed_b": sum(b), "only_a": only_a, "only_b": only_b,
-            "p": round(p, 3)}
+            "p": round(mcnemar_p(only_a, only_b), 3)}
 
 
 def without(props: list[Proposal], rule) -> list[Proposal]:

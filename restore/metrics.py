@@ -85,6 +85,57 @@ def _interval(rows: Sequence[EditCounts], groups: Sequence[str] | None, level: f
     return float(lo), float(hi)
 
 
+def f05_difference(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: Sequence[str],
+                   originals: Sequence[str], groups: Sequence[str] | None = None, level: float = 0.95,
+                   resamples: int = 2000, seed: int = 0) -> dict:
+    """Two systems on the same rows: F0.5 of each, ``difference`` (b − a) and its paired
+    percentile bootstrap interval (the same resampled rows, or whole ``groups``, score both
+    systems, so what the rows share cancels out; an interval that excludes 0 is a difference
+    beyond resampling chance), and ``b_better``, the share of resamplings where b scores higher."""
+    import numpy as np
+
+    a = _row_counts(sources, outputs_a, originals)
+    b = _row_counts(sources, outputs_b, originals)
+    if not a:
+        raise ValueError("no rows")
+    if groups is not None and len(groups) != len(a):
+        raise ValueError(f"{len(groups)} groups for {len(a)} rows")
+    index: dict = {}
+    for i in range(len(a)):
+        index.setdefault(groups[i] if groups is not None else i, []).append(i)
+    counts = np.array([[[t.tp, t.fp, t.fn] for t in (_total([a[i] for i in rows]), _total([b[i] for i in rows]))]
+                       for rows in index.values()], dtype=np.int64)  # (groups, 2 systems, 3)
+    picks = np.random.default_rng(seed).integers(0, len(counts), size=(resamples, len(counts)))
+    sums = counts[picks].sum(axis=1)  # (resamples, 2, 3)
+    diffs = np.array([EditCounts(*map(int, sb)).f_beta(0.5) - EditCounts(*map(int, sa)).f_beta(0.5)
+                      for sa, sb in sums])
+    lo, hi = np.quantile(diffs, [(1 - level) / 2, (1 + level) / 2])
+    fa, fb = _total(a).f_beta(0.5), _total(b).f_beta(0.5)
+    return {"f0.5_a": fa, "f0.5_b": fb, "difference": fb - fa, "interval": [float(lo), float(hi)],
+            "b_better": float((diffs > 0).mean()), "groups": len(counts), "resamples": resamples}
+
+
+def paired_clean_harm(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: Sequence[str]) -> dict:
+    """Two systems on the same clean sentences: how many each changed, how many only one of
+    them changed, and the exact two-sided McNemar p-value of those discordant counts (whether
+    one harms clean text more than the other beyond chance)."""
+    changed_a = [words(o) != words(s) for s, o in zip(sources, outputs_a, strict=True)]
+    changed_b = [words(o) != words(s) for s, o in zip(sources, outputs_b, strict=True)]
+    only_a = sum(x and not y for x, y in zip(changed_a, changed_b))
+    only_b = sum(y and not x for x, y in zip(changed_a, changed_b))
+    return {"n": len(changed_a), "changed_a": sum(changed_a), "changed_b": sum(changed_b),
+            "only_a": only_a, "only_b": only_b, "p": mcnemar_p(only_a, only_b)}
+
+
+def mcnemar_p(only_a: int, only_b: int) -> float:
+    """Exact two-sided McNemar p-value of two systems' discordant counts (rows only a
+    changed, rows only b changed): the binomial test of the smaller count at 1/2."""
+    import math
+
+    m, k = only_a + only_b, min(only_a, only_b)
+    return min(1.0, 2 * sum(math.comb(m, i) for i in range(k + 1)) / 2 ** m) if m else 1.0
+
+
 def damage_removed(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
     """Share of the spinner's word-level damage the system undid.
 

@@ -288,3 +288,40 @@ def test_f05_interval_brackets_the_estimate_and_narrows_with_more_rows():
     assert paired[1] - paired[0] > hi4 - lo4  # 4 articles of 16 rows know less than 64 free rows
     with pytest.raises(ValueError):
         f05_interval(src, out, ref, groups=["a"])
+
+
+def test_f05_difference_is_paired_and_signed():
+    from restore.metrics import f05_difference, spin_edits
+
+    src = ["The Home handed the invoice.", "Officers mentioned it.", "He stated it was once fine.", "A brand new plan."] * 8
+    ref = ["The House passed the bill.", "Officers said it.", "He said it was fine.", "A new plan."] * 8
+    worse = ["The House passed the invoice.", "Officers stated it.", "He said it was fine.", "A brand new plan."] * 8
+    d = f05_difference(src, worse, ref, ref)
+    assert d["f0.5_a"] == spin_edits(src, worse, ref)["f0.5"] and d["f0.5_b"] == 1.0
+    lo, hi = d["interval"]
+    assert 0 < lo <= d["difference"] <= hi and d["b_better"] == 1.0  # b wins on every resampling
+    back = f05_difference(src, ref, worse, ref)
+    assert back["difference"] == -d["difference"] and back["b_better"] == 0.0
+    # the same system twice: no difference on any resampling, however noisy the rows
+    same = f05_difference(src, worse, worse, ref)
+    assert same["difference"] == 0 and same["interval"] == [0.0, 0.0]
+    # groups resampled whole: 4 groups of 8 rows
+    grouped = f05_difference(src, worse, ref, ref, groups=[str(i // 8) for i in range(32)])
+    assert grouped["groups"] == 4
+    with pytest.raises(ValueError):
+        f05_difference(src, worse, ref, ref, groups=["a"])
+
+
+def test_paired_clean_harm_counts_discordant_sentences():
+    from restore.metrics import paired_clean_harm
+
+    clean = [f"Sentence number {i} is clean." for i in range(20)]
+    a = list(clean)
+    a[0] = "Sentence number 0 is tidy."
+    b = [s.replace("clean", "spotless") if 1 <= i < 10 else s for i, s in enumerate(clean)]
+    row = paired_clean_harm(clean, a, b)
+    assert (row["changed_a"], row["changed_b"], row["only_a"], row["only_b"]) == (1, 9, 1, 9)
+    assert row["p"] == pytest.approx(2 * (1 + 10) / 2 ** 10)  # exact two-sided binomial, 1 of 10
+    assert paired_clean_harm(clean, a, a)["p"] == 1.0
+    # typography alone is not a change
+    assert paired_clean_harm(["It's “fine”."], ["It’s \"fine\"."], ["It's “fine”."])["changed_a"] == 0
