@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "experiments"))
 from clean_harm_study import proposals  # noqa: E402
 
 from restore.diff import apply_edits  # noqa: E402
-from restore.edits import EditCounts  # noqa: E402
+from restore.metrics import spin_edits  # noqa: E402
 from restore.guards import kept_edits  # noqa: E402
 
 RULES = [("same", None, None)] + [("no-doc-gate", c, lone) for c in (0.6, 0.7, 0.8) for lone in (0.0, 0.9)]
@@ -75,7 +75,8 @@ def main(argv=None) -> dict:
         for name in ("valid", "real"):
             rows = a[name]
             outs = texts_of(rows["spun"], first[name], rows["docs"])
-            row[name] = f05(rows["spun"], outs, rows["originals"])
+            row[name] = {k: round(v, 4) if isinstance(v, float) else v
+                         for k, v in spin_edits(rows["spun"], outs, rows["originals"]).items()}
         outs = texts_of(clean_texts, clean_first, None)
         row["clean_changed"] = sum(o != t for o, t in zip(outs, clean_texts))
         return row
@@ -91,15 +92,6 @@ def main(argv=None) -> dict:
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return result
-
-
-def f05(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
-    counts = EditCounts()
-    for s, out, o in zip(spun, outputs, originals):
-        counts.add(s, out, o)
-    return {"f0.5": round(counts.f_beta(0.5), 4), "precision": round(counts.precision, 4),
-            "recall": round(counts.recall, 4), "edits_right": round(counts.edits_right, 4),
-            "tp": counts.tp, "fp": counts.fp, "partial": counts.partial}
 
 
 if __name__ == "__main__":
