@@ -38,7 +38,7 @@ from restore.diff import apply_edits
 from restore.edits import EditCounts
 from restore.evaluation import build_set, load_suite, read_pair_originals
 from restore.guards import Proposal, Thresholds, document_score, drops_text, kept_edits
-from restore.metrics import mcnemar_p
+from restore.metrics import paired_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -102,10 +102,8 @@ def scores(a: dict, keep) -> dict:
 
 
 def mcnemar(a: list[bool], b: list[bool]) -> dict:
-    only_a = sum(x and not y for x, y in zip(a, b))
-    only_b = sum(y and not x for x, y in zip(a, b))
-    return {"n": len(a), "changed_a": sum(a), "changed_b": sum(b), "only_a": only_a, "only_b": only_b,
-            "p": round(mcnemar_p(only_a, only_b), 3)}
+    row = paired_changes(a, b)
+    return {**row, "p": round(row["p"], 3)}
 
 
 def without(props: list[Proposal], rule) -> list[Proposal]:

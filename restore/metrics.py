@@ -70,6 +70,18 @@ def _interval(rows: Sequence[EditCounts], groups: Sequence[str] | None, level: f
     """:func:`f05_interval` from each row's counts."""
     import numpy as np
 
+    counts = _group_counts(rows, groups)
+    sums = counts[_resampled(len(counts), resamples, seed)].sum(axis=1)  # (resamples, 3): tp, fp, fn
+    scores = [EditCounts(int(tp), int(fp), int(fn)).f_beta(0.5) for tp, fp, fn in sums]
+    lo, hi = np.quantile(scores, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def _group_counts(rows: Sequence[EditCounts], groups: Sequence[str] | None):
+    """``(groups, 3)`` array of each group's tp, fp, fn (groups in order of first row; each
+    row its own group without ``groups``)."""
+    import numpy as np
+
     if not rows:
         raise ValueError("no rows")
     if groups is not None and len(groups) != len(rows):
@@ -77,12 +89,14 @@ def _interval(rows: Sequence[EditCounts], groups: Sequence[str] | None, level: f
     by_group: dict = {}
     for i, c in enumerate(rows):
         by_group.setdefault(groups[i] if groups is not None else i, []).append(c)
-    counts = np.array([[t.tp, t.fp, t.fn] for t in map(_total, by_group.values())], dtype=np.int64)
-    picks = np.random.default_rng(seed).integers(0, len(counts), size=(resamples, len(counts)))
-    sums = counts[picks].sum(axis=1)  # (resamples, 3): tp, fp, fn of each resampling
-    scores = [EditCounts(int(tp), int(fp), int(fn)).f_beta(0.5) for tp, fp, fn in sums]
-    lo, hi = np.quantile(scores, [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
+    return np.array([[t.tp, t.fp, t.fn] for t in map(_total, by_group.values())], dtype=np.int64)
+
+
+def _resampled(n: int, resamples: int, seed: int):
+    """``(resamples, n)`` group indices drawn with replacement (fixed ``seed``)."""
+    import numpy as np
+
+    return np.random.default_rng(seed).integers(0, n, size=(resamples, n))
 
 
 def f05_difference(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: Sequence[str],
@@ -96,33 +110,29 @@ def f05_difference(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: 
 
     a = _row_counts(sources, outputs_a, originals)
     b = _row_counts(sources, outputs_b, originals)
-    if not a:
-        raise ValueError("no rows")
-    if groups is not None and len(groups) != len(a):
-        raise ValueError(f"{len(groups)} groups for {len(a)} rows")
-    index: dict = {}
-    for i in range(len(a)):
-        index.setdefault(groups[i] if groups is not None else i, []).append(i)
-    counts = np.array([[[t.tp, t.fp, t.fn] for t in (_total([a[i] for i in rows]), _total([b[i] for i in rows]))]
-                       for rows in index.values()], dtype=np.int64)  # (groups, 2 systems, 3)
-    picks = np.random.default_rng(seed).integers(0, len(counts), size=(resamples, len(counts)))
-    sums = counts[picks].sum(axis=1)  # (resamples, 2, 3)
+    counts_a, counts_b = _group_counts(a, groups), _group_counts(b, groups)
+    picks = _resampled(len(counts_a), resamples, seed)  # the same resampling scores both
+    sums_a, sums_b = counts_a[picks].sum(axis=1), counts_b[picks].sum(axis=1)  # (resamples, 3)
     diffs = np.array([EditCounts(*map(int, sb)).f_beta(0.5) - EditCounts(*map(int, sa)).f_beta(0.5)
-                      for sa, sb in sums])
+                      for sa, sb in zip(sums_a, sums_b)])
     lo, hi = np.quantile(diffs, [(1 - level) / 2, (1 + level) / 2])
     fa, fb = _total(a).f_beta(0.5), _total(b).f_beta(0.5)
     return {"f0.5_a": fa, "f0.5_b": fb, "difference": fb - fa, "interval": [float(lo), float(hi)],
-            "b_better": float((diffs > 0).mean()), "groups": len(counts), "resamples": resamples}
+            "b_better": float((diffs > 0).mean()), "groups": len(counts_a), "resamples": resamples}
 
 
 def paired_clean_harm(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: Sequence[str]) -> dict:
     """Two systems on the same clean sentences: how many each changed, how many only one of
     them changed, and the exact two-sided McNemar p-value of those discordant counts (whether
     one harms clean text more than the other beyond chance)."""
-    changed_a = [words(o) != words(s) for s, o in zip(sources, outputs_a, strict=True)]
-    changed_b = [words(o) != words(s) for s, o in zip(sources, outputs_b, strict=True)]
-    only_a = sum(x and not y for x, y in zip(changed_a, changed_b))
-    only_b = sum(y and not x for x, y in zip(changed_a, changed_b))
+    return paired_changes([words(o) != words(s) for s, o in zip(sources, outputs_a, strict=True)],
+                          [words(o) != words(s) for s, o in zip(sources, outputs_b, strict=True)])
+
+
+def paired_changes(changed_a: Sequence[bool], changed_b: Sequence[bool]) -> dict:
+    """:func:`paired_clean_harm` from whether each system changed each sentence."""
+    only_a = sum(x and not y for x, y in zip(changed_a, changed_b, strict=True))
+    only_b = sum(y and not x for x, y in zip(changed_a, changed_b, strict=True))
     return {"n": len(changed_a), "changed_a": sum(changed_a), "changed_b": sum(changed_b),
             "only_a": only_a, "only_b": only_b, "p": mcnemar_p(only_a, only_b)}
 

@@ -160,7 +160,8 @@ class Restorer:
                  edit_confidence: Callable[[list[float]], float] = least_likely_token):
         self.engine = engine
         # an edit's confidence from the log-probabilities of its replacement's tokens; the
-        # thresholds are chosen for the default (tools/choose_thresholds)
+        # thresholds are chosen for the default (tools/choose_thresholds). Set it before the
+        # first call: scored edits are remembered per sentence (_memo)
         self.edit_confidence = edit_confidence
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
