@@ -81,9 +81,12 @@ class DataArgs:
     pairs: str | None = None              # a pairs folder made by `restore pairs` (relative to the config file)
     build: str | None = None              # or a data config: pairs are built into OUTPUT_DIR/pairs first
     limit_docs: int | None = None         # documents read per corpus when building
-    max_train_pairs: int | None = None
+    max_train_pairs: int | None = None    # a shuffled sample (with `mix`: of the main source)
     max_valid_pairs: int = 500
     max_length: int = 128                 # tokens of an input or a target
+    mix: list | None = None               # more sources mixed into train (and valid): each
+                                          # {pairs: FOLDER, max_train_pairs: N} or {jsonl: FILE of
+                                          # {spun, original[, article]}, repeat: N, holdout_share: S}
 
 
 @dataclass

@@ -78,22 +78,93 @@ def set_generation_defaults(model, tokenizer, max_length: int, num_beams: int = 
 
 
 def _pairs(cfg: TrainConfig, out_dir: Path):
+    """The train and valid pairs: the main source (``data.pairs`` or ``data.build``),
+    then each ``data.mix`` source added (:func:`_mixed`)."""
     from .pairs import build_pairs, load_pairs
 
     data = cfg.data
     if data.pairs:
         path = cfg.path(data.pairs)
-        if not (path / "dataset_dict.json").is_file():
+        if (path / "dataset_dict.json").is_file():
+            pairs = load_pairs(path)
+        elif path.is_file():  # a JSONL of {spun, original} pairs, as `restore eval --data` takes
+            pairs = _jsonl_pairs(path, 1, 0.1)
+        else:
             raise ConfigError(f"data.pairs: no pair datasets in {path} (build them with "
-                              f"`restore pairs --config configs/data.yaml -o {path}`)")
-        return load_pairs(path)
-    if data.build:
+                              f"`restore pairs --config configs/data.yaml -o {path}`, or name a "
+                              f"JSONL file of {{spun, original}} pairs)")
+    elif data.build:
         cfg_path = cfg.path(data.build)
         target = out_dir / "pairs"
         if not (target / "dataset_dict.json").is_file():
             build_pairs(cfg_path, target, limit_docs=data.limit_docs)
-        return load_pairs(target)
-    raise ConfigError("data: set `pairs` (a folder of built pairs) or `build` (a data config)")
+        pairs = load_pairs(target)
+    else:
+        raise ConfigError("data: set `pairs` (a folder of built pairs or a JSONL file) or `build` (a data config)")
+    return _mixed(cfg, pairs) if data.mix else pairs
+
+
+def _jsonl_pairs(path: Path, repeat: int, holdout_share: float):
+    """A JSONL file of real pairs as train and valid splits: the articles held out by
+    :func:`restore.spinner.channel.held_out` (the same rule the fitted spinner leaves
+    them out of its fit by) are valid, the others train, repeated ``repeat`` times."""
+    import datasets
+
+    from .spinner.channel import held_out, read_pairs
+
+    try:
+        rows = read_pairs(path)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"data: cannot read pairs from {path}: {e}") from None
+    split = {"train": [], "valid": []}
+    for row in rows:
+        split["valid" if held_out(row["article"], holdout_share) else "train"].append(row)
+    return datasets.DatasetDict({
+        name: datasets.Dataset.from_dict({"spun": [r["spun"] for r in part] * (repeat if name == "train" else 1),
+                                          "original": [r["original"] for r in part] * (repeat if name == "train" else 1)})
+        for name, part in split.items()})
+
+
+def _mixed(cfg: TrainConfig, pairs):
+    """``pairs`` with the ``data.mix`` sources added: folders capped at their
+    ``max_train_pairs`` (a shuffled sample), JSONL files of real pairs repeated. Valid
+    keeps every held-out real pair and fills the rest of ``max_valid_pairs`` from the
+    main source."""
+    import datasets
+
+    from .pairs import load_pairs
+
+    seed = cfg.training.seed
+    only = lambda ds: ds.select_columns(["spun", "original"])  # noqa: E731
+    main_train = pairs["train"].shuffle(seed=seed)
+    if cfg.data.max_train_pairs:  # with a mix, the cap is the main source's own
+        main_train = main_train.select(range(min(cfg.data.max_train_pairs, len(main_train))))
+    train, valid = [only(main_train)], []
+    for n, source in enumerate(cfg.data.mix):
+        if not isinstance(source, dict) or ("pairs" in source) == ("jsonl" in source):
+            raise ConfigError(f"data.mix[{n}]: expected {{pairs: FOLDER}} or {{jsonl: FILE}}, got {source!r}")
+        unknown = set(source) - {"pairs", "jsonl", "max_train_pairs", "repeat", "holdout_share"}
+        if unknown:
+            raise ConfigError(f"data.mix[{n}]: unknown keys {sorted(unknown)}")
+        if "pairs" in source:
+            path = cfg.path(source["pairs"])
+            if not (path / "dataset_dict.json").is_file():
+                raise ConfigError(f"data.mix[{n}]: no pair datasets in {path}")
+            part = load_pairs(path)
+            limit = source.get("max_train_pairs")
+            part_train = part["train"].shuffle(seed=seed)
+            train.append(only(part_train.select(range(min(int(limit), len(part_train))))
+                              if limit else part_train))
+        else:
+            part = _jsonl_pairs(cfg.path(source["jsonl"]), int(source.get("repeat", 1)),
+                                float(source.get("holdout_share", 0.0)))
+            train.append(part["train"])
+            valid.append(part["valid"])
+    main_valid = only(pairs["valid"]).shuffle(seed=seed)
+    room = max(0, cfg.data.max_valid_pairs - sum(len(v) for v in valid))
+    valid.insert(0, main_valid.select(range(min(room, len(main_valid)))))
+    return datasets.DatasetDict({"train": datasets.concatenate_datasets(train),
+                                 "valid": datasets.concatenate_datasets(valid)})
 
 
 def _tokenizer(cfg: TrainConfig, pairs, out_dir: Path, init_from: Path | None):
@@ -182,7 +253,8 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     pairs = _pairs(cfg, out_dir)
     tokenizer = _tokenizer(cfg, pairs, out_dir, init_from)
     max_len = cfg.data.max_length
-    train_ds = _tokenized(pairs["train"], tokenizer, max_len, cfg.data.max_train_pairs, tcfg.seed)
+    train_ds = _tokenized(pairs["train"], tokenizer, max_len,
+                          None if cfg.data.mix else cfg.data.max_train_pairs, tcfg.seed)
     valid_raw, valid_ds = _valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
     gen_n = min(len(valid_raw), tcfg.eval_generate)
 

@@ -1,6 +1,7 @@
 """How faithful is the synthetic spinner to real spinner output?
 
-    python -m tools.spinner_fidelity [--dev DEV.jsonl ...] [--data-config configs/data.yaml] [--json out.json]
+    python -m tools.spinner_fidelity [--dev DEV.jsonl ...] [--data-config configs/data.yaml ...]
+        [--train ../shared/data/real/train.jsonl] [--json out.json]
 
 For each spinner mode (the open thesaurus spinner; rewriter-style over the synonym-set
 file with the first-line and every-line rules, single swaps and chains of two) and for
@@ -13,6 +14,14 @@ the data config's mixture, against real pairs (default dev + dev2):
    piece of the spun side through one spinner option.
 2. Word error rate of spun vs original: the real pairs next to the mode run over the
    same originals (5 seeds per article), as a histogram.
+3. Per-word change rate of the 50 most frequent original words of the real pairs: how
+   often real spinners changed each, next to how often the mode changed it over the same
+   originals (mean absolute gap).
+4. Held-out log-likelihood of the real substitutions (``--train``): each mode spins the
+   originals of the real training pairs (5 seeds); a channel (restore.spinner.channel,
+   the same back-off) fitted to that output scores the real events of the dev pairs, per
+   event. The fitted mode's own channel is fitted on real pairs, so this is the fair way
+   to put every mode on one scale.
 """
 from __future__ import annotations
 
@@ -24,12 +33,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from restore.align import changed_spans, normalize_typography, wer, words
-from restore.spinner import Spinner
+from restore.spinner import Spinner, channel, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DEFAULT_DEV = [SHARED / "data/real/dev.jsonl", SHARED / "data/real/dev2.jsonl"]
 DEFAULT_SETS = SHARED / "data/spinner_db/en_db.sdata"
+DEFAULT_TRAIN = SHARED / "data/real/train.jsonl"
 MAX_PIECE = 4
 
 
@@ -125,15 +135,15 @@ def wer_summary(values: list[float]) -> dict:
             "histogram": hist}
 
 
-def _spinners(data_config: Path | None, sets: Path | None) -> dict:
+def _spinners(data_configs: list[Path], sets: Path | None) -> dict:
     """The spinner modes to compare: the open thesaurus spinner, rewriter-style modes
     over the synonym-set file (each line rule, single swaps and chains) and the mixture
     of the data config."""
     modes = {"thesaurus": Spinner.from_config()}
     if sets is not None and sets.is_file():
         base = {"mode": "rewriter", "synonym_sets": str(sets)}
-        if data_config is not None:  # the settings the mixture's main rewriter component uses
-            for item in _mixture(data_config):
+        if data_configs:  # the settings the first mixture's main rewriter component uses
+            for item in _mixture(data_configs[0]):
                 if item.get("mode") == "rewriter":
                     base = {**{k: v for k, v in item.items() if k != "weight"}, "synonym_sets": str(sets)}
                     break
@@ -143,7 +153,7 @@ def _spinners(data_config: Path | None, sets: Path | None) -> dict:
             {**base, "set_lines": "all", "chain_weight": 0.0})
         modes["rewriter, every line, chains of two"] = Spinner.from_config(
             {**base, "set_lines": "all", "chain_weight": max(0.2, float(base.get("chain_weight", 0)))})
-    if data_config is not None:
+    for data_config in data_configs:
         cfg = yaml.safe_load(data_config.read_text(encoding="utf-8")) or {}
         modes["mixture (" + data_config.name + ")"] = Spinner.from_config(
             cfg.get("spinner") or {}, base_dir=data_config.resolve().parent)
@@ -157,23 +167,47 @@ def _mixture(data_config: Path) -> list[dict]:
 
 def synthetic_wer(spinner, pairs: list[dict], seeds: int) -> list[float]:
     """WER of the spinner run over the originals of ``pairs``, article by article."""
+    return [wer(p["spun"], p["original"]) for p in spun_pairs(spinner, pairs, seeds)]
+
+
+def change_rates(pairs: list[dict], top: list[str]) -> dict[str, float]:
+    """Share of the occurrences of each word of ``top`` (lower case) that were changed."""
+    evts = [e for e in channel.events(pairs, set(top), max_words=1) if e.key in top]
+    seen, changed = Counter(e.key for e in evts), Counter(e.key for e in evts if e.replacement is not None)
+    return {w: changed[w] / seen[w] if seen[w] else 0.0 for w in top}
+
+
+def spun_pairs(spinner, pairs: list[dict], seeds: int) -> list[dict]:
+    """The mode run over the originals of ``pairs``, article by article, ``seeds`` times."""
     articles = defaultdict(list)
     for p in pairs:
         articles[p["article"]].append(p["original"])
-    values = []
+    out = []
     for seed in range(seeds):
         for name, originals in articles.items():
             spun = spinner.spin_document(originals, seed=f"{name}:{seed}")
-            values += [wer(s, o) for s, o in zip(spun, originals)]
-    return values
+            out += [{"article": f"{name}:{seed}", "original": o, "spun": s} for o, s in zip(originals, spun)]
+    return out
+
+
+def held_out_likelihood(spinner, train: list[dict], dev: list[dict], backoff: tables.Table,
+                        weights: dict, seeds: int) -> float:
+    """Mean log-likelihood per dev event of a channel fitted to the mode's spins of the
+    real training originals (:func:`spun_pairs`)."""
+    fitted = channel.fit_channel(spun_pairs(spinner, train, seeds), backoff, weights=weights)
+    evts = channel.events(dev, fitted.keys())
+    ll, _ = fitted.log_likelihood(evts)
+    return ll / max(1, sum(e.key in fitted.keys() for e in evts))
 
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", type=Path, nargs="+", default=DEFAULT_DEV,
                     help="real pairs (default: dev + dev2 in ../shared/data/real)")
-    ap.add_argument("--data-config", type=Path, default=ROOT / "configs/data.yaml",
-                    help="data config whose spinner mixture is reported (default configs/data.yaml)")
+    ap.add_argument("--data-config", type=Path, nargs="+", default=[ROOT / "configs/data.yaml"],
+                    help="data configs whose spinner mixtures are reported (default configs/data.yaml)")
+    ap.add_argument("--train", type=Path, default=DEFAULT_TRAIN,
+                    help="real training pairs for the held-out likelihood (skipped when absent)")
     ap.add_argument("--synonym-sets", type=Path, default=DEFAULT_SETS,
                     help="synonym-set file for the rewriter modes (default: ../shared/data/spinner_db)")
     ap.add_argument("--seeds", type=int, default=5)
@@ -185,7 +219,19 @@ def main(argv=None) -> dict:
     pairs = [json.loads(line) for path in args.dev for line in path.open(encoding="utf-8")]
     subs = [s for s in substitutions(pairs)
             if [t.lower() for t in s["original"]] != [t.lower() for t in s["spun"]]]
+    for n, p in enumerate(pairs):
+        p.setdefault("article", p.get("id", str(n)))
     real_wer = wer_summary([wer(p["spun"], p["original"]) for p in pairs])
+    top = [w for w, _ in Counter(w.lower() for p in pairs for w in words(p["original"])
+                                 if w[0].isalpha()).most_common(50)]
+    real_rates = change_rates(pairs, top)
+    train = channel.read_pairs(args.train) if args.train and args.train.is_file() else []
+    backoff = tables.safe_synonym_set_table(str(args.synonym_sets), "all", 0.0, 1.0) \
+        if args.synonym_sets and args.synonym_sets.is_file() else tables.safe_synonym_table()
+    weights = None
+    if train:
+        best = channel.choose_backoff(train, backoff)
+        weights = {k: best[k] for k in ("alpha", "beta", "epsilon")}
     report = {"dev": [str(p) for p in args.dev], "pairs": len(pairs), "wer_real": real_wer, "modes": {}}
     print(f"real pairs: {len(pairs)}; substitutions: {len(subs)}")
     print(f"{'mode':<44} {'cover tok':>9} {'cover type':>10} {'WER':>6}  WER histogram (" +
@@ -196,10 +242,16 @@ def main(argv=None) -> dict:
         cov = coverage(subs, spinner)
         syn = wer_summary(synthetic_wer(spinner, pairs, args.seeds))
         gap = max(abs(syn["histogram"][b] - real_wer["histogram"][b]) for b in real_wer["histogram"])
-        report["modes"][name] = {"coverage": cov, "wer": syn, "max_bin_gap": gap}
+        rates = change_rates(spun_pairs(spinner, pairs, args.seeds), top)
+        rate_gap = statistics.fmean(abs(rates[w] - real_rates[w]) for w in top)
+        ll = held_out_likelihood(spinner, train, pairs, backoff, weights, args.seeds) if train else None
+        report["modes"][name] = {"coverage": cov, "wer": syn, "max_bin_gap": gap, "change_rates": rates,
+                                 "change_rate_gap": rate_gap, "held_out_ll_per_event": ll}
         print(f"{name:<44} {cov['token_coverage']:>9.1%} {cov['substitution_coverage']:>10.1%} "
               f"{syn['mean']:>6.3f}  " + " ".join(f"{v:>7.0%}" for v in syn["histogram"].values()) +
-              f"   (largest bin gap {gap:.0%})")
+              f"   (largest bin gap {gap:.0%}; top-50 change-rate gap {rate_gap:.3f}"
+              + (f"; held-out log-lik/event {ll:.3f})" if ll is not None else ")"))
+    report["real_change_rates"] = real_rates
     last = list(report["modes"].values())[-1]
     print("\nmost frequent substitutions the last mode cannot make:")
     for sub, n in last["coverage"]["top_missed"][:15]:

@@ -26,7 +26,7 @@ from .text import (DIGIT_NAMES, HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Swap, Token
 
 DEFAULTS = tables.RESOURCES / "spinner_default.yaml"
 BEHAVIOURS = ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
-MODES = ("thesaurus", "rewriter")
+MODES = ("thesaurus", "rewriter", "fitted")
 
 
 @dataclass
@@ -36,6 +36,7 @@ class _Candidate:
     behaviour: str
     options: list[tuple[str, float]]
     suffix: str = ""  # possessive 's carried over to the replacement
+    key: str = ""     # the table key matched
 
 
 class Spinner:
@@ -65,13 +66,16 @@ class Spinner:
         self.mode = config.get("mode", "thesaurus")
         if self.mode not in MODES:
             raise ValueError(f"unknown spinner mode {self.mode!r}; known: {MODES}")
-        if self.mode == "rewriter":
+        if self.mode in ("rewriter", "fitted"):
             place = config["place_prob"]
             self.place_min, self.place_max = float(place["min"]), float(place["max"])
             if not 0 <= self.place_min <= self.place_max <= 1:
                 raise ValueError(f"spinner place_prob must satisfy 0 <= min <= max <= 1, got {place}")
-            if not config.get("synonym_sets"):
-                raise ValueError("spinner mode 'rewriter' needs synonym_sets: a file of '|'-separated synonym sets")
+        if self.mode == "rewriter" and not config.get("synonym_sets"):
+            raise ValueError("spinner mode 'rewriter' needs synonym_sets: a file of '|'-separated synonym sets")
+        if self.mode == "fitted" and not config.get("real_pairs"):
+            raise ValueError("spinner mode 'fitted' needs real_pairs: JSONL files of real {spun, original} pairs")
+        self.change_rates: dict[str, float] = {}
         self._build_tables()
 
     # -- construction -------------------------------------------------------------
@@ -101,7 +105,9 @@ class Spinner:
         synonyms: tables.Table = {}
         if "synonym" in self.weights:
             # fact-changing swaps (million -> billion, north -> south) are never made
-            if self.mode == "rewriter":
+            if self.mode == "fitted":
+                synonyms = self._fitted_table()
+            elif self.mode == "rewriter":
                 synonyms = dict(tables.safe_synonym_set_table(
                     str(self.config["synonym_sets"]), self.config.get("set_lines", "all"),
                     float(self.config.get("chain_weight", 0.0)),
@@ -126,6 +132,24 @@ class Spinner:
         self.abbreviations = tables.weighted(rules["abbreviations"], lower=False)
         self.key_probability = {str(k).lower(): float(v) for k, v in rules["key_probability"].items()}
 
+    def _fitted_table(self) -> tables.Table:
+        """Fitted mode: the channel of real pairs (:mod:`.channel`), backed off to the
+        synonym-set file when given, else to the open thesaurus; articles held out for
+        validation (``holdout_share``) are left out of the fit."""
+        from . import channel
+
+        share = float(self.config.get("holdout_share", 0.0))
+        pairs = [p for p in channel.read_pairs(self.config["real_pairs"])
+                 if not channel.held_out(p["article"], share)]
+        sets = self.config.get("synonym_sets")
+        backoff = tables.safe_synonym_set_table(str(sets), "all", 0.0, 1.0) if sets \
+            else tables.safe_synonym_table()
+        weights = self.config.get("backoff")
+        fitted = channel.fit_channel(pairs, backoff, int(self.config["max_phrase_words"]),
+                                     dict(weights) if weights else None)
+        table, self.change_rates = fitted.table()
+        return tables.fact_safe(table)
+
     # -- public API ---------------------------------------------------------------
     def draw_rate(self, rng: random.Random) -> float:
         return rng.uniform(self.rate_min, self.rate_max)
@@ -147,10 +171,10 @@ class Spinner:
         if is_title and rng.random() < float(self.config["keep_headline_prob"]):
             return list(sentences)
         place = self._draw_place(rng)
-        out, in_quote = [], False
+        out, in_quote, choices = [], False, {}
         for i, sentence in enumerate(sentences):
             spun, _, in_quote = self._spin(sentence, random.Random(f"{seed}:{i}"), rate,
-                                           keep_quotes, in_quote, place)
+                                           keep_quotes, in_quote, place, choices)
             out.append(spun)
         return out
 
@@ -168,7 +192,7 @@ class Spinner:
 
     def _draw_place(self, rng: random.Random) -> float:
         """Rewriter mode: the document's chance that a matched place is drawn at all."""
-        return rng.uniform(self.place_min, self.place_max) if self.mode == "rewriter" else 1.0
+        return rng.uniform(self.place_min, self.place_max) if self.mode != "thesaurus" else 1.0
 
     def options(self, phrase: str) -> set[str]:
         """Every text the spinner can put in place of ``phrase`` (case as in ``phrase``)."""
@@ -184,7 +208,11 @@ class Spinner:
 
     # -- internals ----------------------------------------------------------------
     def _spin(self, text: str, rng: random.Random, rate: float, keep_quotes: bool,
-              in_quote: bool, place: float = 1.0) -> tuple[str, list[Swap], bool]:
+              in_quote: bool, place: float = 1.0,
+              choices: dict[str, str] | None = None) -> tuple[str, list[Swap], bool]:
+        """One sentence. ``choices``: the fitted mode's replacement per key so far in the
+        document, kept with probability ``fixed_choice`` (real spinners write the same
+        replacement for the same word throughout an article)."""
         tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
         protected, in_quote = self._quoted(text, tokens, in_quote)
         if not keep_quotes:
@@ -196,14 +224,19 @@ class Spinner:
             for cand in self._candidates_at(text, tokens, i):
                 if not any(protected[cand.first:cand.last + 1]) and self._allowed(text, tokens, cand, rng):
                     cands.append(cand)
-        if self.mode == "rewriter":
+        if self.mode != "thesaurus":
             taken = self._take_every_match(cands, len(tokens), rng, place)
         else:
             taken = self._take_budget(cands, len(tokens), rng, rate)
         apostrophe = "’" if "’" in text else "'"
         pieces, edits, pos = [], [], 0
+        fixed = float(self.config.get("fixed_choice", 0.0))
+        choices = {} if choices is None else choices
         for cand in taken:
-            rep = self._choose(cand.options, rng)
+            if fixed and cand.key in choices and rng.random() < fixed:
+                rep = choices[cand.key]
+            else:
+                rep = choices[cand.key] = self._choose(cand.options, rng)
             start, end = tokens[cand.first].start, tokens[cand.last].end
             if self.mode == "rewriter" and cand.behaviour == "synonym" and \
                     rep == text[start:end].lower().replace("’", "'"):
@@ -257,7 +290,10 @@ class Spinner:
             sets = [c for c in here if c.behaviour == "synonym"]
             if sets:
                 cand = max(sets, key=lambda c: c.last)
-                if rng.random() < place:
+                # rewriter: a matched place is drawn with the document's chance; fitted:
+                # with the phrase's own change rate, scaled by the document's
+                p = place if self.mode == "rewriter" else min(1.0, place * self.change_rates.get(cand.key, 0.0))
+                if rng.random() < p:
                     taken.append(cand)
                 i = cand.last + 1
                 continue
@@ -320,7 +356,7 @@ class Spinner:
             for name, table in self.word_tables:  # a key may be in several tables
                 opts = table.get(key)
                 if opts and not (suffix and name == "contraction"):
-                    out.append(_Candidate(i, j, name, opts, suffix))
+                    out.append(_Candidate(i, j, name, opts, suffix, key))
             if "abbreviation" in self.weights and phrase in self.abbreviations:
                 out.append(_Candidate(i, j, "abbreviation", self.abbreviations[phrase]))
         if "number" in self.weights:
@@ -366,8 +402,10 @@ class MixedSpinner:
         for item in mixture:
             item = _resolve_paths(dict(item), base_dir)
             weight = float(item.pop("weight", 1.0))
-            if item.get("synonym_sets") and not Path(item["synonym_sets"]).is_file():
-                warnings.warn(f"spinner mixture: synonym-set file {item['synonym_sets']!r} not found; "
+            missing = [p for p in [item.get("synonym_sets")] + list(item.get("real_pairs") or [])
+                       if p and not Path(p).is_file()]
+            if missing:
+                warnings.warn(f"spinner mixture: file {missing[0]!r} not found; "
                               f"its component (weight {weight}) is left out", stacklevel=2)
                 continue
             components.append((weight, Spinner.from_config(merge(common or {}, item), base_dir)))
@@ -404,6 +442,9 @@ def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
         config["synonym_sets"] = fix(config["synonym_sets"])
     if config.get("extra_tables"):
         config["extra_tables"] = [fix(p) for p in config["extra_tables"]]
+    if config.get("real_pairs"):
+        paths = config["real_pairs"]
+        config["real_pairs"] = [fix(p) for p in ([paths] if isinstance(paths, str) else paths)]
     return config
 
 
