@@ -174,6 +174,9 @@ class Restorer:
         # scored edits of recently seen sentences: scraped text repeats bylines, captions and
         # boilerplate across lines and files, and those need not go through the model again
         self._memo: OrderedDict[str, list[Edit]] = OrderedDict()
+        # threads may share a restorer (a web service): the memo and the counter are changed
+        # under this lock; the engines and the segmenter are safe to share (tests/test_thread_safety.py)
+        self._lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
@@ -288,17 +291,18 @@ class Restorer:
                             sentences.append(_Sentence(t, piece_pos + lead, core, []))
                         piece_pos += len(piece)
                 pos += len(chunk)
-        self.sentences_done += len(sentences)
         # each distinct sentence goes through the model once; with confidences, once in the
         # last MEMO_SIZE distinct sentences of all calls
         unique = list(dict.fromkeys(s.source for s in sentences))
         remembered: dict[str, list[Edit]] = {}
-        if with_confidence:
-            for src in unique:
-                if src in self._memo:
-                    self._memo.move_to_end(src)
-                    remembered[src] = self._memo[src]
-            unique = [src for src in unique if src not in remembered]
+        with self._lock:
+            self.sentences_done += len(sentences)
+            if with_confidence:
+                for src in unique:
+                    if src in self._memo:
+                        self._memo.move_to_end(src)
+                        remembered[src] = self._memo[src]
+        unique = [src for src in unique if src not in remembered]
         # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
         # to it); the translation keeps every offset, and the input's typography survives
         # because edits compare words after the same normalisation. It reads "..." for "…"
@@ -326,10 +330,11 @@ class Restorer:
                                        self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement)))))
                     shift += len(e.replacement) - (e.end - e.start)
                 proposed[src] = scored
-            for src in unique:
-                self._memo[src] = proposed[src]
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
+            with self._lock:
+                for src in unique:
+                    self._memo[src] = proposed[src]
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
             proposed.update(remembered)
         for s in sentences:
             s.edits = proposed[s.source]

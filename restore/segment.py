@@ -9,6 +9,7 @@ function, so the model sees at run time the kind of sentences it was trained on.
 from __future__ import annotations
 
 import re
+import threading
 
 
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
@@ -23,19 +24,23 @@ PLAIN_END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))"
                           r"\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
-_SEGMENTER = None
+# pysbd's Segmenter keeps the text being segmented on the instance (segment() sets
+# self.original_text and reads it back to find each sentence), so one instance shared by
+# threads finds one thread's sentences in another's text: each thread has its own
+_SEGMENTERS = threading.local()
 # A possible sentence end inside a paragraph: . ! ? (then closing quotes/brackets) and space.
 _BOUNDARY = re.compile(r"[.!?\u2026]['\"\u2019\u201d)\]]*\s")
 
 
 def _segmenter():
-    """The shared pysbd segmenter, created on first use (it is slow to build)."""
-    global _SEGMENTER
-    if _SEGMENTER is None:
+    """This thread's pysbd segmenter, created on first use (it is slow to build; it is not
+    safe to share between threads)."""
+    segmenter = getattr(_SEGMENTERS, "segmenter", None)
+    if segmenter is None:
         import pysbd
 
-        _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
-    return _SEGMENTER
+        segmenter = _SEGMENTERS.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return segmenter
 
 
 def split_sentences(paragraph: str) -> list[str]:

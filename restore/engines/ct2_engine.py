@@ -3,11 +3,13 @@ files), decoding several times faster on CPU with the same greedy output."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from pathlib import Path
 
@@ -178,16 +180,37 @@ class Tokens:
 
             self.hf = AutoTokenizer.from_pretrained(path)
             self.vocab = self.hf.get_vocab()
+        # truncation is a setting of a tokenizers object, not an argument of encode: a
+        # setting changed at each call (sources at max_input_tokens, targets at
+        # max_output_tokens) would be changed under another thread's call. Each length gets
+        # its own copy, set once; the transformers tokenizer sets it at each call: a lock
+        self._truncating: dict[int, object] = {}
+        self._lock = threading.Lock()
+
+    def _truncating_at(self, max_length: int):
+        """A copy of the backend that truncates to ``max_length`` tokens (made once)."""
+        backend = self._truncating.get(max_length)
+        if backend is None:
+            with self._lock:
+                backend = self._truncating.get(max_length)
+                if backend is None:
+                    from tokenizers import Tokenizer
+
+                    backend = Tokenizer.from_str(self.backend.to_str())
+                    backend.no_padding()
+                    backend.enable_truncation(max_length)
+                    self._truncating[max_length] = backend
+        return backend
 
     def encode(self, texts: list[str], max_length: int) -> list[tuple[list[str], list[tuple[int, int]]]]:
         """(tokens, character offsets) of each text, end-of-sentence token included,
         truncated to ``max_length`` tokens."""
         if self.hf is not None:
-            enc = self.hf(texts, truncation=True, max_length=max_length, return_offsets_mapping=True)
+            with self._lock:
+                enc = self.hf(texts, truncation=True, max_length=max_length, return_offsets_mapping=True)
             return [(self.hf.convert_ids_to_tokens(ids), [tuple(o) for o in offs])
                     for ids, offs in zip(enc["input_ids"], enc["offset_mapping"])]
-        self.backend.enable_truncation(max_length)
-        return [(e.tokens, e.offsets) for e in self.backend.encode_batch(texts)]
+        return [(e.tokens, e.offsets) for e in self._truncating_at(max_length).encode_batch(texts)]
 
     def decode(self, tokens: list[str]) -> str:
         ids = [self.vocab[t] for t in tokens]
@@ -203,7 +226,10 @@ _OPEN_TRANSLATORS: "weakref.WeakSet[CT2Engine]" = weakref.WeakSet()
 @atexit.register
 def _close_translators() -> None:
     for engine in list(_OPEN_TRANSLATORS):
-        engine.close()
+        engine.close(at_exit=True)
+
+
+_NEVER = threading.Event()  # never set: what a daemon thread's call waits on once the interpreter exits
 
 
 class DecodeScores:
@@ -252,13 +278,54 @@ class CT2Engine(Batching):
         self.batch_size, self.num_beams = batch_size, num_beams
         self.max_input_tokens, self.max_output_tokens = max_input_tokens, max_output_tokens
         self.decode_batch_size = decode_batch_size
-        self.decode_scores = DecodeScores()  # the last generate's greedy outputs, for token_logprobs
+        # each thread's last generate's greedy outputs, for its token_logprobs: threads that
+        # share the engine do not clear or read each other's
+        self._local = threading.local()
+        # calls in progress (generate, token_logprobs), so that close waits for them
+        self._calls = threading.Condition()
+        self._active = 0
+        self._closed: str | None = None  # "closed" (close()) or "exit" (the interpreter exits)
         _OPEN_TRANSLATORS.add(self)
 
-    def close(self) -> None:
-        """Release the translator and its threads now (also done for every engine at exit:
-        a translator torn down during interpreter shutdown can abort the process)."""
-        self.translator = None
+    @property
+    def decode_scores(self) -> DecodeScores:
+        """The scores of this thread's last :meth:`generate` (see :class:`DecodeScores`)."""
+        scores = getattr(self._local, "scores", None)
+        if scores is None:
+            scores = self._local.scores = DecodeScores()
+        return scores
+
+    def close(self, at_exit: bool = False) -> None:
+        """Release the translator and its threads, once the calls in progress in other
+        threads have finished. Also done for every engine at exit (``at_exit``): a
+        translator torn down during interpreter shutdown, or while a daemon thread is still
+        decoding with it, aborts the process ("terminate called without an active
+        exception", exit 134). A later call raises, except a call from a thread other than
+        the main one at exit: that one waits for the process to end (a daemon thread's
+        work ends with the process)."""
+        with self._calls:
+            if self._closed is None:
+                self._closed = "exit" if at_exit else "closed"
+            self._calls.wait_for(lambda: self._active == 0)
+            self.translator = None
+
+    @contextlib.contextmanager
+    def _call(self):
+        """Count a call in progress (close waits for it); refuse one after close."""
+        with self._calls:
+            closed = self._closed
+            if closed is None:
+                self._active += 1
+        if closed == "exit" and threading.current_thread() is not threading.main_thread():
+            _NEVER.wait()  # a daemon thread at interpreter exit: no new work, the process ends
+        if closed is not None:
+            raise RuntimeError("this CT2 engine is closed" + (" (the interpreter is exiting)" if closed == "exit" else ""))
+        try:
+            yield
+        finally:
+            with self._calls:
+                self._active -= 1
+                self._calls.notify_all()
 
     @classmethod
     def load(cls, path: str | Path, device: str = "cpu", compute_type: str = CT2_COMPUTE_TYPE,
@@ -286,6 +353,10 @@ class CT2Engine(Batching):
 
     def generate(self, sentences: list[str]) -> list[str]:
         """Raw model output for each sentence, decoded in length-sorted batches."""
+        with self._call():
+            return self._generate(sentences)
+
+    def _generate(self, sentences: list[str]) -> list[str]:
         src = [tokens for tokens, _ in self.tokens.encode(sentences, self.max_input_tokens)]
         # the limit TorchEngine gives each batch (output_limit of its padded input length)
         limit = [0] * len(sentences)
@@ -320,6 +391,10 @@ class CT2Engine(Batching):
     def token_logprobs(self, sources: list[str], targets: list[str]) -> list[TokenScores]:
         """Log-probability of each token of ``targets[i]`` given ``sources[i]``, with the
         token's character span in the target (as :meth:`TorchEngine.token_logprobs`)."""
+        with self._call():
+            return self._token_logprobs(sources, targets)
+
+    def _token_logprobs(self, sources: list[str], targets: list[str]) -> list[TokenScores]:
         out: list[TokenScores] = [[] for _ in sources]
         encoded = self.tokens.encode(targets, self.max_output_tokens)
         todo = []

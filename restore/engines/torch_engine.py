@@ -1,6 +1,7 @@
 """The PyTorch engine: the Hugging Face model's ``generate`` and teacher-forced scoring."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from .base import Batching, TokenScores, output_limit, set_threads
@@ -18,6 +19,14 @@ class TorchEngine(Batching):
         self.max_input_tokens = max_input_tokens
         # learned decoder positions stop at max_position_embeddings
         self.max_output_tokens = getattr(model.config, "max_position_embeddings", 256) - 2
+        # a transformers fast tokenizer sets truncation and padding on its shared backend at
+        # each call: threads sharing the engine take turns to tokenize
+        self._tokenizing = threading.Lock()
+
+    def _encode(self, texts: list[str], max_length: int, **kw):
+        with self._tokenizing:
+            return self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
+                                  max_length=max_length, **kw)
 
     @classmethod
     def load(cls, path: str | Path, device: str = "cpu", threads: int | None = None, **kw) -> "TorchEngine":
@@ -41,13 +50,14 @@ class TorchEngine(Batching):
         out = [""] * len(sentences)
         with torch.inference_mode():
             for idx in self._batches(len(sentences), key=lambda i: len(sentences[i])):
-                enc = self.tokenizer([sentences[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_input_tokens)
+                enc = self._encode([sentences[i] for i in idx], self.max_input_tokens)
                 enc = {key: v.to(self.model.device) for key, v in enc.items()}
                 max_new = output_limit(enc["input_ids"].shape[1], self.max_output_tokens)
                 ids = self.model.generate(**enc, max_new_tokens=max_new, num_beams=self.num_beams,
                                           do_sample=False)
-                for i, text in zip(idx, self.tokenizer.batch_decode(ids, skip_special_tokens=True)):
+                with self._tokenizing:
+                    decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+                for i, text in zip(idx, decoded):
                     out[i] = text
         return out
 
@@ -59,11 +69,8 @@ class TorchEngine(Batching):
         out: list[TokenScores] = [[] for _ in sources]
         with torch.inference_mode():
             for idx in self._batches(len(sources), key=lambda i: len(targets[i])):
-                enc = self.tokenizer([sources[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_input_tokens)
-                tgt = self.tokenizer([targets[i] for i in idx], return_tensors="pt", padding=True,
-                                     truncation=True, max_length=self.max_output_tokens,
-                                     return_offsets_mapping=True)
+                enc = self._encode([sources[i] for i in idx], self.max_input_tokens)
+                tgt = self._encode([targets[i] for i in idx], self.max_output_tokens, return_offsets_mapping=True)
                 labels = tgt["input_ids"].masked_fill(tgt["attention_mask"] == 0, -100)
                 enc = {key: v.to(self.model.device) for key, v in enc.items()}
                 logits = self.model(**enc, labels=labels.to(self.model.device)).logits
