@@ -23,20 +23,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
-from .inputs import (SNIFF_BYTES, TEXT_SUFFIXES, FileReport, InputError, Job, check_outputs, collect_jobs, output_path,
-                     read_lines, unreadable_reason)
-from .outputs import (MANIFEST, Manifest, OutputError, file_stamp, model_fingerprint, remove_orphan_temps,
-                      write_atomically)
+from .inputs import (SNIFF_BYTES, TEXT_SUFFIXES, FileReport, InputError, Job, Walk, check_outputs, collect_jobs,
+                     output_path, read_lines, unreadable_reason)
+from .outputs import (MANIFEST, Manifest, OutputError, destination, input_stamp, model_fingerprint,
+                      remove_orphan_temps, write_atomically)
 
-__all__ = ["Job", "Options", "Summary", "Piece", "PieceResult", "PieceWriter", "Bookkeeper", "FileReport",
+__all__ = ["Job", "Walk", "Options", "Summary", "Piece", "PieceResult", "PieceWriter", "Bookkeeper", "FileReport",
            "collect_jobs", "check_outputs", "run_jobs", "restore_file", "read_pieces", "restore_piece",
            "write_pieces", "model_fingerprint", "MANIFEST", "InputError", "OutputError", "Terminated",
-           "TEXT_SUFFIXES"]
+           "TEXT_SUFFIXES", "splice_record", "added_fields", "is_text_type"]
 
 BLOCK_LINES = 256           # lines (or Parquet rows) restored together (sorted by length inside the engine)
 BLOCK_CHARS = 200_000       # ... or fewer when the lines are long
@@ -111,10 +112,13 @@ def blocks(lines: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
         yield block
 
 
-def read_pieces(fmt: str, stream: IO[bytes], name: str, opts: Options, sniff: bool = True) -> Iterator[Piece]:
+def read_pieces(fmt: str, stream: IO[bytes], name: str, opts: Options, sniff: bool = True,
+                refuse_jsonl: bool = False) -> Iterator[Piece]:
     """The pieces of one input. Raises ``InputError`` for an input that cannot be read:
-    binary or UTF-16 text, bytes that are not UTF-8 (unless ``opts.errors == 'replace'``),
-    a Parquet file without a string column ``opts.field``."""
+    binary, UTF-16 or UTF-32 text, bytes that are not UTF-8 (unless ``opts.errors ==
+    'replace'``), a Parquet file without a text column ``opts.field``, a record or column
+    that ``--output-field`` or ``--show-edits`` would overwrite; with ``refuse_jsonl``
+    (stdin read as text), text whose first line is a JSON object."""
     if fmt == "parquet":
         yield from _parquet_pieces(stream, name, opts)
         return
@@ -124,9 +128,58 @@ def read_pieces(fmt: str, stream: IO[bytes], name: str, opts: Options, sniff: bo
             raise InputError(f"{name}: {reason}; nothing written")
     report, first = FileReport(), 1
     for index, block in enumerate(blocks(read_lines(stream, name, opts.errors, report))):
+        if index == 0 and refuse_jsonl:
+            _refuse_jsonl(block, name)
+        if fmt == "jsonl":
+            _check_record_fields(block, first, name, opts)
         yield Piece(index, first, [b for b, _ in block], [e for _, e in block], replaced=report.replaced)
         report.replaced = 0
         first += len(block)
+
+
+def _refuse_jsonl(block: list[tuple[str, str]], name: str) -> None:
+    """Stdin is read as text unless ``--field`` says it is JSONL: restoring JSON records as
+    prose would change their keys and break their syntax, so a first line that is a JSON
+    object stops the job before anything is written."""
+    for k, (body, _) in enumerate(block):
+        if not body.strip():
+            continue
+        try:
+            is_object = isinstance(json.loads(body), dict)
+        except ValueError:
+            is_object = False
+        if is_object:
+            raise InputError(f"{name}: line {k + 1} is a JSON object: stdin is read as text unless --field "
+                             f"is given; add --field NAME to restore that field of each JSONL record; "
+                             f"nothing written")
+        return
+
+
+def added_fields(opts: Options) -> list[tuple[str, str]]:
+    """The fields (JSONL) or columns (Parquet) a job adds to each record, with the option
+    that adds each: ``--output-field`` (when it is not ``--field``), ``<out>_edits``."""
+    out_field = opts.output_field or opts.field
+    return (([(out_field, "--output-field")] if out_field != opts.field else [])
+            + ([(f"{out_field}_edits", "--show-edits")] if opts.show_edits else []))
+
+
+def _check_record_fields(block: list[tuple[str, str]], first: int, name: str, opts: Options) -> None:
+    """A JSONL record that already has a field the job would add (:func:`added_fields`)
+    stops the file, nothing written: a field is never overwritten silently."""
+    added = added_fields(opts)
+    if not added:
+        return
+    for k, (body, _) in enumerate(block):
+        try:
+            record = json.loads(body)
+        except ValueError:
+            continue  # written unchanged, reported as such
+        if not isinstance(record, dict) or not isinstance(record.get(opts.field), str):
+            continue  # written unchanged, reported as such
+        for key, flag in added:
+            if key in record:
+                raise InputError(f"{name}:{first + k}: the record already has a field {key!r}, which "
+                                 f"{flag} would overwrite; choose another --output-field; nothing written")
 
 
 # ----------------------------------------------------------------------------- restoring
@@ -310,6 +363,8 @@ def write_pieces(job: Job, dest: Path | None, results: Iterator[tuple[int, int, 
     by ``results`` leaves nothing written."""
     if dest is None and job.fmt == "parquet":
         raise InputError(f"{job.name}: Parquet output needs -o (a file or folder), not stdout")
+    if dest is None and sys.stdout is None:
+        raise OutputError("stdout is closed: give -o FILE; nothing written")
     report = FileReport()
 
     def produce(sink: IO) -> None:
@@ -355,14 +410,17 @@ def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
     """Restore one job into ``dest`` (None: stdout), in this process. Raises ``InputError``
     for an input that cannot be read, ``OutputError`` for an output that cannot be written."""
     if job.source is None:
-        stream = sys.stdin.buffer
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("<stdin>: stdin is closed; nothing read")
     else:
         try:
             stream = job.source.open("rb")
         except OSError as e:
             raise InputError(f"{job.name}: cannot read ({e.strerror or e})") from None
     try:
-        pieces = read_pieces(job.fmt, stream, job.name, opts, sniff=job.source is not None)
+        pieces = read_pieces(job.fmt, stream, job.name, opts, sniff=job.source is not None,
+                             refuse_jsonl=job.source is None and job.fmt == "txt")
         results = ((len(piece), piece.replaced, restore_piece(restorer, piece, job.fmt, opts, job.name))
                    for piece in pieces)
         return write_pieces(job, dest, results, on_lines, warn)
@@ -373,8 +431,10 @@ def restore_file(restorer, job: Job, dest: Path | None, opts: Options,
 
 class Bookkeeper:
     """What a run has done with its jobs, and what it may skip: checks the outputs, removes
-    the temporary files that killed runs left, keeps a folder job's manifest, removes the
-    old output of a file that fails (no output is left that does not match its input).
+    the temporary files that killed runs left, keeps a folder job's manifest. A file that
+    fails leaves its existing output as it was (never deleted: the failure may be
+    passing, and the output may be the user's only copy); the manifest still says what
+    made that output, so a rerun redoes it only when its input or settings changed.
     Raises ``ValueError`` before any work when outputs collide (:func:`check_outputs`)."""
 
     def __init__(self, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
@@ -388,7 +448,10 @@ class Bookkeeper:
                 remove_orphan_temps(output)
                 self.manifest = Manifest(output)
             else:
-                remove_orphan_temps(output.parent, output.name)
+                with contextlib.suppress(OutputError):  # the write reports it
+                    how, target = destination(output)
+                    if how == "replace":  # a symbolic link's temporary files are next to its target
+                        remove_orphan_temps(target.parent, target.name)
 
     def dest(self, job: Job) -> Path | None:
         return output_path(job, self.output, self.output_is_dir)
@@ -407,9 +470,10 @@ class Bookkeeper:
             todo.append(job)
         return todo
 
-    def stamp(self, job: Job) -> list[int] | None:
-        """The input's size and time, taken before it is read."""
-        return file_stamp(job.source) if job.source is not None else None
+    def stamp(self, job: Job) -> dict | None:
+        """What the manifest records of a folder job's input (:func:`restore.outputs.input_stamp`),
+        taken before it is read."""
+        return input_stamp(job.source) if job.source is not None and self.manifest is not None else None
 
     def done(self, job: Job, report: FileReport, input_stamp: list[int] | None) -> None:
         # a file with bad records is not recorded: a rerun redoes it and reports them again
@@ -424,11 +488,7 @@ class Bookkeeper:
     def failed(self, job: Job, error: Exception) -> None:
         msg = str(error) if isinstance(error, (InputError, OutputError)) else \
             f"{job.name}: {getattr(error, 'strerror', None) or error}"
-        self.summary.failed.append((job.name, msg))
-        dest = self.dest(job)
-        if dest is not None:
-            with contextlib.suppress(OSError):
-                dest.unlink(missing_ok=True)
+        self.summary.failed.append((job.name, msg))  # its existing output, if any, is left as it was
         if len(self.jobs) > 1:  # reported as it happens; the summary lists it again
             self.warn(f"error: {msg}")
 

@@ -23,6 +23,8 @@ class UserError(Exception):
 
 def _read_text(path: str) -> str:
     if path == "-":
+        if sys.stdin is None:
+            raise UserError("stdin ('-') is closed: nothing to read")
         return sys.stdin.read()
     p = Path(path)
     if not p.exists():
@@ -89,6 +91,8 @@ def cmd_spin(args: argparse.Namespace) -> int:
     spun = "\n".join(spinner.spin_document(lines, seed=args.seed))
     if args.output:
         Path(args.output).write_text(spun, encoding="utf-8")
+    elif sys.stdout is None:
+        raise UserError("stdout is closed: give -o FILE for the output")
     else:
         sys.stdout.write(spun)
     return 0
@@ -130,13 +134,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--batch-size and --num-beams must be at least 1")
     if args.inputs.count("-") > 1:
         raise UserError("stdin ('-') can be read only once")
+    if "-" in args.inputs and getattr(sys.stdin, "buffer", None) is None:
+        raise UserError("stdin ('-') is closed: nothing to read")
+    if not args.output and sys.stdout is None:
+        raise UserError("stdout is closed: give -o FILE (or a folder) for the output")
     output = Path(args.output) if args.output else None
-    skipped: list[Path] = []
+    # stdin is text, or JSONL when --field or --output-field names a field to restore
+    stdin_format = "jsonl" if args.field is not None or args.output_field is not None else "txt"
+    field = args.field or "text"
+    walk = batch.Walk()
     try:
         jobs = batch.collect_jobs(args.inputs, recursive=args.recursive, glob=args.glob, output=output,
-                                  skipped=skipped)
+                                  walk=walk, stdin_format=stdin_format)
     except ValueError as e:
         raise UserError(str(e)) from None
+    skipped = walk.skipped
     output_is_dir = False
     if output is not None:
         many = len(args.inputs) > 1 or any(Path(i).is_dir() for i in args.inputs if i != "-")
@@ -151,11 +163,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(str(e)) from None
     if skipped:
         print(f"restore run: {len(skipped)} file(s) in the folder(s) skipped: not text-like "
-              f"({', '.join(batch.TEXT_SUFFIXES)} or UTF-8 text without an extension); "
+              f"({', '.join(batch.TEXT_SUFFIXES)} or UTF-8 text without an extension, not a script "
+              f"or a Makefile); "
               f"--glob selects others, e.g. --glob '*.csv'", file=sys.stderr)
+    if walk.outputs:
+        print(f"restore run: {len(walk.outputs)} folder(s) skipped: the output of an earlier run (they hold "
+              f"{batch.MANIFEST}): {', '.join(map(str, walk.outputs))}", file=sys.stderr)
+    for folder, reason in walk.unreadable:
+        print(f"restore run: error: cannot read folder {folder} ({reason}): its files were not restored",
+              file=sys.stderr)
     if not jobs:
         print("restore run: nothing to do (no files matched)", file=sys.stderr)
-        return 0
+        return 1 if walk.unreadable else 0
     if args.backend == "ray" and "-" in args.inputs:
         raise UserError("--backend ray reads files, not stdin ('-')")
     if args.workers is not None and args.workers < 1 or args.cpus_per_worker <= 0 or args.gpus_per_worker < 0:
@@ -174,7 +193,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     made_by = {**batch.model_fingerprint(model_dir), "engine": args.engine,
                "engine_class": type(restorer.engine).__name__, "num_beams": args.num_beams,
                **asdict(restorer.thresholds)}
-    opts = batch.Options(field=args.field, output_field=args.output_field, errors=args.errors,
+    opts = batch.Options(field=field, output_field=args.output_field, errors=args.errors,
                          show_edits=args.show_edits, overwrite=args.overwrite, made_by=made_by,
                          color=args.show_edits and output is None and sys.stdout.isatty())
     bar = tqdm(unit=" line" if args.backend == "ray" else " sent", desc="restoring", file=sys.stderr,
@@ -222,11 +241,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if summary.skipped_finished:
         print(f"restore run: {len(summary.skipped_finished)} file(s) already restored, skipped "
               f"(--overwrite to redo)", file=sys.stderr)
-    if summary.failed and len(jobs) == 1:
+    if summary.failed and len(jobs) == 1 and not walk.unreadable:
         raise UserError(summary.failed[0][1])
     if summary.failed:
-        print(f"restore run: {len(summary.failed)} of {len(jobs)} file(s) failed; the others were written:",
-              file=sys.stderr)
+        # a failed file's existing output is left as it was
+        written = len(summary.written)
+        done = "nothing was written" if not written else \
+            "the others were written" if written + len(summary.failed) == len(jobs) else f"{written} were written"
+        print(f"restore run: {len(summary.failed)} of {len(jobs)} file(s) failed; {done} (an existing output of a "
+              f"failed file is kept as it was):", file=sys.stderr)
         for _, msg in summary.failed:
             print(f"  {msg}", file=sys.stderr)
     if summary.bad_records:
@@ -234,7 +257,9 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"and were written out unchanged:", file=sys.stderr)
         for name, n in summary.bad_records:
             print(f"  {name}: {n} record(s)", file=sys.stderr)
-    return 1 if summary.failed or summary.bad_records else 0
+    if walk.unreadable:
+        print(f"restore run: {len(walk.unreadable)} folder(s) could not be read (listed above)", file=sys.stderr)
+    return 1 if summary.failed or summary.bad_records or walk.unreadable else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -365,10 +390,16 @@ def build_parser() -> argparse.ArgumentParser:
                                             "folder; inside an input folder it is not read as input")
     run.add_argument("-r", "--recursive", action="store_true", help="restore the files in folders, recursively")
     run.add_argument("--glob", help="in folders, only files matching this pattern, e.g. '*.csv' (default: "
-                                    "text-like files: .txt, .text, .md, .jsonl, .ndjson, and UTF-8 text "
-                                    "files without an extension)")
-    run.add_argument("--field", default="text", help="JSONL: the field to restore (default: text)")
-    run.add_argument("--output-field", help="JSONL: write the restored text to this field (default: replace --field)")
+                                    "text-like files: .txt, .text, .md, .jsonl, .ndjson, .parquet, and UTF-8 "
+                                    "text files without an extension other than scripts and Makefiles). "
+                                    "Subfolders holding an earlier run's output (.restore-run.jsonl) are "
+                                    "never read")
+    run.add_argument("--field", help="JSONL and Parquet: the field (column) to restore (default: text). With "
+                                      "stdin ('-'), --field or --output-field reads stdin as JSONL; without "
+                                      "them stdin is text")
+    run.add_argument("--output-field", help="JSONL and Parquet: write the restored text to this new field "
+                                            "(default: replace --field); a record that already has it is an "
+                                            "error, as is an existing <field>_edits with --show-edits")
     run.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
     run.add_argument("--batch-size", type=int, default=32)
     run.add_argument("--num-beams", type=int, default=1)

@@ -1,19 +1,26 @@
 """The inputs of ``restore run``: which files a job takes (folders walked, non-text files
 skipped), where each output goes (no two inputs to one output, no output over an input),
 and reading a file's lines byte for byte (line endings kept, bad bytes reported with their
-offset, UTF-16 and binary files told apart from text)."""
+offset, UTF-16, UTF-32 and binary files told apart from text)."""
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator
+
+from .outputs import MANIFEST
 
 SNIFF_BYTES = 8192          # read to tell text from binary
 
 
 # what a folder job takes without --glob; files without an extension when they are UTF-8 text
+# (but not scripts, which start with "#!", nor the build files named below)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson", ".parquet")
+BUILD_FILES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile", "vagrantfile",
+                         "gemfile", "rakefile", "procfile", "brewfile", "justfile", "snakefile", "sconstruct",
+                         "sconscript", "pipfile", "podfile", "fastfile", "berksfile", "guardfile", "capfile"})
 
 
 class InputError(Exception):
@@ -46,15 +53,18 @@ def file_format(path: Path) -> str:
 
 def is_text_file(path: Path) -> bool:
     """A file a folder job takes without ``--glob``: a text-like extension
-    (:data:`TEXT_SUFFIXES`), or no extension and UTF-8 text in its first bytes."""
+    (:data:`TEXT_SUFFIXES`), or no extension and UTF-8 text in its first bytes that is not
+    a script (``#!``) nor a build file (:data:`BUILD_FILES`: Makefile, Dockerfile, ...)."""
     if path.suffix:
         return path.suffix.lower() in TEXT_SUFFIXES
+    if path.name.lower() in BUILD_FILES:
+        return False
     try:
         with path.open("rb") as f:
             head = f.read(SNIFF_BYTES)
     except OSError:
         return True  # the job reports why it cannot be read
-    if looks_binary(head):
+    if looks_binary(head) or head.startswith(b"#!"):
         return False
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut character at the end is fine
@@ -63,17 +73,51 @@ def is_text_file(path: Path) -> bool:
     return True
 
 
+@dataclass
+class Walk:
+    """What walking the input folders met besides the jobs: files that are not text-like
+    (skipped without ``--glob``), folders that could not be read (reported: their files
+    were not restored), and folders skipped because they hold a run manifest (an earlier
+    run's output folder)."""
+    skipped: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
+def _walk_folders(root: Path, walk: Walk | None) -> set[Path]:
+    """The folders under ``root`` (relative to it) that hold a run manifest, with what is
+    below them; records them and the folders that cannot be read in ``walk``."""
+    earlier_outputs: set[Path] = set()
+
+    def unreadable(e: OSError) -> None:
+        if walk is not None:
+            walk.unreadable.append((Path(e.filename) if e.filename else root, e.strerror or str(e)))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        relative = Path(folder).relative_to(root)
+        if relative.parts and MANIFEST in files:
+            earlier_outputs.add(relative)
+            if walk is not None:
+                walk.outputs.append(Path(folder))
+            dirs[:] = []  # nothing below it is read either
+    return earlier_outputs
+
+
 def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = None,
-                 output: Path | None = None, skipped: list[Path] | None = None) -> list[Job]:
+                 output: Path | None = None, skipped: list[Path] | None = None,
+                 walk: Walk | None = None, stdin_format: str = "txt") -> list[Job]:
     """The files to restore. In folders: the files matching ``glob``, or without it the
-    text-like ones (:func:`is_text_file`; the others are appended to ``skipped``); never
-    hidden files, nor files under ``output``. Raises ``ValueError`` for a missing path, a
+    text-like ones (:func:`is_text_file`; the others are appended to ``skipped`` and
+    ``walk.skipped``); never hidden files, files under ``output``, nor files in a subfolder
+    that holds a run manifest (an earlier run's output folder: ``walk.outputs``). Folders
+    that cannot be read are listed in ``walk.unreadable``. Stdin (``-``) is read as
+    ``stdin_format`` ("txt" or "jsonl"). Raises ``ValueError`` for a missing path, a
     folder given without ``recursive``, or an ``output`` that is one of the input folders."""
     out = output.resolve() if output is not None else None
     jobs: list[Job] = []
     for item in inputs:
         if item == "-":
-            jobs.append(Job(None, Path("stdin.txt"), "txt"))
+            jobs.append(Job(None, Path(f"stdin.{stdin_format}"), stdin_format))
             continue
         path = Path(item)
         if not path.exists():
@@ -85,15 +129,20 @@ def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = 
             if out == root:
                 raise ValueError(f"-o {output} is the input folder {item}: give another output folder")
             inside = out.relative_to(root).parts if out is not None and out.is_relative_to(root) else None
+            earlier_outputs = _walk_folders(path, walk)
             for p in sorted(path.rglob(glob or "*")):
                 if not p.is_file() or p.name.startswith("."):
                     continue
                 relative = p.relative_to(path)
                 if inside is not None and relative.parts[:len(inside)] == inside:
                     continue  # the output folder, inside this input folder
+                if any(relative.parts[:len(o.parts)] == o.parts for o in earlier_outputs):
+                    continue  # an earlier run's output folder
                 if glob is None and not is_text_file(p):
                     if skipped is not None:
                         skipped.append(p)
+                    if walk is not None:
+                        walk.skipped.append(p)
                     continue
                 jobs.append(Job(p, relative, file_format(p)))
         elif path.is_file():
@@ -149,8 +198,28 @@ def looks_utf16(head: bytes) -> bool:
         and max(even.count(0), odd.count(0)) > len(head) // 4
 
 
+def looks_utf32(head: bytes) -> bool:
+    """A UTF-32 byte-order mark, or at least four characters of UTF-32 text without one (no
+    NUL characters, few control characters)."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return True
+    head = head[:len(head) // 4 * 4]
+    if len(head) < 16:
+        return False
+    for encoding in ("utf-32-le", "utf-32-be"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and not looks_binary(text.encode("utf-8", errors="replace")):
+            return True
+    return False
+
+
 def unreadable_reason(head: bytes) -> str | None:
     """Why a file starting with ``head`` cannot be restored as text (None: it can)."""
+    if looks_utf32(head):  # first: a UTF-32 mark starts with a UTF-16 one
+        return "UTF-32 text, not UTF-8 (convert it first, e.g. iconv -f UTF-32 -t UTF-8)"
     if looks_utf16(head):
         return "UTF-16 text, not UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8)"
     if looks_binary(head):
@@ -178,7 +247,7 @@ def read_lines(stream: IO[bytes], name: str, errors: str,
         except UnicodeDecodeError as e:
             if errors != "replace":
                 raise InputError(f"{name}: not UTF-8 text at byte offset {offset + e.start} "
-                                 f"(use --errors replace to continue with U+FFFD)") from None
+                                 f"(use --errors replace to continue with U+FFFD); nothing written") from None
             text = body.decode("utf-8", errors="replace")
             if report is not None:
                 report.replaced += 1

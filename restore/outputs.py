@@ -4,6 +4,7 @@ record of what made each output of a folder job (so that a rerun resumes correct
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -12,12 +13,14 @@ import stat
 from pathlib import Path
 from typing import IO, Callable
 
-__all__ = ["OutputError", "write_atomically", "remove_orphan_temps", "model_fingerprint", "Manifest",
-           "MANIFEST", "TEMP_RE", "file_stamp"]
+__all__ = ["OutputError", "write_atomically", "destination", "remove_orphan_temps", "model_fingerprint", "Manifest",
+           "MANIFEST", "TEMP_RE", "file_stamp", "file_sha256", "input_stamp"]
 
 MANIFEST = ".restore-run.jsonl"  # in the output folder: what made each output
-# a temporary output: ".NAME.restore-PID-HEX.part" (and older runs' ".NAME.XXXXXXXX.part")
-TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?:restore-(?P<pid>\d+)-[0-9a-f]{8}|[a-z0-9_]{8})\.part$")
+# a temporary output: ".NAME.restore-PID-HEX.part". Only names with this tool's marker are
+# ever removed: ".video.mp4.download.part" or ".backup.20240101.part" are someone else's (the
+# ".NAME.XXXXXXXX.part" of earlier versions looked like them, so those are left alone)
+TEMP_RE = re.compile(r"^\.(?P<name>.+)\.restore-(?P<pid>\d+)-[0-9a-f]{8}\.part$")
 
 
 class OutputError(Exception):
@@ -26,24 +29,53 @@ class OutputError(Exception):
 
 # ----------------------------------------------------------------------------- writing
 
+def destination(dest: Path) -> tuple[str, Path]:
+    """How ``dest`` is written: ``("replace", path)``: a regular file, or none yet, written
+    through a temporary file renamed over ``path`` (for a symbolic link: its target, so the
+    link stays); ``("through", dest)``: a FIFO or a character device (``/dev/null``,
+    ``/dev/stdout``, a terminal), opened and written into, never replaced. Raises
+    ``OutputError`` for a folder, a block device or a socket."""
+    try:
+        mode = os.stat(dest).st_mode  # follows links: what a write would reach
+    except FileNotFoundError:
+        # nothing there yet (or a link to a missing file: the file is made where it points)
+        return "replace", Path(os.path.realpath(dest)) if os.path.islink(dest) else dest
+    except OSError as e:
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
+    if stat.S_ISREG(mode):
+        return "replace", Path(os.path.realpath(dest)) if os.path.islink(dest) else dest
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return "through", dest
+    kind = "a folder" if stat.S_ISDIR(mode) else "a block device" if stat.S_ISBLK(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+    raise OutputError(f"cannot write {dest}: it is {kind}; give a file")
+
+
 def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = False) -> None:
     """Write ``dest`` through a temporary file in the same folder, renamed when done:
-    ``dest`` is either absent, the old file, or the complete new one. A new ``dest`` gets
-    the permissions the umask gives any new file, an existing one keeps its own. Raises
-    ``OutputError`` naming ``dest`` when it cannot be written. ``produce`` gets a text
-    file (UTF-8, line endings as written), or a binary one when ``binary``."""
-    tmp = dest.parent / f".{dest.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
+    ``dest`` is either the old file (untouched whatever fails: a read error, a full disk, a
+    file size limit, an interrupt), or the complete new one, never absent when it was
+    there. A symbolic link is kept and its target written; a FIFO or a character device
+    is opened and written into (:func:`destination`). A new ``dest`` gets the permissions
+    the umask gives any new file, an existing one keeps its own. Raises ``OutputError``
+    naming ``dest`` when it cannot be written. ``produce`` gets a text file (UTF-8, line
+    endings as written), or a binary one when ``binary``."""
+    how, target = destination(dest)
+    if how == "through":
+        _write_through(dest, produce, binary)
+        return
+    tmp = target.parent / f".{target.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as e:
         raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
+        with _open_fd(fd, binary) as f:
             produce(f)
         with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(dest.stat().st_mode))
-        os.replace(tmp, dest)
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
     except OSError as e:  # reading errors come as InputError: this is the output's
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -52,6 +84,23 @@ def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = F
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _open_fd(fd: int, binary: bool) -> IO:
+    return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _write_through(dest: Path, produce: Callable[[IO], None], binary: bool) -> None:
+    """Write into a FIFO or a character device as it is (no temporary file, no rename)."""
+    try:
+        fd = os.open(dest, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
+    try:
+        with _open_fd(fd, binary) as f:
+            produce(f)
+    except OSError as e:
+        raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
 
 
 def _running(pid: int) -> bool:
@@ -82,7 +131,7 @@ def remove_orphan_temps(folder: Path, name: str | None = None) -> int:
             continue
         # this process writes nothing yet, so a file with its id is a killed run's (a container
         # restarted gives its process the same id again)
-        if m["pid"] and int(m["pid"]) != os.getpid() and _running(int(m["pid"])):
+        if int(m["pid"]) != os.getpid() and _running(int(m["pid"])):
             continue
         with contextlib.suppress(OSError):
             path.unlink()
@@ -105,16 +154,34 @@ def model_fingerprint(model_dir: Path) -> dict:
 
 
 def file_stamp(path: Path) -> list[int]:
-    """Size and modification time of ``path`` (what a resume compares)."""
+    """Size and modification time of ``path`` (what a resume compares first)."""
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (reading is cheap next to restoring them)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_stamp(path: Path) -> dict:
+    """What a folder job records of an input before reading it: its size and modification
+    time, its absolute path and the SHA-256 of its bytes. A resume trusts an output only
+    when all match: another input with the same relative path, size and time (a tar or
+    rsync copy of other text) is not the same input."""
+    return {"input": file_stamp(path), "source": str(Path(path).resolve()), "sha256": file_sha256(path)}
+
+
 class Manifest:
     """What made each output of a folder job, in ``<output>/.restore-run.jsonl``: a line
-    per output written (the last one for an output counts) with the input's size and
-    modification time, the settings digest, whether bytes were replaced, and the output's
-    own size and time (an output rewritten since, by anything, is not trusted)."""
+    per output written (the last one for an output counts) with the input's size,
+    modification time, path and SHA-256 (:func:`input_stamp`), the settings digest, whether
+    bytes were replaced, and the output's own size and time (an output rewritten since, by
+    anything, is not trusted)."""
 
     def __init__(self, folder: Path):
         self.path = folder / MANIFEST
@@ -138,12 +205,18 @@ class Manifest:
         if entry.get("replaced") and errors != "replace":
             return False  # made with U+FFFD for bytes that strict mode refuses
         try:
-            return entry.get("input") == file_stamp(job.source) and entry.get("made") == file_stamp(dest)
+            if entry.get("input") != file_stamp(job.source) or entry.get("made") != file_stamp(dest):
+                return False
+            if entry.get("source") != str(job.source.resolve()):
+                return False  # another input at the same relative path (or an entry without a path)
+            return entry.get("sha256") == file_sha256(job.source)
         except OSError:
             return False
 
-    def record(self, job, dest: Path, settings: str, input_stamp: list[int], replaced: bool) -> None:
-        entry = {"output": job.relative.as_posix(), "input": input_stamp, "settings": settings,
+    def record(self, job, dest: Path, settings: str, stamp: dict, replaced: bool) -> None:
+        """Record that ``dest`` was made from ``job``'s input as ``stamp`` (:func:`input_stamp`,
+        taken before it was read) found it."""
+        entry = {"output": job.relative.as_posix(), **stamp, "settings": settings,
                  "replaced": replaced, "made": file_stamp(dest)}
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")

@@ -204,7 +204,7 @@ def test_bad_record_reports_are_capped_per_file(tmp_path):
 
 # ----------------------------------------------------------------------------- 6: unreadable inputs
 
-def test_unreadable_inputs_fail_and_their_stale_outputs_are_removed(model, tmp_path, capsys):
+def test_unreadable_inputs_fail_and_leave_earlier_outputs_as_they_were(model, tmp_path, capsys):
     src, out = tmp_path / "in", tmp_path / "out"
     write(src / "good.txt", f"{SPUN}\n")
     write(src / "utf16.txt", f"{SPUN}\n".encode("utf-16"))
@@ -215,7 +215,9 @@ def test_unreadable_inputs_fail_and_their_stale_outputs_are_removed(model, tmp_p
     err = capsys.readouterr().err
     assert "2 of 3 file(s) failed" in err
     assert f"{src / 'utf16.txt'}: UTF-16 text" in err and f"{src / 'blob.txt'}: binary file" in err
-    assert files_under(out) == [".restore-run.jsonl", "good.txt"]
+    # nothing is deleted: what was there before stays, byte for byte
+    assert files_under(out) == [".restore-run.jsonl", "blob.txt", "good.txt", "utf16.txt"]
+    assert (out / "utf16.txt").read_text() == "stale\n" and (out / "blob.txt").read_text() == "stale\n"
     # a single named file: a one-line error
     assert restore_run(model, src / "blob.txt", "-o", tmp_path / "blob.out") == 2
     err = capsys.readouterr().err.strip()
@@ -280,10 +282,11 @@ def test_orphan_temporary_files_are_removed(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     orphans = [write(out / f".a.txt.restore-{dead.pid}-0123abcd.part", "half"),
-               write(out / "sub" / f".a.txt.restore-{dead.pid}-89abcdef.part", "half"),
-               write(out / "sub" / ".a.txt.k2j_9x7q.part", "half")]  # earlier versions' names
+               write(out / "sub" / f".a.txt.restore-{dead.pid}-89abcdef.part", "half")]
     kept = [write(out / f".b.txt.restore-{os.getppid()}-0123abcd.part", "a running process's"),
-            write(out / ".notes.part", "not ours"), write(out / "x.part", "not ours")]
+            write(out / ".notes.part", "not ours"), write(out / "x.part", "not ours"),
+            # earlier versions' ".NAME.XXXXXXXX.part" names look like other tools' files: kept
+            write(out / "sub" / ".a.txt.k2j_9x7q.part", "half")]
     batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src)], recursive=True), out, True,
                    batch.Options(), warn=print)
     assert not any(p.exists() for p in orphans) and all(p.exists() for p in kept)
