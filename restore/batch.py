@@ -1,18 +1,22 @@
 """Batch restoration of files and folders: what ``restore run`` does.
 
 Text files are restored line by line (the output has exactly the input's lines, line
-endings included); JSONL files have one field of each record restored and every other
-field kept; Parquet files have one column restored and every other column kept. A record
-that cannot be restored is reported and written out unchanged.
+endings included); JSONL files have one field of each record restored, spliced into the
+line's own text so that every other byte passes through (:func:`splice_record`);
+Parquet files have one column restored and every other column, and the schema's
+metadata, kept. A record that cannot be restored is reported and written out unchanged;
+a field or column the job would add that is already there stops the file.
 
 A file is read as a sequence of :class:`Piece` s (a block of up to ``BLOCK_LINES`` lines,
 or of Parquet rows), each restored on its own (:func:`restore_piece`) and written in order
 (:class:`PieceWriter`): memory stays flat however large the input, and the Ray backend
 (:mod:`restore.ray`) restores the same pieces on many workers and writes the same bytes.
-Each output is written to a temporary file and renamed when complete. A folder job
-records what made each output (the input's size and time, the settings that shape the
-output) in ``<output>/.restore-run.jsonl`` (:class:`Bookkeeper`), so a rerun skips
-exactly the outputs that the same input and settings made and redoes the others.
+Each output is written to a temporary file and renamed when complete (a FIFO or a
+device is written into, a symbolic link's target replaced: :mod:`restore.outputs`); a
+failure leaves an existing output as it was. A folder job records what made each output
+(the input's path, size, time and SHA-256, the settings that shape the output) in
+``<output>/.restore-run.jsonl`` (:class:`Bookkeeper`), so a rerun skips exactly the
+outputs that the same input and settings made and redoes the others.
 
 The document gate (:class:`restore.guards.Thresholds`, ``min_spun_score``) reads each
 block of a text file (a whole article, usually) as one document, and each JSONL record or
@@ -218,10 +222,78 @@ def parse_record(body: str, field_name: str) -> tuple[dict | None, str | None]:
     if not isinstance(record[field_name], str):
         return None, f"field {field_name!r} is not a string"
     try:
-        json.dumps(record, ensure_ascii=False).encode("utf-8")
+        record[field_name].encode("utf-8")
     except UnicodeEncodeError:
         return None, "lone surrogate escape (such as \\ud800): not valid Unicode text"
     return record, None
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+@dataclass
+class _Member:
+    """One ``"key": value`` of a JSON object's text: where the key starts and ends, where its value starts and ends."""
+    key: str
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+
+
+def _members(body: str) -> list[_Member]:
+    """The members of the top-level JSON object ``body`` (valid JSON), in order, duplicates included."""
+    pos = _WS.match(body).end()
+    if not body.startswith("{", pos):
+        raise ValueError("not an object")
+    pos = _WS.match(body, pos + 1).end()
+    members: list[_Member] = []
+    if body.startswith("}", pos):
+        return members
+    while True:
+        if not body.startswith('"', pos):
+            raise ValueError("a key expected")
+        key, key_end = json.decoder.scanstring(body, pos + 1)
+        colon = _WS.match(body, key_end).end()
+        if not body.startswith(":", colon):
+            raise ValueError("':' expected")
+        value_start = _WS.match(body, colon + 1).end()
+        _, value_end = _DECODER.raw_decode(body, value_start)
+        members.append(_Member(key, pos, key_end, value_start, value_end))
+        pos = _WS.match(body, value_end).end()
+        if body.startswith(",", pos):
+            pos = _WS.match(body, pos + 1).end()
+        elif body.startswith("}", pos):
+            return members
+        else:
+            raise ValueError("',' or '}' expected")
+
+
+def splice_record(body: str, field_name: str, original: str, output: str, out_field: str,
+                  edits: list | None = None) -> str:
+    """The JSONL line ``body`` with ``output`` written to ``out_field`` and every other byte
+    as it was: other fields, duplicate keys, number spellings (``1e400``, ``1.0``), escapes,
+    spacing and key order. The value of ``field_name`` (its last occurrence, the one JSON
+    readers take) is replaced when ``out_field`` is that field and the text changed; a new
+    field, and ``<out_field>_edits`` when ``edits`` is given, are added after the last
+    member with the record's own separators. Non-ASCII text is written as it is."""
+    members = _members(body)
+    field_member = [m for m in members if m.key == field_name][-1]
+    colon = body[field_member.key_end:field_member.value_start]
+    sep = body[members[-2].value_end:members[-1].key_start] if len(members) > 1 else ", "
+    added = []
+    if out_field != field_name:
+        added.append((out_field, output))
+    if edits is not None:
+        added.append((f"{out_field}_edits", edits))
+    end = members[-1].value_end
+    text = body[:end] + "".join(sep + json.dumps(k, ensure_ascii=False) + colon + json.dumps(v, ensure_ascii=False)
+                                for k, v in added) + body[end:]
+    if out_field == field_name and output != original:
+        text = (text[:field_member.value_start] + json.dumps(output, ensure_ascii=False)
+                + text[field_member.value_end:])
+    return text
 
 
 def restore_piece(restorer, piece: Piece, fmt: str, opts: Options, name: str) -> PieceResult:
@@ -256,10 +328,9 @@ def _restore_jsonl_piece(restorer, piece: Piece, opts: Options, name: str) -> Pi
             results.append(body + ending)
             continue
         output, record_edits = next(it)
-        record[out_field] = output
-        if opts.show_edits:
-            record[f"{out_field}_edits"] = [e.as_dict() for e in record_edits]
-        results.append(json.dumps(record, ensure_ascii=False) + (ending or ""))
+        # spliced into the line's own text: every other byte of the record passes through
+        results.append(splice_record(body, opts.field, record[opts.field], output, out_field,
+                                     [e.as_dict() for e in record_edits] if opts.show_edits else None) + ending)
     return PieceResult(text="".join(results), bad=bad)
 
 
@@ -282,6 +353,17 @@ def _ipc_batch(data: bytes):
     return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=reader.schema)
 
 
+def is_text_type(kind) -> bool:
+    """A Parquet/Arrow column type ``restore run`` reads as text: string, large string,
+    string view, or one of those dictionary-encoded (a pandas Categorical of strings)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    view = getattr(pa.types, "is_string_view", lambda t: False)
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or view(kind)
+
+
 def _parquet_pieces(stream: IO[bytes], name: str, opts: Options) -> Iterator[Piece]:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -294,8 +376,12 @@ def _parquet_pieces(stream: IO[bytes], name: str, opts: Options) -> Iterator[Pie
     if opts.field not in schema.names:
         raise InputError(f"{name}: no column {opts.field!r} (set it with --field); nothing written")
     kind = schema.field(opts.field).type
-    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+    if not is_text_type(kind):
         raise InputError(f"{name}: column {opts.field!r} is {kind}, not text; nothing written")
+    for column, flag in added_fields(opts):
+        if column in schema.names:
+            raise InputError(f"{name}: the file already has a column {column!r}, which {flag} would overwrite; "
+                             f"choose another --output-field; nothing written")
     first, index = 1, 0
     for batch in pf.iter_batches(batch_size=BLOCK_LINES):
         yield Piece(index, first, table=_ipc_bytes(batch), rows=batch.num_rows)
@@ -318,14 +404,25 @@ def _restore_parquet_piece(restorer, piece: Piece, opts: Options, name: str) -> 
     for k, out in zip(todo, outputs):
         restored[k] = out
     out_field = opts.output_field or opts.field
-    columns = {n: batch.column(n) for n in batch.schema.names}
-    columns[out_field] = pa.array(restored, type=batch.schema.field(opts.field).type)
+    # the schema is kept whole: field types (a dictionary-encoded column stays one), field
+    # metadata, and the schema metadata (pandas' index and dtypes, the writer's own keys)
+    schema = batch.schema
+    kind = schema.field(opts.field).type
+    fields, arrays = list(schema), list(batch.columns)
+    column = pa.array(restored, type=kind)
+    if out_field == opts.field:
+        arrays[schema.names.index(opts.field)] = column
+    else:
+        fields.append(pa.field(out_field, kind))
+        arrays.append(column)
     if opts.show_edits:
         all_edits: list = [None] * len(values)
         for k, e in zip(todo, edits):
             all_edits[k] = json.dumps([x.as_dict() for x in e], ensure_ascii=False)
-        columns[f"{out_field}_edits"] = pa.array(all_edits, type=pa.string())
-    return PieceResult(table=_ipc_bytes(pa.RecordBatch.from_pydict(columns)), bad=bad)
+        fields.append(pa.field(f"{out_field}_edits", pa.string()))
+        arrays.append(pa.array(all_edits, type=pa.string()))
+    out = pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields, metadata=schema.metadata))
+    return PieceResult(table=_ipc_bytes(out), bad=bad)
 
 
 # ----------------------------------------------------------------------------- writing
