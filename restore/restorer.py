@@ -32,21 +32,19 @@ from .align import WORD_RE
 from .diff import Edit, apply_edits, sentence_edits
 from .guards import Proposal, Thresholds, document_score, guarded_edits, kept_edits
 from .known_words import load as load_known_words
+from .model_folder import InvalidModel, ModelNotFound, _first_line, _read_json, check_model_dir
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
 
 # the edit and guard functions are part of this module's API too
 __all__ = ["Restorer", "restore", "Edit", "Proposal", "SpunScore", "Thresholds", "apply_edits", "sentence_edits",
-           "guarded_edits", "kept_edits", "document_score", "default_model_dir", "ModelNotFound"]
+           "guarded_edits", "kept_edits", "document_score", "default_model_dir", "ModelNotFound", "InvalidModel",
+           "check_model_dir"]
 
 DEFAULT_MODEL_NAME = "restore-small"
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
 COMPUTE_TYPES = ("float32", "int8")  # restore_config.json compute_type: what the auto engine may use
-
-
-class ModelNotFound(FileNotFoundError):
-    pass
 
 
 def default_model_dir() -> Path:
@@ -136,14 +134,18 @@ def model_settings(path: Path) -> dict:
     recommended thresholds (``min_confidence``, ``lone_edit_confidence``,
     ``min_spun_score``), chosen when the model was shipped, and the CTranslate2 precision
     the ``auto`` engine uses (``compute_type``: ``float32``, the default, or ``int8``, when
-    it was measured to leave restored-text quality unchanged)."""
-    import json
-
+    it was measured to leave restored-text quality unchanged). A file that is not JSON,
+    or holds a setting out of range, is :class:`InvalidModel` (a ``ValueError``)."""
     file = Path(path) / "restore_config.json"
-    settings = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    settings = _read_json(file) if file.is_file() else {}
     if settings.get("compute_type", "float32") not in COMPUTE_TYPES:
-        raise ValueError(f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, "
-                         f"got {settings['compute_type']!r}")
+        raise InvalidModel(f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, "
+                           f"got {settings['compute_type']!r}")
+    try:
+        Thresholds(**{k: settings[k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")
+                      if k in settings})
+    except ValueError as e:
+        raise InvalidModel(f"{file}: {e}") from None
     return settings
 
 
@@ -187,7 +189,7 @@ class Restorer:
         takes the model's own recommended value from its ``restore_config.json`` (0
         without one); see :class:`Thresholds`. ``threads``: CPU threads (default: every
         core this process may run on)."""
-        from .engines import load_engine
+        from .engines import ENGINES, load_engine
 
         for name, value in (("batch_size", batch_size), ("num_beams", num_beams)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -195,12 +197,23 @@ class Restorer:
         path = Path(path) if path else default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
+        _read_json(path / "config.json")  # a corrupt or foreign folder: one line (InvalidModel), not a traceback
         settings = model_settings(path)
         # engine: "auto" (CTranslate2 at the model's recommended precision when available,
         # else PyTorch), "ct2" (float32), "ct2-int8" or "torch"
         precision = {"compute_type": settings["compute_type"]} if engine == "auto" and "compute_type" in settings else {}
-        engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams,
-                             threads=threads, **precision)
+        if engine not in ENGINES:  # the caller's mistake, not the model's
+            raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+        try:
+            engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams,
+                                 threads=threads, **precision)
+            known_words = load_known_words(path)
+        except (ImportError, MemoryError):
+            raise
+        except InvalidModel:  # load_engine checks the folder first (check_model_dir)
+            raise
+        except Exception as e:  # what the checks cannot see: the weights' shapes, a bad tokenizer
+            raise InvalidModel(f"{path}: cannot load the model ({type(e).__name__}: {_first_line(e)})") from e
         if min_confidence is None:
             min_confidence = settings.get("min_confidence", 0.0)
         if lone_edit_confidence is None:
@@ -208,7 +221,7 @@ class Restorer:
         if min_spun_score is None:
             min_spun_score = settings.get("min_spun_score", 0.0)
         return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
-                   known_words=load_known_words(path), min_spun_score=min_spun_score)
+                   known_words=known_words, min_spun_score=min_spun_score)
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str], one_document: bool = False) -> str | list[str]:

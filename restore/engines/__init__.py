@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..model_folder import check_model_dir
 from .base import TokenScores, cpu_cores, output_limit, set_threads
 from .ct2_engine import (CT2_COMPUTE_TYPE, CT2Engine, ConversionError, DecodeScores, Tokens, ct2_model_dir,
                          model_fingerprint, user_cache_dir)
@@ -32,9 +33,12 @@ def load_engine(path: str | Path, engine: str = "auto", device: str = "cpu", **k
     the model folder ``path``. When CTranslate2 is missing or the model cannot be
     converted, the PyTorch engine, with a one-line message on stderr. ``compute_type``
     (in ``kw``): the CTranslate2 precision of "auto" (default float32); "ct2" is float32
-    and "ct2-int8" int8 whatever it says."""
+    and "ct2-int8" int8 whatever it says. A folder that is not a usable model is
+    :class:`restore.model_folder.InvalidModel` (one line), before any loader runs."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    # a corrupt or foreign folder is one line (InvalidModel) before either loader trips on it
+    check_model_dir(path)
     if engine == "ct2-int8":  # faster, but changes some raw outputs (eval/results/bench.md)
         kw = {**kw, "compute_type": "int8"}
     elif engine == "ct2":
