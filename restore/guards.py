@@ -8,6 +8,7 @@ coordinates a word with itself ("services and services") is dropped.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -169,6 +170,10 @@ class Thresholds:
     min_confidence: float = 0.0
     lone_edit_confidence: float = 0.0
     min_spun_score: float = 0.0
+    # an edit counts with the best confidence the same restoration (same spun words, same
+    # replacement) has anywhere in its document: real spinners write the same replacement
+    # for the same word throughout an article (:func:`document_evidence`)
+    document_evidence: bool = False
 
     def __post_init__(self):
         for name in ("min_confidence", "lone_edit_confidence", "min_spun_score"):
@@ -176,21 +181,50 @@ class Thresholds:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
 
-    def apply(self, proposal: Proposal, pooled_score: float | None = None) -> list[Edit]:
+    def apply(self, proposal: Proposal, pooled_score: float | None = None,
+              best: dict[tuple[str, str], float] | None = None) -> list[Edit]:
         """The edits of ``proposal`` to apply. ``pooled_score``: the score of the whole
-        document the text belongs to (:func:`document_score`); default: the text's own."""
+        document the text belongs to (:func:`document_score`); ``best``: its restorations'
+        best confidences (:func:`best_confidences`); default: the text's own."""
         score = proposal.spun_score if pooled_score is None else pooled_score
         if score < self.min_spun_score:
             return []
-        return kept_edits(proposal.edits, self.min_confidence, self.lone_edit_confidence)
+        edits = proposal.edits
+        if self.document_evidence:
+            edits = document_evidence(edits, best_confidences([proposal]) if best is None else best)
+        return kept_edits(edits, self.min_confidence, self.lone_edit_confidence)
 
     def apply_all(self, proposals: list[Proposal], documents: list | None = None) -> list[list[Edit]]:
-        """:meth:`apply` to each proposal; the document gate pools the proposals that share a
-        label in ``documents`` (one label a proposal), each proposal alone without it."""
+        """:meth:`apply` to each proposal; the document gate (and ``document_evidence``)
+        pools the proposals that share a label in ``documents`` (one label a proposal),
+        each proposal alone without it."""
         if documents is None:
             return [self.apply(p) for p in proposals]
         members: dict = {}
         for p, doc in zip(proposals, documents, strict=True):
             members.setdefault(doc, []).append(p)
         pooled = {doc: document_score(ps) for doc, ps in members.items()}
-        return [self.apply(p, pooled[doc]) for p, doc in zip(proposals, documents)]
+        best = {doc: best_confidences(ps) for doc, ps in members.items()} if self.document_evidence else {}
+        return [self.apply(p, pooled[doc], best.get(doc)) for p, doc in zip(proposals, documents)]
+
+
+def _restoration(edit: Edit) -> tuple[str, str]:
+    return " ".join(edit.spun.lower().split()), " ".join(edit.replacement.lower().split())
+
+
+def best_confidences(proposals: list[Proposal]) -> dict[tuple[str, str], float]:
+    """The highest confidence of each restoration (spun words -> replacement, lower case)
+    among the edits of ``proposals`` (one document)."""
+    best: dict[tuple[str, str], float] = {}
+    for p in proposals:
+        for e in p.edits:
+            key = _restoration(e)
+            best[key] = max(best.get(key, 0.0), e.confidence)
+    return best
+
+
+def document_evidence(edits: list[Edit], best: dict[tuple[str, str], float]) -> list[Edit]:
+    """Each edit with the best confidence its restoration has in the document (``best``,
+    :func:`best_confidences`): a phrase restored confidently in one sentence is evidence
+    for the same restoration of the same phrase elsewhere, with no second decoding."""
+    return [dataclasses.replace(e, confidence=max(e.confidence, best.get(_restoration(e), 0.0))) for e in edits]

@@ -159,7 +159,8 @@ class Restorer:
 
     def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0,
                  known_words: frozenset[str] | None = None, min_spun_score: float = 0.0,
-                 edit_confidence: Callable[[list[float]], float] = least_likely_token):
+                 edit_confidence: Callable[[list[float]], float] = least_likely_token,
+                 document_evidence: bool = False):
         self.engine = engine
         # an edit's confidence from the log-probabilities of its replacement's tokens; the
         # thresholds are chosen for the default (tools/choose_thresholds). Set it before the
@@ -171,6 +172,7 @@ class Restorer:
         self.min_confidence = float(min_confidence)
         self.lone_edit_confidence = float(lone_edit_confidence)
         self.min_spun_score = float(min_spun_score)
+        self.document_evidence = bool(document_evidence)  # Thresholds.document_evidence
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
         # scored edits of recently seen sentences: scraped text repeats bylines, captions and
@@ -221,7 +223,8 @@ class Restorer:
         if min_spun_score is None:
             min_spun_score = settings.get("min_spun_score", 0.0)
         return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
-                   known_words=known_words, min_spun_score=min_spun_score)
+                   known_words=known_words, min_spun_score=min_spun_score,
+                   document_evidence=settings.get("document_evidence", False))
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str], one_document: bool = False) -> str | list[str]:
@@ -255,7 +258,8 @@ class Restorer:
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.min_confidence, self.lone_edit_confidence, self.min_spun_score)
+        return Thresholds(self.min_confidence, self.lone_edit_confidence, self.min_spun_score,
+                          self.document_evidence)
 
     def spun_score(self, text: str) -> SpunScore:
         """Confidence-weighted share of words the model would change (every edit counts,
