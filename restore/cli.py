@@ -5,6 +5,7 @@
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
     restore run FILE|DIR|- ... [-o OUT] [--recursive] [--field F] [--model DIR] [--show-edits] ...
     restore eval --data PAIRS.jsonl | --suite configs/eval.yaml [--model DIR] [-o DIR] [--limit N]
+    restore thresholds MODEL --pairs PAIRS.jsonl [--max-clean-harm 0.02] [--write]
 """
 from __future__ import annotations
 
@@ -334,6 +335,36 @@ def cmd_known_words(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_thresholds(args: argparse.Namespace) -> int:
+    """Choose a model's thresholds on pairs (restore.thresholds) and report (or write) them."""
+    import json
+
+    from .restorer import ModelNotFound, Restorer
+    from .thresholds import choose_thresholds, read_pair_documents, write_choice
+
+    if not 0 <= args.max_clean_harm <= 1:
+        raise UserError("--max-clean-harm must be between 0 and 1")
+    try:
+        spun, originals, docs = read_pair_documents(args.pairs, args.holdout_share)
+        restorer = Restorer.from_pretrained(args.model, min_confidence=0.0, lone_edit_confidence=0.0,
+                                            min_spun_score=0.0)
+    except (OSError, ValueError, ModelNotFound) as e:
+        raise UserError(str(e)) from None
+    if not spun:
+        raise UserError(f"{args.pairs}: no pairs to choose thresholds on")
+    evidence = {"off": (False,), "on": (True,), "both": (False, True)}[args.document_evidence]
+    best = choose_thresholds(restorer, spun, originals, docs, None, evidence, args.max_clean_harm)["best"]
+    print(json.dumps(best))
+    print(f"chosen on {len(spun)} pairs ({len(set(docs))} documents): min_confidence {best['min_confidence']}, "
+          f"lone_edit_confidence {best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, "
+          f"document_evidence {best['document_evidence']}: F0.5 {best['f0.5']:.3f}, clean harm "
+          f"{best['clean_harm']:.1%}", file=sys.stderr)
+    if args.write:
+        path = write_choice(args.model, best, f"{args.pairs}: {len(spun)} pairs", args.max_clean_harm)
+        print(f"written to {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -468,6 +499,20 @@ def build_parser() -> argparse.ArgumentParser:
     kw.add_argument("--pairs", required=True, help="pairs folder (restore pairs --config ... -o); the "
                                                    "originals of its train split are read")
     kw.set_defaults(func=cmd_known_words)
+    th = sub.add_parser("thresholds", help="choose a model's restorer thresholds on (spun, original) pairs",
+                        description="Run the model over the pairs' spun and original sides and choose the "
+                                    "thresholds with the best edit F0.5 that change at most --max-clean-harm of "
+                                    "the originals (read as documents and one at a time). restore train does "
+                                    "it on its validation pairs.")
+    th.add_argument("model", help="model folder")
+    th.add_argument("--pairs", required=True, help="JSONL of {spun, original[, article]} pairs; rows sharing "
+                                                   "an article are one document")
+    th.add_argument("--holdout-share", type=float, default=None,
+                    help="only the articles held out of training by this share (configs/real.yaml: 0.2)")
+    th.add_argument("--max-clean-harm", type=float, default=0.02)
+    th.add_argument("--document-evidence", choices=("off", "on", "both"), default="both")
+    th.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
+    th.set_defaults(func=cmd_thresholds)
     return parser
 
 

@@ -127,6 +127,8 @@ class TrainingArgs:
     save_total_limit: int = 2
     num_beams: int = 1
     dtype_saved: str = "float16"
+    threshold_pairs: int = 500            # valid pairs the restorer's thresholds are chosen on at
+                                          # the end (restore.thresholds); 0: none chosen
 
 
 SELECT_BY = ("loss", "f0.5")  # training.select_by

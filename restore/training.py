@@ -249,17 +249,28 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     init_from = Path(init_from) if init_from else None
     if init_from is not None and not (init_from / "config.json").is_file():
         raise ConfigError(f"--init-from: {init_from} is not a model folder (no config.json)")
+    checkpoint = _last_checkpoint(out_dir) if resume else None
+    run_info = out_dir / "run_info.json"
+    if resume:
+        # the run goes on from its checkpoint: that architecture and tokenizer (a run begun
+        # with --init-from is not the config's model), the words of the model it began from
+        first = json.loads(run_info.read_text()) if run_info.is_file() else {}
+        init_from = init_from or (Path(first["init_from"]) if first.get("init_from") else None)
+        start_from = Path(checkpoint) if first.get("init_from") or init_from else None
+    else:
+        start_from = init_from
+        run_info.write_text(json.dumps({"init_from": str(init_from) if init_from else None}) + "\n")
 
     pairs = _pairs(cfg, out_dir)
-    tokenizer = _tokenizer(cfg, pairs, out_dir, init_from)
+    tokenizer = _tokenizer(cfg, pairs, out_dir, start_from)
     max_len = cfg.data.max_length
     train_ds = _tokenized(pairs["train"], tokenizer, max_len,
                           None if cfg.data.mix else cfg.data.max_train_pairs, tcfg.seed)
     valid_raw, valid_ds = _valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
     gen_n = min(len(valid_raw), tcfg.eval_generate)
 
-    if init_from is not None:
-        model = AutoModelForSeq2SeqLM.from_pretrained(init_from, dtype=torch.float32)
+    if start_from is not None:
+        model = AutoModelForSeq2SeqLM.from_pretrained(start_from, dtype=torch.float32)
         loaded = model_args_of(model.config)
         ignored = {k: v for k, v in dataclasses.asdict(cfg.model).items() if loaded.get(k) != v}
         if ignored:
@@ -341,12 +352,6 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         data_collator=DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100),
         processing_class=tokenizer, compute_metrics=compute_metrics, callbacks=[Clock()],
     )
-    checkpoint = None
-    if resume:
-        ckpts = sorted((out_dir / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
-        if not ckpts:
-            raise ConfigError(f"--resume: no checkpoint in {out_dir / 'checkpoints'}")
-        checkpoint = str(ckpts[-1])
     result = trainer.train(resume_from_checkpoint=checkpoint)
     final = trainer.evaluate()
 
@@ -355,10 +360,13 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     # restorer may write besides its input's words (restore.known_words)
     known_words.save(out_dir / "model", known_words.collect(
         pairs["train"]["original"], (known_words.load(init_from) or ()) if init_from else ()))
+    # a model never leaves without thresholds: chosen on the run's valid pairs by the rule
+    # restore.thresholds documents (each pair its own document)
+    thresholds = _choose_thresholds(out_dir / "model", valid_raw, tcfg.threshold_pairs) if tcfg.threshold_pairs else None
     train_tokens = trainer.state.num_input_tokens_seen
     wall = time.time() - t_start
     config = cfg.to_dict()
-    if init_from is not None:  # the architecture trained is the loaded model's, not the YAML's
+    if start_from is not None:  # the architecture trained is the loaded model's, not the YAML's
         config["model"] = loaded
     report = {
         "config": config,
@@ -373,11 +381,37 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         "device": "cuda" if cuda else f"cpu x{torch.get_num_threads()}",
         "best_checkpoint": trainer.state.best_model_checkpoint,
         "final_eval": final,
+        "thresholds": thresholds,
         "curve": [e for e in trainer.state.log_history],
         "train_pairs": len(train_ds), "valid_pairs": len(valid_ds),
     }
     (out_dir / "train_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     return report
+
+
+def _last_checkpoint(out_dir: Path) -> str:
+    ckpts = sorted((out_dir / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    if not ckpts:
+        raise ConfigError(f"--resume: no checkpoint in {out_dir / 'checkpoints'}")
+    return str(ckpts[-1])
+
+
+def _choose_thresholds(model_dir: Path, valid, n: int) -> dict:
+    """Thresholds for the trained model from ``n`` of its valid pairs, written to its
+    ``restore_config.json`` (:mod:`restore.thresholds`)."""
+    from .restorer import Restorer
+    from .thresholds import choose_thresholds, write_choice
+
+    rows = valid.select(range(min(n, len(valid))))
+    spun, originals = list(rows["spun"]), list(rows["original"])
+    restorer = Restorer.from_pretrained(model_dir, min_confidence=0.0, lone_edit_confidence=0.0, min_spun_score=0.0)
+    best = choose_thresholds(restorer, spun, originals, list(range(len(spun))))["best"]
+    write_choice(model_dir, best, f"{len(spun)} valid pairs of the training run, each its own document", 0.02)
+    print(f"restore train: thresholds min_confidence {best['min_confidence']}, lone_edit_confidence "
+          f"{best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, document_evidence "
+          f"{best['document_evidence']} (valid F0.5 {best['f0.5']:.3f}, clean harm {best['clean_harm']:.1%}) "
+          f"written to {model_dir / 'restore_config.json'}", file=sys.stderr)
+    return best
 
 
 def save_model(model, tokenizer, path: Path, dtype: str = "float16") -> None:

@@ -137,6 +137,11 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     assert losses[-1] < losses[0], "training loss should fall"
 
     model_dir = out / "model"
+    # the model leaves with thresholds chosen on the run's valid pairs (restore.thresholds)
+    settings = json.loads((model_dir / "restore_config.json").read_text())
+    assert {k: settings[k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")} == \
+        {k: report["thresholds"][k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")}
+    assert "valid pairs of the training run" in settings["chosen_on"]
     # the saved tokenizer does not keep the training-time truncation (it would cut inputs)
     saved = json.loads((model_dir / "tokenizer.json").read_text())
     assert saved["truncation"] is None and saved["padding"] is None
@@ -177,10 +182,13 @@ def test_train_tiny_save_load_restore(tmp_path, capsys):
     assert report2["config"]["model"]["decoder_layers"] == model.config.decoder_layers != 7
     assert report2["config"]["model"]["d_model"] == model.config.d_model
     assert "zzyzx" in known_words.load(out2 / "model") and known <= known_words.load(out2 / "model")
+    # --resume alone goes on with the --init-from run's architecture, tokenizer and words
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={out2}", "--set", "training.max_steps=40",
-                 "--init-from", str(model_dir), "--resume"]) == 0
-    assert json.loads((out2 / "train_report.json").read_text())["steps"] == 40
+                 "--set", f"output_dir={out2}", "--set", "training.max_steps=40", "--resume"]) == 0
+    report3 = json.loads((out2 / "train_report.json").read_text())
+    assert report3["steps"] == 40 and report3["init_from"] == str(model_dir)
+    assert report3["config"]["model"]["decoder_layers"] == model.config.decoder_layers
+    assert "zzyzx" in known_words.load(out2 / "model")
     assert main(["train", str(ROOT / "configs/tiny.yaml"), "--init-from", str(tmp_path)]) == 2
 
 
