@@ -85,10 +85,26 @@ def _normalise(text: str) -> str:
     return re.sub(r"\bper cent\b", "percent", text, flags=re.IGNORECASE)
 
 
+_UNIT_VALUES = {w: i for i, w in enumerate(_UNITS[:10])}  # "one" included: "twenty-one" is a number
+_TENS_VALUES = {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+
+
+def _compound_number(low: str) -> int | None:
+    """The number a hyphenated word starts with ("forty-five" -> 45, "five-year-old" -> 5,
+    "forty-five-year-old" -> 45), else None."""
+    if "-" not in low:
+        return None
+    parts = low.split("-")
+    if parts[0] in _TENS_VALUES and parts[1] in _UNIT_VALUES and parts[1] != "zero":
+        return _TENS_VALUES[parts[0]] + _UNIT_VALUES[parts[1]]
+    return NUMBER_WORDS.get(parts[0])
+
+
 def signature(text: str, ignore_case: bool = False) -> Counter:
     """The facts ``text`` states, as a multiset of canonical tokens.
 
-    Numbers by value (``"2.5"``, ``"1000"``), number words by value (``two`` -> ``"2"``),
+    Numbers by value (``"2.5"``, ``"1000"``), number words by value (``two`` -> ``"2"``;
+    ``forty-five`` and ``fifty six`` are one number each, 45 and 56),
     magnitudes (``"mag:billion"``), ordinals (``"ord:3"`` for third and 3rd), percent,
     currency signs, decades (``"decade:1990"`` for 1990s and Nineties), months and
     weekdays (capitalised), compass directions (``"dir:north"``), and negation (one
@@ -98,9 +114,27 @@ def signature(text: str, ignore_case: bool = False) -> Counter:
     """
     sig: Counter = Counter()
     negated = False
-    for match in _TOKEN_RE.finditer(_normalise(text)):
+    normal = _normalise(text)
+    matches = list(_TOKEN_RE.finditer(normal))
+    skip = False
+    for k, match in enumerate(matches):
+        if skip:  # the unit of a spaced compound ("fifty six"), counted with its tens
+            skip = False
+            continue
         tok = match.group()
         low = tok.lower()
+        # number words make one number: "forty-five" is 45, "fifty six" 56 (so that
+        # "40-five" or "50 six" state other numbers)
+        if (value := _compound_number(low)) is not None:
+            sig[str(value)] += 1
+            continue
+        if low in _TENS_VALUES and k + 1 < len(matches):
+            nxt = matches[k + 1]
+            unit = nxt.group().lower()
+            if unit in _UNIT_VALUES and unit != "zero" and normal[match.end():nxt.start()] == " ":
+                sig[str(_TENS_VALUES[low] + _UNIT_VALUES[unit])] += 1
+                skip = True
+                continue
         if low.endswith("n't"):
             negated = True
             low, tok = low[:-3], tok[:-3]

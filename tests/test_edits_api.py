@@ -300,7 +300,8 @@ def test_guard_refuses_edits_that_change_a_fact():
 def test_guard_allows_spinner_forms_of_the_same_fact():
     src = "Prices rose 3.Three p.c. in the Nineties, 1000's said, and it is no longer open."
     out = "Prices rose 3.3 percent in the 1990s, thousands said, and it is not open."
-    assert apply_edits(src, guarded_edits(src, out)) == out
+    # "no longer" -> "not" loses that it was open before (issue 29): it stays
+    assert apply_edits(src, guarded_edits(src, out)) == out.replace("is not open", "is no longer open")
 
 
 @settings(max_examples=150, deadline=None)

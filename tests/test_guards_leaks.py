@@ -1,0 +1,100 @@
+"""The last ways an edit got past the guards (issue 29, items 12 and 13): multi-word
+replacements that remove a sentence end, markup or several words; number words inside
+compounds; "no longer"; names respelt or replaced by other names; "10 years" -> "decade".
+Each pair is (input sentence, what a model proposed); the guard must leave the input's
+facts and text as they were, and still let the spinner's swaps through."""
+from __future__ import annotations
+
+import pytest
+
+from restore.diff import Edit
+from restore.facts import same_facts, signature
+from restore.guards import changes_facts, changes_name, drops_text, guarded_edits
+from restore.restorer import apply_edits
+
+
+def restored(source: str, output: str) -> str:
+    return apply_edits(source, guarded_edits(source, output))
+
+
+# ----------------------------------------------------------------------------- 12: removed text
+@pytest.mark.parametrize("source, output", [
+    ("What’s that? It truly is a fine plan, officers stated.", "What is a fine plan, officials said."),
+    ("The troops of the us of a. However genuinely it is over.", "The troops of the country it is over."),
+    ("He lives in the Us Of A. He is fine, officers stated.", "He lives in the United States He is fine, officials said."),
+    ("The U . S . is big, officers stated.", "The United States S . is big, officials said."),
+    ("Pictures of Obamas and Bidens.jpg </gallery> were shown again and again today.",
+     "Pictures of Obama were shown again and again today."),
+    ("See [[Home Office]] for the details of the scheme today.", "See Home Office for the details of the scheme today."),
+    ("Officers stated the deal raised will probably be good for the town.", "Officials said the deal good for the town."),
+])
+def test_an_edit_that_removes_a_sentence_end_markup_or_words_is_dropped(source, output):
+    out = restored(source, output)
+    for kept in ("?", "</gallery>", "[[", "Us Of A.", "U .", "raised will probably"):
+        if kept in source:
+            assert kept in out, (source, out)
+    assert "However" not in source or "However" in out
+
+
+def test_the_rule_reads_net_words_and_only_real_sentence_ends():
+    after = " the town."
+    assert drops_text(Edit(0, 0, "in the direction of", "towards", 1.0), after)  # 4 -> 1
+    assert not drops_text(Edit(0, 0, "in keeping with", "according to", 1.0), after)  # 3 -> 2
+    assert not drops_text(Edit(0, 0, "brand new", "new", 1.0), after)
+    # an abbreviation's full stop before a lower-case word is no sentence end
+    assert not drops_text(Edit(0, 0, "U.S.", "US", 1.0), " officers stated it.")
+    assert drops_text(Edit(0, 0, "U.S.", "US", 1.0), " Officers stated it.")
+    assert drops_text(Edit(0, 0, "Us Of A.", "United States", 1.0), " He left.")
+    assert not drops_text(Edit(0, 0, "Us Of A", "US", 1.0), ". He left.")
+    # spinner swaps still pass
+    assert restored("The Home handed the invoice, officers stated.", "The House passed the bill, officials said.") == \
+        "The House passed the bill, officials said."
+
+
+# ----------------------------------------------------------------------------- 13: facts
+@pytest.mark.parametrize("source, output", [
+    ("He was forty-five years old when he left.", "He was 40-five years old when he left."),
+    ("Some twenty-three people came to the meeting.", "Some 20-3 people came to the meeting."),
+    ("It cost fifty six pounds in the end.", "It cost 50 six pounds in the end."),
+    ("It cost fifty six pounds in the end.", "It cost fifty 6 pounds in the end."),
+    ("He is no longer the leader of the party.", "He is not the leader of the party."),
+    ("He is not the leader of the party.", "He is no longer the leader of the party."),
+    ("Prices will rise over the following 10 years, officers stated.", "Prices will rise over the next decade, officials said."),
+    ("Officers stated 3 people had left.", "Officials said three people had left."),
+    ("Officers stated 13 people had left.", "Officials said thirteen people had left."),
+])
+def test_a_fact_is_never_changed_numbers_never_become_words_or_go(source, output):
+    out = restored(source, output)
+    assert same_facts(source, out), (source, out)
+    for number in ("forty-five", "twenty-three", "fifty six", "no longer", "10 years", " 3 ", "13"):
+        if number in source:
+            assert number in out, (source, out)
+
+
+def test_number_words_inside_compounds_are_one_number():
+    assert signature("forty-five") == signature("45") != signature("40-five")
+    assert signature("fifty six") == signature("56") != signature("50 six")
+    assert signature("twenty-one") == signature("21")
+    assert signature("a forty-five-year-old man") == signature("a 45-year-old man")
+    assert changes_facts("forty-five", Edit(0, 5, "forty", "40", 1.0))
+    assert not changes_facts("forty people", Edit(0, 5, "forty", "40", 1.0))
+
+
+@pytest.mark.parametrize("source, output", [
+    ("Mr Hussain has stated the scheme was good.", "Mr Husain has said the plan was good."),
+    ("Lynn has stated the scheme was good.", "Lyn has said the plan was good."),
+    ("They moved to Long Island, officers stated.", "They moved to New York, officials said."),
+    ("Long Island is where officers stated it.", "New York is where officials said it."),
+])
+def test_a_name_is_not_respelt_or_changed_into_another(source, output):
+    out = restored(source, output)
+    for name in ("Hussain", "Lynn", "Long Island"):
+        if name in source:
+            assert name in out, (source, out)
+    assert "said" in out  # the rest of the restoration is kept
+
+
+def test_names_may_change_case_and_spun_words_around_them_are_restored():
+    assert not changes_name("The Us troops", Edit(4, 6, "Us", "US", 1.0))
+    assert restored("The Home Secretary stated it.", "The Home Secretary said it.") == "The Home Secretary said it."
+    assert restored("Officers stated it.", "Officials said it.") == "Officials said it."
