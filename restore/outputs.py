@@ -29,12 +29,26 @@ class OutputError(Exception):
 
 # ----------------------------------------------------------------------------- writing
 
+def _fd_of(dest: Path) -> int | None:
+    """The file descriptor ``dest`` names (``/dev/stdout``, ``/dev/fd/N``,
+    ``/proc/self/fd/N``): written through that descriptor, whatever it is open on."""
+    path = os.path.abspath(dest)
+    named = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+    if path in named:
+        return named[path]
+    m = re.fullmatch(rf"/(?:dev/fd|proc/self/fd|proc/{os.getpid()}/fd)/(\d+)", path)
+    return int(m[1]) if m else None
+
+
 def destination(dest: Path) -> tuple[str, Path]:
     """How ``dest`` is written: ``("replace", path)``: a regular file, or none yet, written
     through a temporary file renamed over ``path`` (for a symbolic link: its target, so the
-    link stays); ``("through", dest)``: a FIFO or a character device (``/dev/null``,
-    ``/dev/stdout``, a terminal), opened and written into, never replaced. Raises
-    ``OutputError`` for a folder, a block device or a socket."""
+    link stays); ``("through", dest)``: a FIFO or a character device (``/dev/null``, a
+    terminal), opened and written into, never replaced, and ``/dev/stdout`` or
+    ``/dev/fd/N`` whatever they are open on (a file redirected with ``>>`` is appended to,
+    not replaced). Raises ``OutputError`` for a folder, a block device or a socket."""
+    if _fd_of(dest) is not None and os.path.exists(dest):
+        return "through", dest
     try:
         mode = os.stat(dest).st_mode  # follows links: what a write would reach
     except FileNotFoundError:
@@ -91,9 +105,11 @@ def _open_fd(fd: int, binary: bool) -> IO:
 
 
 def _write_through(dest: Path, produce: Callable[[IO], None], binary: bool) -> None:
-    """Write into a FIFO or a character device as it is (no temporary file, no rename)."""
+    """Write into a FIFO, a character device or an open file descriptor as it is (no
+    temporary file, no rename)."""
+    number = _fd_of(dest)
     try:
-        fd = os.open(dest, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        fd = os.dup(number) if number is not None else os.open(dest, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
         raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
     try:

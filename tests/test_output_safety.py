@@ -108,6 +108,25 @@ def test_a_character_device_is_written_into_never_replaced(tmp_path, monkeypatch
     assert [p.name for p in tmp_path.iterdir()] == ["null"]  # no temporary file either
 
 
+def test_dev_stdout_and_dev_fd_write_into_the_open_descriptor(tmp_path):
+    # `restore run x -o /dev/stdout >> log.txt`: /dev/stdout resolves to log.txt, a regular
+    # file; replacing it would lose the log. It is written through the descriptor instead.
+    log = write(tmp_path / "log.txt", "earlier lines\n")
+    inode = log.stat().st_ino
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        for path in (f"/dev/fd/{fd}", f"/proc/self/fd/{fd}"):
+            if not os.path.exists(path):
+                continue
+            assert outputs.destination(Path(path)) == ("through", Path(path))
+            outputs.write_atomically(Path(path), lambda f: f.write("restored\n"))
+        assert log.read_text().startswith("earlier lines\nrestored\n") and log.stat().st_ino == inode
+    finally:
+        os.close(fd)
+    assert os.fstat(0) and outputs.destination(Path("/dev/stdout"))[0] == "through"  # not written to
+    assert [p.name for p in tmp_path.iterdir()] == ["log.txt"]
+
+
 def test_a_block_device_socket_or_folder_is_refused_in_one_line(model, tmp_path, monkeypatch, capsys):
     src = write(tmp_path / "a.txt", f"{SPUN}\n")
     disk = write(tmp_path / "sda", "disk\n")
