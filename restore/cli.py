@@ -133,6 +133,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_thresholds(args)
     if args.batch_size < 1 or args.num_beams < 1:
         raise UserError("--batch-size and --num-beams must be at least 1")
+    if not args.inputs:  # `cat f | restore run`: piped stdin is the input
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UserError("give files, folders or '-' for stdin (nothing is piped in)")
+        args.inputs = ["-"]
     if args.inputs.count("-") > 1:
         raise UserError("stdin ('-') can be read only once")
     if "-" in args.inputs and getattr(sys.stdin, "buffer", None) is None:
@@ -366,7 +370,10 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="restore", description="Restore article-spinner output to standard English.")
+    parser.add_argument("--version", action="version", version=f"restore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     spin = sub.add_parser("spin", help="spin a text file like an article spinner would",
@@ -414,8 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "folder and restore that (each line is restored on its own): mkdir parts ; "
                                      "split -l 10000 -d --additional-suffix=.txt big.txt parts/big- ; "
                                      "restore run parts -r -o done ; cat done/big-*.txt > big.restored.txt")
-    run.add_argument("inputs", nargs="+", help="files, folders (with --recursive) or '-' for stdin; "
-                                               "named files are always restored")
+    run.add_argument("inputs", nargs="*", help="files, folders (with --recursive) or '-' for stdin (read "
+                                               "when nothing is named and stdin is piped); named files are "
+                                               "always restored")
     run.add_argument("-o", "--output", help="output file, or folder (mirrors the input tree) for several "
                                             "inputs or a folder; default: stdout. Never an input file or "
                                             "folder; inside an input folder it is not read as input")
