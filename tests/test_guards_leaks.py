@@ -26,11 +26,13 @@ def restored(source: str, output: str) -> str:
     ("Pictures of Obamas and Bidens.jpg </gallery> were shown again and again today.",
      "Pictures of Obama were shown again and again today."),
     ("See [[Home Office]] for the details of the scheme today.", "See Home Office for the details of the scheme today."),
+    ("The council backed the invoice</ref> on Monday, officers stated.", "The council backed the bill on Monday, officials said."),
+    ("The council backed the <b>invoice on Monday, officers stated.", "The council backed the bill on Monday, officials said."),
     ("Officers stated the deal raised will probably be good for the town.", "Officials said the deal good for the town."),
 ])
 def test_an_edit_that_removes_a_sentence_end_markup_or_words_is_dropped(source, output):
     out = restored(source, output)
-    for kept in ("?", "</gallery>", "[[", "Us Of A.", "U .", "raised will probably"):
+    for kept in ("?", "</gallery>", "[[", "Us Of A.", "U .", "raised will probably", "</ref>", "<b>"):
         if kept in source:
             assert kept in out, (source, out)
     assert "However" not in source or "However" in out
@@ -41,6 +43,9 @@ def test_the_rule_reads_net_words_and_only_real_sentence_ends():
     assert drops_text(Edit(0, 0, "in the direction of", "towards", 1.0), after)  # 4 -> 1
     assert not drops_text(Edit(0, 0, "in keeping with", "according to", 1.0), after)  # 3 -> 2
     assert not drops_text(Edit(0, 0, "brand new", "new", 1.0), after)
+    # markup alone, with no word lost: a tag, a wiki link, a table cell, an entity
+    for spun in ("invoice</ref>", "<br/>invoice", "[[invoice", "invoice]]", "invoice |", "&amp; invoice"):
+        assert drops_text(Edit(0, 0, spun, "bill", 1.0), after), spun
     # an abbreviation's full stop before a lower-case word is no sentence end
     assert not drops_text(Edit(0, 0, "U.S.", "US", 1.0), " officers stated it.")
     assert drops_text(Edit(0, 0, "U.S.", "US", 1.0), " Officers stated it.")
