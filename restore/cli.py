@@ -369,6 +369,28 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the model over HTTP with its page (restore.serve; pip install "restore[serve]")."""
+    from .restorer import ModelNotFound
+
+    if not 0 < args.port < 65536:
+        raise UserError("--port must be between 1 and 65535")
+    if args.max_chars < 1 or args.max_batch < 1:
+        raise UserError("--max-chars and --max-batch must be at least 1")
+    try:
+        from .serve import serve
+    except ImportError as e:
+        raise UserError(str(e)) from None
+    print(f"restore serve: loading the model, then serving http://{args.host}:{args.port}/ "
+          f"(Ctrl-C stops it)", file=sys.stderr)
+    try:
+        serve(args.host, args.port, model=args.model, engine=args.engine, max_chars=args.max_chars,
+              max_batch=args.max_batch)
+    except ModelNotFound as e:
+        raise UserError(str(e)) from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -521,6 +543,22 @@ def build_parser() -> argparse.ArgumentParser:
     th.add_argument("--document-evidence", choices=("off", "on", "both"), default="both")
     th.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
     th.set_defaults(func=cmd_thresholds)
+    sv = sub.add_parser("serve", help="serve the model over HTTP, with a page to restore pasted text",
+                        description="An HTTP service around one loaded model (pip install \"restore[serve]\"): "
+                                    "GET / is a page to paste text and accept or reject each edit; POST /restore "
+                                    "({\"text\": ...} or {\"texts\": [...]}: restored text, edits with offsets in "
+                                    "code points, spun-ness score); POST /check (LanguageTool-style, offsets in "
+                                    "UTF-16 units); GET /health. See docs/running.md, Service.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for "
+                                                        "every interface)")
+    sv.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    sv.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
+    sv.add_argument("--engine", choices=list(ENGINES), default="auto", help="decoding engine, as for restore run")
+    sv.add_argument("--max-chars", type=int, default=100_000,
+                    help="characters in one request, all its texts together (default 100000; more: 413)")
+    sv.add_argument("--max-batch", type=int, default=64,
+                    help="texts in one request, and the most decoded together (default 64; more: 413)")
+    sv.set_defaults(func=cmd_serve)
     return parser
 
 
