@@ -119,6 +119,13 @@ def _jsonl_pairs(path: Path, repeat: int, holdout_share: float):
     split = {"train": [], "valid": []}
     for row in rows:
         split["valid" if held_out(row["article"], holdout_share) else "train"].append(row)
+    if holdout_share and (not split["valid"] or not split["train"]):
+        # too few articles for the share to hold one out: rows are held out instead
+        split = {"train": [], "valid": []}
+        for n, row in enumerate(rows):
+            split["valid" if held_out(f"{row['article']}:{n}", holdout_share) else "train"].append(row)
+    if not split["train"]:
+        raise ConfigError(f"data: {path} holds no training pairs")
     return datasets.DatasetDict({
         name: datasets.Dataset.from_dict({"spun": [r["spun"] for r in part] * (repeat if name == "train" else 1),
                                           "original": [r["original"] for r in part] * (repeat if name == "train" else 1)})

@@ -172,13 +172,12 @@ class Channel:
         return table, rates
 
     def log_likelihood(self, evts: list[Event]) -> tuple[float, int]:
-        """Summed log-likelihood of ``evts`` whose phrase the channel knows, and how many
-        events it could not score (a changed phrase that is no key: not covered)."""
+        """Summed log-likelihood of ``evts``, and how many changed phrases among them the
+        channel has no key for (not covered: scored at the rate of unknown phrases, with a
+        replacement of the unseen mass)."""
         keys, total, missed = self.keys(), 0.0, 0
         for e in evts:
-            if e.key not in keys:
-                missed += e.replacement is not None
-                continue
+            missed += e.key not in keys and e.replacement is not None
             p = self.change_prob(e.key)
             if e.replacement is None:
                 total += math.log(max(1e-12, 1 - p))
