@@ -87,9 +87,12 @@ def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = F
     try:
         with _open_fd(fd, binary) as f:
             produce(f)
+            f.flush()
+            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them the file
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)
+        _fsync_dir(target.parent)  # and the rename itself survives a power cut
     except OSError as e:  # reading errors come as InputError: this is the output's
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -98,6 +101,20 @@ def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = F
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX); where a folder cannot be opened, skip."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _open_fd(fd: int, binary: bool) -> IO:
