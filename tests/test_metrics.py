@@ -325,3 +325,27 @@ def test_paired_clean_harm_counts_discordant_sentences():
     assert paired_clean_harm(clean, a, a)["p"] == 1.0
     # typography alone is not a change
     assert paired_clean_harm(["It's “fine”."], ["It’s \"fine\"."], ["It's “fine”."])["changed_a"] == 0
+
+
+def test_edit_distance_is_the_word_levenshtein_distance():
+    """restore.align.edit_distance (rapidfuzz) against the textbook dynamic programme."""
+    import random
+
+    from restore.align import edit_distance
+
+    def textbook(a, b):
+        prev = list(range(len(b) + 1))
+        for i, x in enumerate(a, 1):
+            cur = [i]
+            for j, y in enumerate(b, 1):
+                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+            prev = cur
+        return prev[-1]
+
+    rng = random.Random(0)
+    vocab = "the of said stated House Home bill invoice , .".split()
+    for _ in range(2000):
+        a = [rng.choice(vocab) for _ in range(rng.randint(0, 10))]
+        b = [rng.choice(vocab) for _ in range(rng.randint(0, 10))]
+        assert edit_distance(a, b) == textbook(a, b)
+    assert edit_distance(["said", "it"], ["stated", "it"]) == 1
