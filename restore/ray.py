@@ -15,6 +15,7 @@ Needs the ``ray`` extra: ``pip install "restore[ray]"``.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -48,15 +49,19 @@ class RestorerSpec:
     min_confidence: float | None = None
     lone_edit_confidence: float | None = None
     min_spun_score: float | None = None
+    document_evidence: bool | None = None   # None: the model's own (restore_config.json)
 
     def load(self, cpus: float, gpus: float):
         from .restorer import Restorer
 
-        return Restorer.from_pretrained(self.model, batch_size=self.batch_size, num_beams=self.num_beams,
-                                        device="cuda" if gpus > 0 else "cpu", engine=self.engine,
-                                        min_confidence=self.min_confidence,
-                                        lone_edit_confidence=self.lone_edit_confidence,
-                                        min_spun_score=self.min_spun_score, threads=max(1, int(cpus)))
+        restorer = Restorer.from_pretrained(self.model, batch_size=self.batch_size, num_beams=self.num_beams,
+                                            device="cuda" if gpus > 0 else "cpu", engine=self.engine,
+                                            min_confidence=self.min_confidence,
+                                            lone_edit_confidence=self.lone_edit_confidence,
+                                            min_spun_score=self.min_spun_score, threads=max(1, int(cpus)))
+        if self.document_evidence is not None:
+            restorer.document_evidence = bool(self.document_evidence)
+        return restorer
 
 
 class RayUnavailable(ImportError):
@@ -81,8 +86,12 @@ def connect(address: str | None = None):
         # (ray-project/ray#53727); RAY_BACKEND_LOG_LEVEL=warning brings such lines back
         os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
         try:
-            ray.init(address=address, include_dashboard=False, logging_level="WARNING",
-                     log_to_driver=False, configure_logging=True)
+            # Ray's own notes while it starts (token authentication, the C++ core's log level,
+            # "Started a local Ray instance") are not the user's business: the driver's stderr is
+            # closed to them for the call; a failure still raises with its message
+            with _stderr_to_devnull():
+                ray.init(address=address, include_dashboard=False, logging_level=logging.ERROR,
+                         log_to_driver=False, configure_logging=True)
         except ConnectionError as e:
             raise RayUnavailable(f"cannot reach a Ray cluster at {address!r}: {str(e).splitlines()[0]} "
                                  f"(start one with `ray start --head`, or leave out --address to start "
@@ -91,7 +100,38 @@ def connect(address: str | None = None):
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True   # pieces come back in file order
     ctx.enable_progress_bars = False              # restore run shows its own
+    for name in ("enable_operator_progress_bars", "enable_rich_progress_bars", "print_on_execution_start",
+                 "enable_auto_log_stats", "verbose_stats_logs"):  # Ray Data's own lines on stderr
+        if hasattr(ctx, name):
+            setattr(ctx, name, False)
     return ray, started
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull():
+    """File descriptor 2 of this process on /dev/null inside the block (what Ray's C++ core
+    writes there too), then back; Python's ``sys.stderr`` is flushed on both sides."""
+    import sys
+
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2: nothing to hide
+        yield
+        return
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        try:
+            if sys.stderr is not None:
+                sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _compute(ray, opts: RayOptions, spare_cpus: int = 0):
@@ -157,13 +197,14 @@ class _PieceWorker:
 
 def run_jobs(spec: RestorerSpec, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
              ray_opts: RayOptions, on_lines: Callable[[int], None] = lambda n: None,
-             warn: Callable[[str], None] = print) -> Summary:
+             warn: Callable[[str], None] = print, on_start: Callable[[list[Job]], None] = lambda jobs: None) -> Summary:
     """:func:`restore.batch.run_jobs` on Ray: the same outputs, bookkeeping and summary.
     Raises ``ValueError`` for stdin (Ray workers read files) and for colliding outputs."""
     if any(job.source is None for job in jobs):
         raise ValueError("--backend ray reads files, not stdin ('-')")
     book = Bookkeeper(jobs, output, output_is_dir, opts, warn)
     todo = book.pending()
+    on_start(todo)
     if not todo:
         return book.summary
     ray, started = connect(ray_opts.address)
