@@ -64,6 +64,8 @@ class Options:
     # what else shapes the output bytes (model files, engine, thresholds): recorded with each
     # output of a folder job, so that a rerun with other settings redoes it
     made_by: dict | None = None
+    # text files: "text" (the restored lines), "jsonl" or "m2" (restore.formats)
+    format: str = "text"
 
 
 @dataclass
@@ -303,6 +305,10 @@ def restore_piece(restorer, piece: Piece, fmt: str, opts: Options, name: str) ->
     if fmt == "jsonl":
         return _restore_jsonl_piece(restorer, piece, opts, name)
     # a block of lines is one document for the document gate (a whole article, usually)
+    if opts.format != "text":
+        from .formats import render_lines
+
+        return PieceResult(text=render_lines(restorer, piece.bodies, piece.first_line, opts.format))
     outputs, edits = _restore_texts(restorer, piece.bodies, opts, one_document=True)
     if opts.show_edits:
         outputs = [inline_diff(body, e, opts.color) for body, e in zip(piece.bodies, edits)]
@@ -494,6 +500,8 @@ def settings_digest(opts: Options, fmt: str) -> str:
     """A digest of what, besides the input, shapes the bytes of an output of format ``fmt``
     (the errors mode is recorded apart: it matters only to inputs that needed it)."""
     settings = {"show_edits": opts.show_edits, "color": opts.color, **(opts.made_by or {})}
+    if opts.format != "text":  # recorded only when set: the digests of earlier text outputs stay valid
+        settings["format"] = opts.format
     if fmt in ("jsonl", "parquet"):
         settings.update(field=opts.field, output_field=opts.output_field)
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:24]
@@ -591,11 +599,15 @@ class Bookkeeper:
 
 
 def run_jobs(restorer, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
-             on_lines: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = print) -> Summary:
+             on_lines: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = print,
+             on_start: Callable[[list[Job]], None] = lambda jobs: None) -> Summary:
     """Restore every job, one after the other, in this process; a failing file is recorded
-    and the others still run (see :class:`Bookkeeper`)."""
+    and the others still run (see :class:`Bookkeeper`). ``on_start`` is called with the
+    jobs that will run (those a folder rerun does not skip), before the first."""
     book = Bookkeeper(jobs, output, output_is_dir, opts, warn)
-    for job in book.pending():
+    todo = book.pending()
+    on_start(todo)
+    for job in todo:
         try:
             stamp = book.stamp(job)
             report = restore_file(restorer, job, book.dest(job), opts, on_lines, warn)
