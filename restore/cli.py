@@ -4,6 +4,7 @@
     restore pairs --config configs/data.yaml -o data/pairs [--set key=value ...] [--limit-docs N] [--num-proc N]
     restore train CONFIG.yaml [--set key=value ...] [--init-from MODEL_DIR] [--resume]
     restore run FILE|DIR|- ... [-o OUT] [--recursive] [--field F] [--model DIR] [--show-edits] ...
+    restore score FILE|- ... [--lines] [--field F] [--json] [--model DIR]
     restore eval --data PAIRS.jsonl | --suite configs/eval.yaml [--model DIR] [-o DIR] [--limit N]
     restore thresholds MODEL --pairs PAIRS.jsonl [--max-clean-harm 0.02] [--write]
 """
@@ -123,6 +124,85 @@ def _check_thresholds(args: argparse.Namespace) -> None:
             raise UserError(f"{flag} must be between 0 and 1")
 
 
+def _device(device: str | None) -> str:
+    """``--device``: cpu (default), cuda or cuda:N; a CUDA device must be visible."""
+    import re
+
+    if device is None:
+        return "cpu"
+    if not re.fullmatch(r"cpu|cuda(:\d+)?", device):
+        raise UserError(f"--device {device}: give cpu, cuda or cuda:N")
+    if device != "cpu" and not _cuda_available():
+        raise UserError(f"--device {device}: no CUDA GPU is visible to this process; use --device cpu")
+    return device
+
+
+def _cuda_available() -> bool:
+    try:
+        import ctranslate2
+
+        if ctranslate2.get_cuda_device_count() > 0:
+            return True
+    except Exception:  # noqa: BLE001 - not installed, or no CUDA runtime
+        pass
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _language_notice(jobs: list, field: str, command: str, limit: int = 20) -> None:
+    """One line on stderr when the first inputs do not look like English
+    (:mod:`restore.language`); never stops the job, never changes its output."""
+    from .language import SAMPLE_BYTES, looks_english, sample_text
+
+    foreign, checked = [], 0
+    for job in jobs:
+        if job.fmt == "parquet" or checked >= limit:
+            continue
+        if job.source is None:  # stdin: peeked at, not read
+            peek = getattr(getattr(sys.stdin, "buffer", None), "peek", None)
+            try:
+                head = peek(SAMPLE_BYTES)[:SAMPLE_BYTES] if peek else b""
+            except (OSError, ValueError):
+                head = b""
+        else:
+            try:
+                with job.source.open("rb") as f:
+                    head = f.read(SAMPLE_BYTES)
+            except OSError:
+                continue  # reported when it is restored
+        checked += 1
+        verdict, why = looks_english(sample_text(head, job.fmt, field))
+        if verdict is False:
+            foreign.append((job.name, why))
+    if foreign:
+        name, why = foreign[0]
+        which = name if len(foreign) == 1 else f"{len(foreign)} of {checked} inputs (e.g. {name})"
+        print(f"restore {command}: note: {which} does not look like English ({why}); the model restores "
+              f"English text and changes little else", file=sys.stderr)
+
+
+def _format_jobs(jobs: list, fmt: str, output_is_dir: bool) -> list:
+    """``--format jsonl|m2`` reads text: JSONL and Parquet inputs are refused; in a folder
+    job each output gets the format's suffix (a.txt -> a.jsonl, a.m2)."""
+    from . import batch
+    from .formats import SUFFIXES
+
+    if fmt == "text":
+        return jobs
+    other = next((job for job in jobs if job.fmt != "txt"), None)
+    if other is not None:
+        raise UserError(f"--format {fmt} reads text files and stdin; {other.name} is {other.fmt.upper()} "
+                        f"(--show-edits adds the edits to JSONL and Parquet records; --glob '*.txt' picks "
+                        f"the text files of a folder)")
+    if not output_is_dir:
+        return jobs
+    return [batch.Job(job.source, job.relative.with_suffix(SUFFIXES[fmt]), job.fmt) for job in jobs]
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Restore files, folders or stdin (see :mod:`restore.batch`)."""
     import signal
@@ -133,6 +213,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_thresholds(args)
     if args.batch_size < 1 or args.num_beams < 1:
         raise UserError("--batch-size and --num-beams must be at least 1")
+    if args.format != "text" and args.show_edits:
+        raise UserError(f"--show-edits is for --format text; --format {args.format} always carries the edits")
+    if args.device is not None and args.backend == "ray":
+        raise UserError("--device is for a local run; with --backend ray give --gpus-per-worker")
+    device = _device(args.device)
     if not args.inputs:  # `cat f | restore run`: piped stdin is the input
         if sys.stdin is None or sys.stdin.isatty():
             raise UserError("give files, folders or '-' for stdin (nothing is piped in)")
@@ -162,37 +247,41 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UserError(f"-o {args.output}: several inputs need an output folder, and this is a file")
         if not output_is_dir and output.parent and not output.parent.exists():
             raise UserError(f"-o {args.output}: folder {output.parent} does not exist")
+    jobs = _format_jobs(jobs, args.format, output_is_dir)
     try:
         batch.check_outputs(jobs, output, output_is_dir)
     except ValueError as e:
         raise UserError(str(e)) from None
-    if skipped:
+    if skipped and not args.quiet:
         print(f"restore run: {len(skipped)} file(s) in the folder(s) skipped: not text-like "
               f"({', '.join(batch.TEXT_SUFFIXES)} or UTF-8 text without an extension, not a script "
               f"or a Makefile); "
               f"--glob selects others, e.g. --glob '*.csv'", file=sys.stderr)
-    if walk.outputs:
+    if walk.outputs and not args.quiet:
         print(f"restore run: {len(walk.outputs)} folder(s) skipped: the output of an earlier run (they hold "
               f"{batch.MANIFEST}): {', '.join(map(str, walk.outputs))}", file=sys.stderr)
     for folder, reason in walk.unreadable:
         print(f"restore run: error: cannot read folder {folder} ({reason}): its files were not restored",
               file=sys.stderr)
     if not jobs:
-        print("restore run: nothing to do (no files matched)", file=sys.stderr)
+        if not args.quiet:
+            print("restore run: nothing to do (no files matched)", file=sys.stderr)
         return 1 if walk.unreadable else 0
     if args.backend == "ray" and "-" in args.inputs:
         raise UserError("--backend ray reads files, not stdin ('-')")
     if args.workers is not None and args.workers < 1 or args.cpus_per_worker <= 0 or args.gpus_per_worker < 0:
         raise UserError("--workers and --cpus-per-worker must be positive, --gpus-per-worker at least 0")
+    if not args.quiet:
+        _language_notice(jobs, field, "run")
     try:
         restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, num_beams=args.num_beams,
-                                            min_confidence=args.min_confidence, engine=args.engine,
+                                            device=device, min_confidence=args.min_confidence, engine=args.engine,
                                             lone_edit_confidence=args.lone_edit_confidence,
                                             min_spun_score=args.min_spun_score)
         model_dir = Path(args.model) if args.model else default_model_dir()
     except ModelNotFound as e:
         raise UserError(str(e)) from None
-    from tqdm import tqdm
+    from . import progress
 
     # recorded with each output of a folder job: a rerun with another model or settings redoes it
     made_by = {**batch.model_fingerprint(model_dir), "engine": args.engine,
@@ -200,17 +289,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                **asdict(restorer.thresholds)}
     opts = batch.Options(field=field, output_field=args.output_field, errors=args.errors,
                          show_edits=args.show_edits, overwrite=args.overwrite, made_by=made_by,
-                         color=args.show_edits and output is None and sys.stdout.isatty())
-    bar = tqdm(unit=" line" if args.backend == "ray" else " sent", desc="restoring", file=sys.stderr,
-               dynamic_ncols=True, disable=not (args.progress or sys.stderr.isatty()))
-    seen = [0]
+                         format=args.format,
+                         # https://no-color.org: NO_COLOR set to anything but "" turns colours off
+                         color=(args.show_edits and output is None and sys.stdout.isatty()
+                                and not os.environ.get("NO_COLOR")))
+    # lines (Parquet rows), with a total and an ETA once the files to do are known
+    bar = progress.bar(" line", shown=not args.quiet and (args.progress or sys.stderr.isatty()))
 
     def on_lines(n: int) -> None:
-        if args.backend == "ray":  # the sentences are counted on the workers
-            bar.update(n)
-            return
-        bar.update(restorer.sentences_done - seen[0])
-        seen[0] = restorer.sentences_done
+        bar.update(n)
+
+    def on_start(todo: list) -> None:
+        if not bar.disable:
+            progress.set_total(bar, progress.total_lines(todo))
 
     def on_sigterm(signum, frame) -> None:
         raise batch.Terminated()
@@ -230,9 +321,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             ray_opts = ray_backend.RayOptions(address=args.address, workers=args.workers,
                                               cpus_per_worker=args.cpus_per_worker,
                                               gpus_per_worker=args.gpus_per_worker)
-            summary = ray_backend.run_jobs(spec, jobs, output, output_is_dir, opts, ray_opts, on_lines, warn)
+            summary = ray_backend.run_jobs(spec, jobs, output, output_is_dir, opts, ray_opts, on_lines, warn,
+                                           on_start=on_start)
         else:
-            summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines, warn=warn)
+            summary = batch.run_jobs(restorer, jobs, output, output_is_dir, opts, on_lines=on_lines, warn=warn,
+                                     on_start=on_start)
     except ImportError as e:
         raise UserError(str(e)) from None
     except batch.Terminated:
@@ -243,7 +336,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if installed:
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
     bar.close()
-    if summary.skipped_finished:
+    if summary.skipped_finished and not args.quiet:
         print(f"restore run: {len(summary.skipped_finished)} file(s) already restored, skipped "
               f"(--overwrite to redo)", file=sys.stderr)
     if summary.failed and len(jobs) == 1 and not walk.unreadable:
@@ -265,6 +358,137 @@ def cmd_run(args: argparse.Namespace) -> int:
     if walk.unreadable:
         print(f"restore run: {len(walk.unreadable)} folder(s) could not be read (listed above)", file=sys.stderr)
     return 1 if summary.failed or summary.bad_records or walk.unreadable else 0
+
+
+SCORE_CHUNK = 256  # documents proposed together (one batched pass), then scored one by one from the memo
+
+
+def _score_documents(job, args):
+    """``(line or None, text)`` of each document of one input of ``restore score``."""
+    from . import batch
+    from .inputs import InputError, read_lines, unreadable_reason
+
+    field = args.field or "text"
+    if job.fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(job.source)
+            if field not in pf.schema_arrow.names:
+                raise InputError(f"{job.name}: no column {field!r} (set it with --field)")
+            row = 0
+            for chunk in pf.iter_batches(batch_size=batch.BLOCK_LINES, columns=[field]):
+                for value in chunk.column(0).to_pylist():
+                    row += 1
+                    if isinstance(value, str):
+                        yield row, value
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(f"{job.name}: not a Parquet file ({str(e).splitlines()[0][:120]})") from None
+        return
+    if job.source is None:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("<stdin>: stdin is closed")
+    else:
+        stream = job.source.open("rb")
+    try:
+        head = stream.peek(8192)[:8192] if hasattr(stream, "peek") else b""
+        reason = unreadable_reason(head)
+        if reason:
+            raise InputError(f"{job.name}: {reason}")
+        lines = read_lines(stream, job.name, "strict")
+        if job.fmt == "jsonl":
+            for n, (body, _) in enumerate(lines, 1):
+                if body.strip():
+                    record, problem = batch.parse_record(body, field)
+                    if problem is not None:
+                        print(f"restore score: error: {job.name}:{n}: {problem}; not scored", file=sys.stderr)
+                        continue
+                    yield n, record[field]
+        elif args.lines:
+            for n, (body, _) in enumerate(lines, 1):
+                if body.strip():
+                    yield n, body
+        else:
+            yield None, "".join(body + ending for body, ending in lines)
+    finally:
+        if job.source is not None:
+            stream.close()
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """How spun each document looks (:meth:`restore.restorer.Restorer.spun_score`)."""
+    import itertools
+    import json
+
+    from . import batch, progress
+    from .inputs import InputError
+    from .restorer import ModelNotFound, Restorer
+
+    if args.batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    device = _device(args.device)
+    if not args.inputs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UserError("give files, folders or '-' for stdin (nothing is piped in)")
+        args.inputs = ["-"]
+    if args.inputs.count("-") > 1:
+        raise UserError("stdin ('-') can be read only once")
+    try:
+        jobs = batch.collect_jobs(args.inputs, recursive=args.recursive, walk=batch.Walk(),
+                                  stdin_format="jsonl" if args.field else "txt")
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if any(job.fmt == "parquet" and job.source is None for job in jobs):
+        raise UserError("Parquet is not read from stdin")
+    if not jobs:
+        if not args.quiet:
+            print("restore score: nothing to do (no files matched)", file=sys.stderr)
+        return 0
+    if not args.quiet:
+        _language_notice(jobs, args.field or "text", "score")
+    try:  # the score counts every proposed edit: the thresholds do not matter (0: no warning about them)
+        restorer = Restorer.from_pretrained(args.model, batch_size=args.batch_size, engine=args.engine,
+                                            device=device, min_confidence=0.0, lone_edit_confidence=0.0,
+                                            min_spun_score=0.0)
+    except ModelNotFound as e:
+        raise UserError(str(e)) from None
+    whole = not args.lines and all(job.fmt == "txt" for job in jobs)
+    bar = progress.bar(" doc", shown=not args.quiet and (args.progress or sys.stderr.isatty()), desc="scoring")
+    if whole:
+        progress.set_total(bar, len(jobs))
+    failed = []
+    for job in jobs:
+        try:
+            docs = _score_documents(job, args)
+            while chunk := list(itertools.islice(docs, SCORE_CHUNK)):
+                restorer.propose([text for _, text in chunk])  # one batched pass; spun_score reads its memo
+                for line, text in chunk:
+                    s = restorer.spun_score(text)
+                    where = job.name if line is None else f"{job.name}:{line}"
+                    if args.json:
+                        record = {"file": job.name, **({} if line is None else {"line": line}),
+                                  "score": round(s.score, 4), "words": s.words,
+                                  "sentences": [[a, b, round(x, 4)] for a, b, x in s.sentences]}
+                        out = json.dumps(record, ensure_ascii=False)
+                    else:
+                        out = f"{s.score:.4f}\t{where}"
+                    bar.clear()
+                    print(out, flush=True)
+                    bar.update(1)
+        except (InputError, OSError) as e:
+            msg = str(e) if isinstance(e, InputError) else f"{job.name}: {getattr(e, 'strerror', None) or e}"
+            if len(jobs) == 1:
+                bar.close()
+                raise UserError(msg) from None
+            failed.append(msg)
+            print(f"restore score: error: {msg}", file=sys.stderr)
+    bar.close()
+    if failed:
+        print(f"restore score: {len(failed)} of {len(jobs)} file(s) could not be scored (listed above)",
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -488,7 +712,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true",
                      help="redo every file of a folder job (default: skip the outputs the same input and "
                           "settings already made)")
+    run.add_argument("--format", choices=["text", "jsonl", "m2"], default="text",
+                     help="text files and stdin: text = the restored lines (default); jsonl = one JSON record "
+                          "per input line: line, text, restored, edits (start and end in Unicode code points "
+                          "of the line, spun, replacement, confidence) and spun_score; m2 = ERRANT's M2 "
+                          "format (S tokens, A edits with token offsets) for GEC tooling. In a folder job "
+                          "the outputs are named .jsonl or .m2")
+    run.add_argument("--device", help="local run: cpu (default), cuda or cuda:N")
     run.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bar, no notes or summary of skipped files; errors are still printed")
     run.add_argument("--backend", choices=["local", "ray"], default="local",
                      help="local: this process (default); ray: a Ray cluster, same outputs (pip install "
                           "\"restore[ray]\"; see README, Scale out)")
@@ -498,6 +731,29 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cpus-per-worker", type=float, default=1.0, help="Ray: CPUs per replica (default 1)")
     run.add_argument("--gpus-per-worker", type=float, default=0.0, help="Ray: GPUs per replica (default 0)")
     run.set_defaults(func=cmd_run)
+
+    sc = sub.add_parser("score", help="how spun each document looks (0 clean .. 1 heavily spun)",
+                        description="Print each document's spun-ness score: the confidence-weighted share of "
+                                    "its words the model would change, every proposed edit counted whatever "
+                                    "the thresholds (Restorer.spun_score). A text file is one document (--lines: "
+                                    "each non-blank line); a JSONL record or Parquet row is one (its --field). "
+                                    "One line per document: score, tab, document (FILE or FILE:LINE).")
+    sc.add_argument("inputs", nargs="*", help="files, folders (with --recursive) or '-' for stdin (read when "
+                                              "nothing is named and stdin is piped)")
+    sc.add_argument("-r", "--recursive", action="store_true", help="score the text-like files in folders")
+    sc.add_argument("--lines", action="store_true", help="text: each non-blank line is a document")
+    sc.add_argument("--field", help="JSONL and Parquet: the field to score (default: text); with stdin, reads "
+                                    "stdin as JSONL")
+    sc.add_argument("--json", action="store_true",
+                    help="one JSON record per document: file, line (lines and records), score, words, "
+                         "sentences ([start, end, score], offsets in Unicode code points)")
+    sc.add_argument("--model", help="model folder (default: models/restore-small or $RESTORE_MODEL)")
+    sc.add_argument("--batch-size", type=int, default=32)
+    sc.add_argument("--engine", choices=list(ENGINES), default="auto", help="decoding engine, as for restore run")
+    sc.add_argument("--device", help="cpu (default), cuda or cuda:N")
+    sc.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
+    sc.add_argument("-q", "--quiet", action="store_true", help="no progress bar or notes; errors are still printed")
+    sc.set_defaults(func=cmd_score)
 
     ev = sub.add_parser("eval", help="score the model against the copy and lexicon baselines",
                         description="Evaluate a restorer on (spun, original) pairs, beside the copy and "
