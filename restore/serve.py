@@ -325,7 +325,9 @@ def create_app(restorer=None, model: str | Path | None = None, engine: str = "au
                 "thresholds": {"min_confidence": restorer.min_confidence,
                                "lone_edit_confidence": restorer.lone_edit_confidence,
                                "min_spun_score": restorer.min_spun_score},
-                "max_chars": max_chars, "max_batch": max_batch, "batches": batcher.batches}
+                "max_chars": max_chars, "max_batch": max_batch, "batches": batcher.batches,
+                # sentences whose edits the restorer remembers (bounded: restore.restorer.MEMO_SIZE)
+                "remembered_sentences": len(getattr(restorer, "_memo", ()))}
 
     @app.get("/", response_class=HTMLResponse)
     async def index():
