@@ -31,7 +31,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from helpers import swap_restorer  # noqa: E402
+from helpers import SWAPS, swap_restorer  # noqa: E402
 from restore.serve import create_app  # noqa: E402
 
 # the SwapEngine's swaps (Home -> House, stated -> said, ...): every edit is known. The emoji
@@ -48,7 +48,8 @@ def base_url():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(swap_restorer(probs={"said": 0.81}), max_chars=500)
+    # "possibly" is deleted: the page shows it struck through
+    app = create_app(swap_restorer({**SWAPS, "could possibly be": "could be"}, probs={"said": 0.81}), max_chars=500)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -144,6 +145,19 @@ def test_open_a_file(browser, base_url, tmp_path, shots):
     WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.ID, "result")))
     assert browser.find_element(By.ID, "result").text == "The House passed the bill."
     assert len(browser.find_elements(By.CSS_SELECTOR, "#result .edit")) == 2
+
+
+def test_a_deletion_is_shown_struck_through(browser, base_url):
+    text = "The Home could possibly be handed the invoice on Monday."
+    edits = restore_on_page(browser, base_url, text)
+    deleted = [e for e in edits if "deletion" in e.get_attribute("class")]
+    assert len(edits) == 4 and len(deleted) == 1 and deleted[0].text.strip() == "possibly"
+    assert "line-through" in deleted[0].value_of_css_property("text-decoration")
+    assert deleted[0].get_attribute("title").startswith('"possibly " → "(deleted)"')
+    assert browser.execute_script("return resultText();") == "The House could be passed the bill on Monday."
+    deleted[0].click()  # rejected: the word stays, shown plainly
+    assert "deletion" not in deleted[0].get_attribute("class") and "rejected" in deleted[0].get_attribute("class")
+    assert browser.execute_script("return resultText();") == "The House could possibly be passed the bill on Monday."
 
 
 def test_errors_are_shown(browser, base_url, shots):
