@@ -4,6 +4,7 @@ record of what made each output of a folder job (so that a rerun resumes correct
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -81,14 +82,14 @@ def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = F
     tmp = target.parent / f".{target.name}.restore-{os.getpid()}-{secrets.token_hex(4)}.part"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as e:
         raise OutputError(f"cannot write {dest}: {e.strerror or e}") from None
-    try:
+    try:  # from the moment the temporary file exists, whatever is raised removes it (SIGTERM too)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with _open_fd(fd, binary) as f:
             produce(f)
             f.flush()
-            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them the file
+            _fsync(f.fileno())  # the bytes are on disk before the rename makes them the file
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)
@@ -103,6 +104,16 @@ def write_atomically(dest: Path, produce: Callable[[IO], None], binary: bool = F
         raise
 
 
+def _fsync(fd: int) -> None:
+    """``os.fsync``, except where the file system cannot sync at all (some FUSE and special
+    file systems): there the write goes on as before; a real failure (EIO, ENOSPC) raises."""
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX); where a folder cannot be opened, skip."""
     try:
@@ -110,9 +121,9 @@ def _fsync_dir(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
+        _fsync(fd)
     except OSError:
-        pass
+        pass  # the file itself is synced and renamed: a folder that cannot sync is not an error
     finally:
         os.close(fd)
 
