@@ -568,7 +568,7 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
     import json
 
     from .restorer import ModelNotFound, Restorer
-    from .thresholds import choose_thresholds, read_pair_documents, write_choice
+    from .thresholds import EVIDENCE, choose_thresholds, read_pair_documents, write_choice
 
     if not 0 <= args.max_clean_harm <= 1:
         raise UserError("--max-clean-harm must be between 0 and 1")
@@ -580,7 +580,7 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
         raise UserError(str(e)) from None
     if not spun:
         raise UserError(f"{args.pairs}: no pairs to choose thresholds on")
-    evidence = {"off": (False,), "on": (True,), "both": (False, True)}[args.document_evidence]
+    evidence = EVIDENCE[args.document_evidence]
     best = choose_thresholds(restorer, spun, originals, docs, None, evidence, args.max_clean_harm)["best"]
     print(json.dumps(best))
     print(f"chosen on {len(spun)} pairs ({len(set(docs))} documents): min_confidence {best['min_confidence']}, "
@@ -796,7 +796,8 @@ def build_parser() -> argparse.ArgumentParser:
     th.add_argument("--holdout-share", type=float, default=None,
                     help="only the articles held out of training by this share (configs/real.yaml: 0.2)")
     th.add_argument("--max-clean-harm", type=float, default=0.02)
-    th.add_argument("--document-evidence", choices=("off", "on", "both"), default="both")
+    th.add_argument("--document-evidence", choices=("off", "on", "both"), default="both",
+                    help="try the thresholds without and/or with document evidence (default both)")
     th.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
     th.set_defaults(func=cmd_thresholds)
     sv = sub.add_parser("serve", help="serve the model over HTTP, with a page to restore pasted text",

@@ -31,6 +31,8 @@ MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 LONE = (0.0, 0.8, 0.9, 0.95, 0.98)  # 0: no lone-edit gate
 SPUN = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)  # 0: no document gate
 TIE = 0.001  # F0.5 differences below this are ties
+# the document_evidence settings a choice tries (command-line word -> settings)
+EVIDENCE = {"off": (False,), "on": (True,), "both": (False, True)}
 
 
 def choose(rows: list[dict], max_clean_harm: float) -> dict:

@@ -39,7 +39,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from restore.thresholds import choose, choose_thresholds, read_pair_documents, rule, score_grid, write_choice
+from restore.thresholds import (EVIDENCE, choose, choose_thresholds, read_pair_documents, rule, score_grid,
+                                write_choice)
 
 __all__ = ["choose", "score_grid", "valid_documents", "spun_valid_documents", "main"]
 
@@ -88,7 +89,7 @@ def main(argv=None) -> int:
                     "--holdout-share join the choice, F0.5 being the mean of valid's and theirs")
     ap.add_argument("--holdout-share", type=float, default=0.2,
                     help="share of --real's articles held out of training (as in configs/real.yaml)")
-    ap.add_argument("--document-evidence", choices=("off", "on", "both"), default="both",
+    ap.add_argument("--document-evidence", choices=tuple(EVIDENCE), default="both",
                     help="try the thresholds without and/or with document evidence (default both)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
@@ -107,7 +108,7 @@ def main(argv=None) -> int:
         spun, originals = spun + real_spun, originals + real_originals
         docs, parts = docs + [f"real:{a}" for a in articles], parts + ["real"] * len(real_spun)
     restorer = Restorer.from_pretrained(args.model)
-    evidence = {"off": (False,), "on": (True,), "both": (False, True)}[args.document_evidence]
+    evidence = EVIDENCE[args.document_evidence]
     chosen = choose_thresholds(restorer, spun, originals, docs, parts, evidence, args.max_clean_harm)
     rows = chosen["rows"]
     best = chosen["best"]
