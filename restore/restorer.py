@@ -198,6 +198,8 @@ class Restorer:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         path = Path(path) if path else default_model_dir()
+        if str(path) == DEFAULT_MODEL_NAME and not path.exists():  # the packaged model by its name
+            path = default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
         _read_json(path / "config.json")  # a corrupt or foreign folder: one line (InvalidModel), not a traceback

@@ -146,3 +146,20 @@ def test_a_merged_overlong_sentence_is_cut_again(monkeypatch):
     long = " ".join(["Mr. J. Smith met Dr. Jones at St. Mary's and left."] * 20)
     monkeypatch.setattr(seg, "split_sentences", lambda text: [text.strip()])
     assert [c for s, c in seg.segments(long) if s] == ["Mr. J. Smith met Dr. Jones at St. Mary's and left."] * 20
+
+
+def test_the_packaged_model_loads_by_its_name(tmp_path, monkeypatch):
+    """Restorer.from_pretrained("restore-small") finds the default model from any folder."""
+    import pytest
+
+    from restore.restorer import DEFAULT_MODEL_NAME, ModelNotFound, default_model_dir
+
+    try:
+        expected = default_model_dir()
+    except ModelNotFound:
+        pytest.skip("no default model installed or checked out")
+    monkeypatch.chdir(tmp_path)  # no ./restore-small here
+    by_name = Restorer.from_pretrained(DEFAULT_MODEL_NAME, engine="torch")
+    by_path = Restorer.from_pretrained(expected, engine="torch")
+    text = "The Home handed the invoice on Tuesday, officers stated."
+    assert by_name.thresholds == by_path.thresholds and by_name.restore(text) == by_path.restore(text)
