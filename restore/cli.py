@@ -648,7 +648,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("train", help="train or fine-tune a restorer from a YAML config",
                         description="Train a seq2seq restorer (see configs/*.yaml). Runs under "
                                     "torchrun / accelerate launch unchanged.")
-    tr.add_argument("config", help="training config YAML, e.g. configs/tiny.yaml")
+    tr.add_argument("config", help="training config YAML (e.g. configs/tiny.yaml), or the name of one that ships "
+                                   "with restore: quickstart (the sample corpus, no data needed), tiny, small, real")
     tr.add_argument("--set", action="append", metavar="KEY=VALUE",
                     help="override a config value, e.g. --set training.max_steps=500 (repeatable)")
     tr.add_argument("--init-from", metavar="MODEL_DIR", help="start from this model (fine-tuning / continuing)")

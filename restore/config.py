@@ -200,8 +200,37 @@ class TrainConfig:
         return p if p.is_absolute() or self.config_dir is None else Path(self.config_dir) / p
 
 
+def config_dirs() -> list[Path]:
+    """Where named configs live: a source checkout's ``configs/``, then the copy a wheel
+    installs under ``share/restore/configs`` (beside the package for ``pip install
+    --target``, else under the environment's prefix)."""
+    import sys
+    from importlib import metadata
+
+    dirs = [Path(__file__).resolve().parents[1] / "configs"]
+    try:
+        dirs.append(Path(metadata.distribution("restore").locate_file("")) / "share/restore/configs")
+    except metadata.PackageNotFoundError:
+        pass
+    return dirs + [Path(sys.prefix) / "share/restore/configs"]
+
+
+def resolve_config(name: str | Path) -> Path:
+    """A config file: ``name`` itself when it exists, else a config of that name that ships
+    with restore (``restore train quickstart``, ``tiny``, ``real``, ...)."""
+    path = Path(name)
+    if path.exists() or path.suffix or len(path.parts) > 1:
+        return path
+    for folder in config_dirs():
+        if (folder / f"{name}.yaml").is_file():
+            return folder / f"{name}.yaml"
+    return path
+
+
 def load_train_config(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> TrainConfig:
-    """The YAML training config over the defaults, then ``--set`` overrides."""
+    """The YAML training config over the defaults, then ``--set`` overrides. ``path`` may
+    name a config that ships with restore (:func:`resolve_config`)."""
+    path = resolve_config(path)
     values = set_values(read_yaml(path), overrides)
     try:
         return TrainConfig.from_dict(values, Path(path).resolve().parent)

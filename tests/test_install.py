@@ -1,4 +1,6 @@
-"""A wheel install restores a file with the default model (no source checkout involved)."""
+"""A wheel install restores a file with the default model, and trains and fine-tunes a model
+that leaves with thresholds (no source checkout, no ../shared involved)."""
+import json
 import os
 import subprocess
 import sys
@@ -32,3 +34,29 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     assert subprocess.run([sys.executable, "-m", "pip", "show", "-q", "restore"], capture_output=True).returncode == 0
     out = (work / "out.txt").read_text()
     assert out.count("\n") == 3 and out.splitlines()[1:] == ["", "Second line."]
+
+    # restore train works from the wheel: the packaged quickstart config and sample corpus,
+    # then a fine-tune on a JSONL of pairs; each model leaves with thresholds
+    def cli(*args):
+        proc = subprocess.run([sys.executable, "-c", "import sys; from restore.cli import main; sys.exit(main(sys.argv[1:]))",
+                               *map(str, args)], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc
+
+    cli("train", "quickstart", "--set", "output_dir=qs")
+    assert json.loads((work / "qs/model/restore_config.json").read_text())["chosen_on"]
+    sample = [json.loads(line) for line in (prefix / "share/restore/configs/sample/corpus.jsonl").open()]
+    sentences = [s.strip() + "." for doc in sample for s in doc["text"].split(".") if len(s.split()) > 4]
+    pairs = work / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps({"article": f"a{i // 4}", "original": s,
+                                         "spun": s.replace(" said ", " stated ").replace(" plan ", " scheme ")}) + "\n"
+                             for i, s in enumerate(sentences[:200])))
+    cli("train", "quickstart", "--set", "data.build=null", "--set", f"data.pairs={pairs}", "--set", "output_dir=ft",
+        "--set", "training.max_steps=20", "--init-from", "qs/model")
+    settings = json.loads((work / "ft/model/restore_config.json").read_text())
+    assert "valid pairs of the training run" in settings["chosen_on"]
+    clean = work / "clean.txt"
+    clean.write_text("\n".join(sentences[-300:]) + "\n")
+    cli("run", "clean.txt", "--model", "ft/model", "-o", "clean.out.txt")
+    changed = sum(a != b for a, b in zip(clean.read_text().splitlines(), (work / "clean.out.txt").read_text().splitlines()))
+    assert changed <= 0.02 * 300

@@ -285,3 +285,15 @@ def test_the_tiny_model_learns_to_restore(tiny_model):
         spun, originals = [x["spun"] for x in rows], [x["original"] for x in rows]
         m = spin_edits(spun, r.restore(spun), originals)
         assert m["f0.5"] > 0.6 and m["tp"] > 30, (split, m)
+
+
+def test_a_config_that_ships_with_restore_is_found_by_its_name(tmp_path, monkeypatch):
+    from restore.config import resolve_config
+
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config("quickstart")
+    assert cfg.data.build == "sample/data.yaml" and cfg.path(cfg.data.build).is_file()
+    assert resolve_config("quickstart").name == "quickstart.yaml"
+    (tmp_path / "quickstart").write_text("output_dir: mine\n")  # a file of that name here wins
+    assert resolve_config("quickstart") == Path("quickstart")
+    assert main(["train", "no-such-config"]) == 2
