@@ -63,3 +63,11 @@ def tiny_model(tmp_path_factory):
                  # no thresholds: the tests that share it see every edit the model makes
                  "--set", "training.threshold_pairs=0"]) == 0
     return tmp / "run" / "model"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that use the session's tiny model (trained once, about a minute) are ``slow``;
+    tests that train one themselves say so with ``@pytest.mark.slow``."""
+    for item in items:
+        if "tiny_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -5,9 +5,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     wheels, prefix, work = tmp_path / "wheels", tmp_path / "prefix", tmp_path / "work"
     work.mkdir()

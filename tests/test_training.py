@@ -105,6 +105,7 @@ def test_one_merge_and_one_set_path():
         {"a": {"b": 2.5, "c": [1]}, "d": None, "x": {"y": {"z": [1, 2]}}}
 
 
+@pytest.mark.slow
 def test_train_tiny_save_load_restore(tmp_path, capsys):
     """restore train configs/tiny.yaml: pairs -> tokenizer -> train -> save -> load -> generate."""
     import torch
