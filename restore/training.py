@@ -126,10 +126,10 @@ def _jsonl_pairs(path: Path, repeat: int, holdout_share: float):
             split["valid" if held_out(f"{row['article']}:{n}", holdout_share) else "train"].append(row)
     if not split["train"]:
         raise ConfigError(f"data: {path} holds no training pairs")
-    return datasets.DatasetDict({
-        name: datasets.Dataset.from_dict({"spun": [r["spun"] for r in part] * (repeat if name == "train" else 1),
-                                          "original": [r["original"] for r in part] * (repeat if name == "train" else 1)})
-        for name, part in split.items()})
+    split["train"] = split["train"] * repeat
+    return datasets.DatasetDict({name: datasets.Dataset.from_dict({"spun": [r["spun"] for r in part],
+                                                                    "original": [r["original"] for r in part]})
+                                 for name, part in split.items()})
 
 
 def _mixed(cfg: TrainConfig, pairs):

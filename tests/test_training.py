@@ -298,3 +298,40 @@ def test_a_config_that_ships_with_restore_is_found_by_its_name(tmp_path, monkeyp
     (tmp_path / "quickstart").write_text("output_dir: mine\n")  # a file of that name here wins
     assert resolve_config("quickstart") == Path("quickstart")
     assert main(["train", "no-such-config"]) == 2
+
+
+def test_data_mix_caps_folders_repeats_real_pairs_and_keeps_their_held_out_articles(tmp_path):
+    """data.mix: the main folder capped at max_train_pairs, a mixed-in folder at its own cap,
+    a JSONL of real pairs repeated, its held-out articles in valid (all of them), the rest
+    of max_valid_pairs from the main source."""
+    import datasets
+
+    from restore.config import TrainConfig
+    from restore.spinner.channel import held_out
+    from restore.training import _pairs
+
+    def folder(name, n):
+        rows = {"spun": [f"{name} spun {i}" for i in range(n)], "original": [f"{name} orig {i}" for i in range(n)],
+                "doc_id": [f"d{i}" for i in range(n)], "kind": ["spun"] * n, "n_sent": [1] * n}
+        datasets.DatasetDict({"train": datasets.Dataset.from_dict(rows),
+                              "valid": datasets.Dataset.from_dict(rows)}).save_to_disk(str(tmp_path / name))
+
+    folder("main", 40)
+    folder("fitted", 30)
+    real = tmp_path / "real.jsonl"
+    real.write_text("".join(json.dumps({"article": f"art{i // 2}", "spun": f"real spun {i}", "original": f"real {i}"})
+                            + "\n" for i in range(40)))
+    held = {f"art{k}" for k in range(20) if held_out(f"art{k}", 0.3)}
+    cfg = TrainConfig.from_dict({"data": {
+        "pairs": "main", "max_train_pairs": 10, "max_valid_pairs": 25,
+        "mix": [{"pairs": "fitted", "max_train_pairs": 5}, {"jsonl": "real.jsonl", "repeat": 3, "holdout_share": 0.3}]}},
+        config_dir=tmp_path)
+    pairs = _pairs(cfg, tmp_path / "run")
+    train, valid = list(pairs["train"]["spun"]), list(pairs["valid"]["spun"])
+    assert sum(s.startswith("main") for s in train) == 10 and sum(s.startswith("fitted") for s in train) == 5
+    assert sum(s.startswith("real") for s in train) == 3 * 2 * (20 - len(held))
+    assert sum(s.startswith("real") for s in valid) == 2 * len(held) and len(valid) == 25
+    assert not {s for s in train if s.startswith("real")} & {s for s in valid if s.startswith("real")}
+    with pytest.raises(ConfigError, match="mix\\[0\\]"):
+        _pairs(TrainConfig.from_dict({"data": {"pairs": "main", "mix": [{"folder": "x"}]}}, config_dir=tmp_path),
+               tmp_path / "run")
