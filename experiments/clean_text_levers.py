@@ -24,7 +24,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from restore.metrics import spin_edits
-from restore.restorer import Restorer, apply_edits, kept_edits
+from restore.diff import apply_edits
+from restore.guards import kept_edits
+from restore.restorer import Restorer
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared/data/real"

@@ -6,7 +6,7 @@ the shipped model turned "Truss" into "Trus" and "Trusss", "retrospect" into
 "retropect", "vivid" into "vivivid", at confidences up to 0.99 that no threshold catches.
 A restoration only ever needs words of standard English or of its own input, so an edit
 whose replacement holds a word that is in neither (lower-cased, letters only: numbers are
-the guards' business) is dropped (:func:`restore.restorer.guarded_edits`).
+the guards' business) is dropped (:func:`restore.guards.guarded_edits`).
 
 The list is ``known_words.txt.gz`` in the model folder, one lower-cased word a line, written
 by ``restore train`` from the ORIGINAL side of its training pairs (joined with the list of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ModelNotFound", "InvalidModel", "check_model_dir", "SEQ2SEQ_TYPES"]
+__all__ = ["ModelNotFound", "InvalidModel", "check_model_dir", "first_line", "read_json", "SEQ2SEQ_TYPES"]
 
 
 class ModelNotFound(FileNotFoundError):
@@ -26,11 +26,11 @@ SEQ2SEQ_TYPES = frozenset("bart mbart t5 mt5 umt5 marian pegasus led m2m_100 fsm
 TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "spiece.model", "sentencepiece.bpe.model", "source.spm")
 
 
-def _first_line(e: BaseException) -> str:
+def first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [""])[0][:200]
 
 
-def _read_json(file: Path) -> dict:
+def read_json(file: Path) -> dict:
     """A JSON object file of a model folder, or :class:`InvalidModel` saying why not."""
     import json
 
@@ -80,7 +80,7 @@ def check_model_dir(path: Path) -> dict:
     path = Path(path)
     if not (path / "config.json").is_file():
         raise ModelNotFound(f"no model folder at {path} (config.json missing)")
-    config = _read_json(path / "config.json")
+    config = read_json(path / "config.json")
     kind = config.get("model_type")
     if not isinstance(kind, str) or not kind:
         raise InvalidModel(f"{path / 'config.json'}: no model_type: not a Hugging Face model config")

@@ -33,14 +33,13 @@ from .align import WORD_RE
 from .diff import Edit, apply_edits, sentence_edits
 from .guards import Proposal, Thresholds, document_score, guarded_edits, kept_edits
 from .known_words import load as load_known_words
-from .model_folder import InvalidModel, ModelNotFound, _first_line, _read_json, check_model_dir
+from .model_folder import InvalidModel, ModelNotFound, first_line, read_json
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
 
-# the edit and guard functions are part of this module's API too
-__all__ = ["Restorer", "restore", "Edit", "Proposal", "SpunScore", "Thresholds", "apply_edits", "sentence_edits",
-           "guarded_edits", "kept_edits", "document_score", "default_model_dir", "ModelNotFound", "InvalidModel",
-           "check_model_dir"]
+# what this module defines, and the errors its loading raises (restore.model_folder's)
+__all__ = ["Restorer", "restore", "SpunScore", "default_model_dir", "model_settings", "span_logprobs",
+           "least_likely_token", "DEFAULT_MODEL_NAME", "ModelNotFound", "InvalidModel"]
 
 DEFAULT_MODEL_NAME = "restore-small"
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
@@ -138,7 +137,7 @@ def model_settings(path: Path) -> dict:
     it was measured to leave restored-text quality unchanged). A file that is not JSON,
     or holds a setting out of range, is :class:`InvalidModel` (a ``ValueError``)."""
     file = Path(path) / "restore_config.json"
-    settings = _read_json(file) if file.is_file() else {}
+    settings = read_json(file) if file.is_file() else {}
     if settings.get("compute_type", "float32") not in COMPUTE_TYPES:
         raise InvalidModel(f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, "
                            f"got {settings['compute_type']!r}")
@@ -202,7 +201,7 @@ class Restorer:
             path = default_model_dir()
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
-        _read_json(path / "config.json")  # a corrupt or foreign folder: one line (InvalidModel), not a traceback
+        read_json(path / "config.json")  # a corrupt or foreign folder: one line (InvalidModel), not a traceback
         settings = model_settings(path)
         # engine: "auto" (CTranslate2 at the model's recommended precision when available,
         # else PyTorch), "ct2" (float32), "ct2-int8" or "torch"
@@ -218,7 +217,7 @@ class Restorer:
         except InvalidModel:  # load_engine checks the folder first (check_model_dir)
             raise
         except Exception as e:  # what the checks cannot see: the weights' shapes, a bad tokenizer
-            raise InvalidModel(f"{path}: cannot load the model ({type(e).__name__}: {_first_line(e)})") from e
+            raise InvalidModel(f"{path}: cannot load the model ({type(e).__name__}: {first_line(e)})") from e
         if "min_confidence" not in settings and None in (min_confidence, lone_edit_confidence, min_spun_score):
             # a model with no thresholds applies every edit it proposes, sure or not: on clean
             # text that is many false fixes (a fine-tuned model without them changed 76 of 300)

@@ -10,7 +10,8 @@ from restore import evaluation as E
 from restore.cli import main
 from restore.lexicon import Lexicon
 from tools.build_lexicon import build_inverse, corpus_counts
-from restore.restorer import Restorer, Thresholds
+from restore.guards import Thresholds
+from restore.restorer import Restorer
 from test_edits_api import ScriptedEngine
 
 PNG = b"\x89PNG\r\n\x1a\n"

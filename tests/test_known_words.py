@@ -3,7 +3,9 @@ training targets nor in the input (a subword model can spell non-words)."""
 import gzip
 
 from restore import known_words
-from restore.restorer import Restorer, apply_edits, guarded_edits
+from restore.diff import apply_edits
+from restore.guards import guarded_edits
+from restore.restorer import Restorer
 
 from test_edits_api import ScriptedEngine
 

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import ROOT
 from restore.cli import main
-from restore.restorer import InvalidModel, ModelNotFound, Restorer, check_model_dir, model_settings
+from restore.model_folder import check_model_dir
+from restore.restorer import InvalidModel, ModelNotFound, Restorer, model_settings
 
 SHIPPED = ROOT / "models" / "restore-small"
 FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "restore_config.json",
