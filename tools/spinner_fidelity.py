@@ -190,16 +190,11 @@ def spun_pairs(spinner, pairs: list[dict], seeds: int) -> list[dict]:
     return out
 
 
-def dev_events(dev: list[dict], backoff: tables.Table) -> list:
-    """The events every channel is scored on: each changed phrase of the dev pairs and each
-    unchanged occurrence of a back-off phrase or of a phrase changed somewhere in dev."""
-    keys = set(backoff) | {e.key for e in channel.events(dev, set(backoff)) if e.replacement is not None}
-    return channel.events(dev, keys)
-
-
 def held_out_likelihood(spinner, train: list[dict], evts: list, backoff: tables.Table,
                         weights: dict, seeds: int) -> float:
-    """Mean log-likelihood per dev event (:func:`dev_events`) of a channel fitted to the
+    """Mean log-likelihood per dev event (:func:`restore.spinner.channel.phrase_events`:
+    each changed phrase of dev, each unchanged occurrence of a back-off phrase or of a
+    phrase changed somewhere in dev) of a channel fitted to the
     mode's spins of the real training originals (:func:`spun_pairs`)."""
     fitted = channel.fit_channel(spun_pairs(spinner, train, seeds), backoff, weights=weights)
     return fitted.log_likelihood(evts)[0] / max(1, len(evts))
@@ -233,7 +228,7 @@ def main(argv=None) -> dict:
     train = channel.read_pairs(args.train) if args.train and args.train.is_file() else []
     backoff = tables.safe_synonym_set_table(str(args.synonym_sets), "all", 0.0, 1.0) \
         if args.synonym_sets and args.synonym_sets.is_file() else tables.safe_synonym_table()
-    weights, evts = None, dev_events(pairs, backoff)
+    weights, evts = None, channel.phrase_events(pairs, backoff)
     if train:
         best = channel.choose_backoff(train, backoff)
         weights = {k: best[k] for k in ("alpha", "beta", "epsilon")}

@@ -186,17 +186,25 @@ class Channel:
         return total, missed
 
 
+def phrase_events(pairs: list[dict], backoff_keys, max_words: int = 4) -> list[Event]:
+    """:func:`events` over the phrases a channel can know: the back-off table's and every
+    phrase the pairs themselves changed."""
+    keys = set(backoff_keys)
+    keys |= {e.key for e in events(pairs, keys, max_words) if e.replacement is not None}
+    return events(pairs, keys, max_words)
+
+
 def choose_backoff(pairs: list[dict], backoff: tables.Table, folds: int = 5, max_words: int = 4,
                    grid: dict | None = None) -> dict:
     """The back-off weights with the highest held-out log-likelihood, articles left out
     by fold; returns ``{alpha, beta, epsilon, log_likelihood, events, grid}``."""
-    grid = grid or GRID
-    keys = set(backoff)
-    articles = sorted({p["article"] for p in pairs})
+    return _choose_backoff(phrase_events(pairs, backoff, max_words), backoff, folds, grid or GRID)
+
+
+def _choose_backoff(evts: list[Event], backoff: tables.Table, folds: int, grid: dict) -> dict:
+    articles = sorted({e.article for e in evts})
     folds = max(2, min(folds, len(articles)))
     fold_of = {a: stable_int(a, "channel-fold") % folds for a in articles}
-    keys |= {e.key for e in events(pairs, keys, max_words) if e.replacement is not None}
-    evts = events(pairs, keys, max_words)
     results = []
     for alpha, beta, eps in itertools.product(grid["alpha"], grid["beta"], grid["epsilon"]):
         ll = 0.0
@@ -213,9 +221,8 @@ def fit_channel(pairs: list[dict], backoff: tables.Table, max_words: int = 4,
                 weights: dict | None = None) -> Channel:
     """A channel fitted to every pair; back-off weights chosen by :func:`choose_backoff`
     unless ``weights`` (``alpha``, ``beta``, ``epsilon``) are given."""
+    evts = phrase_events(pairs, backoff, max_words)
     if weights is None:
-        best = choose_backoff(pairs, backoff, max_words=max_words)
+        best = _choose_backoff(evts, backoff, 5, GRID)
         weights = {k: best[k] for k in ("alpha", "beta", "epsilon")}
-    keys = set(backoff)
-    keys |= {e.key for e in events(pairs, keys, max_words) if e.replacement is not None}
-    return Channel.fit(events(pairs, keys, max_words), backoff, **weights)
+    return Channel.fit(evts, backoff, **weights)
