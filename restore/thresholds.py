@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 
 from .diff import apply_edits
-from .edits import judge
+from .edits import EditCounts, judge
 from .guards import Proposal, Thresholds
 
 MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -60,12 +60,6 @@ def read_pair_documents(path: str | Path, holdout_share: float | None = None) ->
     return [r["spun"] for r in rows], [r["original"] for r in rows], docs
 
 
-def _f05(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, (1.25 * p * r / (0.25 * p + r) if p + r else 0.0)
-
-
 def score_grid(spun: list[str], originals: list[str], docs: list, spun_props: list[Proposal],
                clean_props: list[Proposal], parts: list[str] | None = None,
                evidence: tuple[bool, ...] = (False,)) -> list[dict]:
@@ -95,18 +89,18 @@ def score_grid(spun: list[str], originals: list[str], docs: list, spun_props: li
                         total = counts_of[parts[k]]
                         for i in range(3):
                             total[i] += counts[i]
-                    scores = {name: _f05(*counts_of[name]) for name in names}
+                    scores = {name: EditCounts(*counts_of[name]).f_beta(0.5) for name in names}
                     harm = {}
                     for mode, d in (("documents", docs), ("sentences", None)):
                         kept = th.apply_all(clean_props, d)
                         harm[mode] = sum(bool(e) for e in kept) / len(kept)
-                    p, r, f = _f05(*(sum(cs[i] for cs in counts_of.values()) for i in range(3)))
+                    every = EditCounts(*(sum(cs[i] for cs in counts_of.values()) for i in range(3)))
                     row = {"min_confidence": c, "lone_edit_confidence": lone, "min_spun_score": gate,
-                           "document_evidence": pooled, "precision": round(p, 4), "recall": round(r, 4),
-                           "f0.5": round(f, 4)}
+                           "document_evidence": pooled, "precision": round(every.precision, 4),
+                           "recall": round(every.recall, 4), "f0.5": round(every.f_beta(0.5), 4)}
                     if len(names) > 1:
-                        row["f0.5"] = round(sum(scores[n][2] for n in names) / len(names), 4)
-                        row.update({f"f0.5 {n}": round(scores[n][2], 4) for n in names})
+                        row["f0.5"] = round(sum(scores[n] for n in names) / len(names), 4)
+                        row.update({f"f0.5 {n}": round(scores[n], 4) for n in names})
                     rows.append({**row, "clean_harm_documents": round(harm["documents"], 4),
                                  "clean_harm_sentences": round(harm["sentences"], 4),
                                  "clean_harm": round(max(harm.values()), 4)})
