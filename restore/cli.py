@@ -203,6 +203,17 @@ def _format_jobs(jobs: list, fmt: str, output_is_dir: bool) -> list:
     return [batch.Job(job.source, job.relative.with_suffix(SUFFIXES[fmt]), job.fmt) for job in jobs]
 
 
+def _inputs(inputs: list[str]) -> list[str]:
+    """The inputs named, or stdin when none is and it is piped (`cat f | restore run`)."""
+    if not inputs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UserError("give files, folders or '-' for stdin (nothing is piped in)")
+        return ["-"]
+    if inputs.count("-") > 1:
+        raise UserError("stdin ('-') can be read only once")
+    return inputs
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Restore files, folders or stdin (see :mod:`restore.batch`)."""
     import signal
@@ -218,12 +229,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.device is not None and args.backend == "ray":
         raise UserError("--device is for a local run; with --backend ray give --gpus-per-worker")
     device = _device(args.device)
-    if not args.inputs:  # `cat f | restore run`: piped stdin is the input
-        if sys.stdin is None or sys.stdin.isatty():
-            raise UserError("give files, folders or '-' for stdin (nothing is piped in)")
-        args.inputs = ["-"]
-    if args.inputs.count("-") > 1:
-        raise UserError("stdin ('-') can be read only once")
+    args.inputs = _inputs(args.inputs)
     if "-" in args.inputs and getattr(sys.stdin, "buffer", None) is None:
         raise UserError("stdin ('-') is closed: nothing to read")
     if not args.output and sys.stdout is None:
@@ -429,12 +435,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     device = _device(args.device)
-    if not args.inputs:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise UserError("give files, folders or '-' for stdin (nothing is piped in)")
-        args.inputs = ["-"]
-    if args.inputs.count("-") > 1:
-        raise UserError("stdin ('-') can be read only once")
+    args.inputs = _inputs(args.inputs)
     try:
         jobs = batch.collect_jobs(args.inputs, recursive=args.recursive, walk=batch.Walk(),
                                   stdin_format="jsonl" if args.field else "txt")
