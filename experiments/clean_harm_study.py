@@ -34,8 +34,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from restore.diff import apply_edits
-from restore.edits import EditCounts
+from restore.edits import apply_edits
+from restore.edit_scoring import EditCounts
 from restore.evaluation import build_set, load_suite, read_pair_originals
 from restore.guards import Proposal, Thresholds, document_score, drops_text, kept_edits
 from restore.metrics import paired_changes

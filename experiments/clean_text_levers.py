@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from restore.metrics import spin_edits
-from restore.diff import apply_edits
+from restore.edits import apply_edits
 from restore.guards import kept_edits
 from restore.restorer import Restorer
 

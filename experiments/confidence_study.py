@@ -26,8 +26,8 @@ import sys
 from pathlib import Path
 
 from restore.align import WORD_RE
-from restore.diff import Edit, apply_edits
-from restore.edits import EditCounts
+from restore.edits import Edit, apply_edits
+from restore.edit_scoring import EditCounts
 from restore.guards import Proposal, Thresholds
 from restore.restorer import Restorer
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
 from clean_harm_study import proposals  # noqa: E402
 
-from restore.diff import apply_edits  # noqa: E402
+from restore.edits import apply_edits  # noqa: E402
 from restore.metrics import spin_edits  # noqa: E402
 from restore.guards import kept_edits  # noqa: E402
 

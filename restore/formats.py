@@ -17,14 +17,14 @@ block of lines as one document (the same edits, the same restored text):
   offsets into it (``A start end|||type|||correction|||REQUIRED|||-NONE-|||0``), or
   ERRANT's ``noop`` line when nothing changed, then a blank line. Blank lines are skipped,
   as ``errant_parallel`` skips them. Tokens are the words and punctuation marks the model
-  reads (:func:`restore.diff.read_words`), not spaCy's; the type is ``R:OTHER``,
+  reads (:func:`restore.edits.read_words`), not spaCy's; the type is ``R:OTHER``,
   ``M:OTHER`` (insertion) or ``U:OTHER`` (deletion): restore does not classify edits.
 """
 from __future__ import annotations
 
 import json
 
-from .diff import Edit, apply_edits, read_words
+from .edits import Edit, apply_edits, read_words
 
 FORMATS = ("text", "jsonl", "m2")
 SUFFIXES = {"jsonl": ".jsonl", "m2": ".m2"}      # an output's suffix in a folder job

@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .diff import Edit, read_words, sentence_edits
+from .edits import Edit, read_words, sentence_edits
 from .facts import NUMBER_WORDS, same_facts
 from .known_words import invented
 from .reading import ELLIPSIS_RE

@@ -31,7 +31,7 @@ import gzip
 import re
 from pathlib import Path
 
-from .diff import Edit, apply_edits
+from .edits import Edit, apply_edits
 from .guards import DIGITS, SPUN_DECIMAL_RE
 from .spinner.text import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, sentence_initial, transfer_case
 from .spinner.tables import RESOURCES

@@ -20,18 +20,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .align import edit_distance, normalize_typography, words
-from .edits import EditCounts
+from .edit_scoring import EditCounts
 
 
 def spin_edits(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
     """Edit precision, recall and F0.5 with the counts ``tp``, ``fp``, ``fn``.
 
     Reference edits align each source with its original, system edits align it with the
-    output (:func:`restore.edits.edits`); a system edit is a true positive when it equals a
+    output (:func:`restore.edit_scoring.word_edits`); a system edit is a true positive when it equals a
     reference edit (same span, same replacement). Precision is 1.0 when the system made no
-    edit, recall 1.0 when there was nothing to fix (the :class:`~restore.edits.EditCounts`
+    edit, recall 1.0 when there was nothing to fix (the :class:`~restore.edit_scoring.EditCounts`
     convention). ``partial`` counts the false positives that are right fixes of part of a
-    reference edit (:func:`restore.edits.partial_fixes`), and ``edits_right`` is the share
+    reference edit (:func:`restore.edit_scoring.partial_fixes`), and ``edits_right`` is the share
     of system edits writing the original's words, ``(tp + partial) / (tp + fp)``.
     """
     return _total(_row_counts(sources, outputs, originals)).as_dict()
@@ -214,9 +214,10 @@ def bleu_chrf(outputs: Sequence[str], originals: Sequence[str]) -> dict:
             "chrf": sacrebleu.corpus_chrf(hyp, refs).score}
 
 
-def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str],
-              groups: Sequence[str] | None = None) -> dict:
-    """Every metric above for one row-aligned corpus, as one flat dict.
+def score(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str],
+          groups: Sequence[str] | None = None, interval: bool = True) -> dict:
+    """Every metric above for one row-aligned corpus, as one flat dict: the one entry point
+    (``restore eval``, training's validation and the tools all call it).
 
     Keys: ``precision``, ``recall``, ``f0.5``, ``tp``, ``fp``, ``fn``, ``partial``,
     ``edits_right`` (:func:`spin_edits`);
@@ -224,26 +225,15 @@ def score_all(sources: Sequence[str], outputs: Sequence[str], originals: Sequenc
     ``output_distance``, ``original_words`` (:func:`damage_removed`); ``clean_harm``,
     ``clean_changed``, ``clean_n`` over the rows whose source equals its original
     (:func:`clean_harm`); ``exact_match``; ``bleu``, ``chrf``; ``n`` (rows); ``f0.5_ci``, the
-    95% bootstrap interval of F0.5 (:func:`f05_interval`; ``groups`` resampled whole).
+    95% bootstrap interval of F0.5 (:func:`f05_interval`; ``groups`` resampled whole), None
+    without rows or with ``interval=False`` (training's frequent validation skips it).
     """
     sources, outputs, originals = list(sources), list(outputs), list(originals)
     rows = _row_counts(sources, outputs, originals)
     return {**_total(rows).as_dict(),
-            "f0.5_ci": list(_interval(rows, groups)) if rows else None,
+            "f0.5_ci": list(_interval(rows, groups)) if rows and interval else None,
             **damage_removed(sources, outputs, originals),
             **clean_harm(sources, outputs, originals),
             **exact_match(outputs, originals),
             **bleu_chrf(outputs, originals),
             "n": len(sources)}
-
-
-def score(spun: list[str], outputs: list[str], originals: list[str]) -> dict:
-    """Micro-averaged edit precision/recall/F0.5, exact match and clean harm (the share of
-    the rows with nothing to restore that were changed).
-
-    The compact set used during training and by tools/quick_eval.py.
-    """
-    edit = spin_edits(spun, outputs, originals)
-    return {**{k: edit[k] for k in ("precision", "recall", "f0.5", "tp", "fp", "fn")},
-            "exact": exact_match(outputs, originals)["exact_match"],
-            "clean_harm": clean_harm(spun, outputs, originals)["clean_harm"], "n": len(spun)}

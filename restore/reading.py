@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .align import TYPOGRAPHY
-from .diff import has_unread, is_unread
+from .edits import has_unread, is_unread
 
 __all__ = ["model_reading", "ellipses_back", "ELLIPSIS_RE", "DOTS_RE"]
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .align import WORD_RE
-from .diff import Edit, apply_edits, sentence_edits
+from .edits import Edit, apply_edits, sentence_edits
 from .guards import Proposal, Thresholds, document_score, guarded_edits, kept_edits
 from .known_words import load as load_known_words
 from .model_folder import InvalidModel, ModelNotFound, first_line, read_json

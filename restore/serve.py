@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from . import __version__
-from .diff import Edit, apply_edits
+from .edits import Edit, apply_edits
 
 try:
     from fastapi import FastAPI, Request

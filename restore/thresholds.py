@@ -23,8 +23,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .diff import apply_edits
-from .edits import EditCounts, judge
+from .edits import apply_edits
+from .edit_scoring import EditCounts, judge
 from .guards import Proposal, Thresholds
 
 MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)

@@ -227,8 +227,8 @@ def metrics_from_predictions(tokenizer):
 
     def compute_metrics(pred) -> dict:
         outputs, originals, spun = decode(pred.predictions), decode(pred.label_ids), decode(pred.inputs)
-        return {k: v for k, v in score(spun, outputs, originals).items()
-                if k in ("precision", "recall", "f0.5", "exact")}
+        return {k: v for k, v in score(spun, outputs, originals, interval=False).items()
+                if k in ("precision", "recall", "f0.5", "exact_match")}
 
     return compute_metrics
 

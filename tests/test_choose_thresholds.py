@@ -25,7 +25,7 @@ def test_without_a_harmless_enough_row_the_least_harmful():
 
 
 def test_document_gate_pools_documents_and_harm_is_counted_both_ways():
-    from restore.diff import Edit
+    from restore.edits import Edit
     from restore.guards import Proposal, Thresholds
     from tools.choose_thresholds import score_grid
 

@@ -1,6 +1,6 @@
 """Document evidence (restore.guards.Thresholds.document_evidence): a restoration made
 confidently in one sentence counts for the same restoration elsewhere in the document."""
-from restore.diff import Edit
+from restore.edits import Edit
 from restore.guards import Proposal, Thresholds, best_confidences, document_evidence
 
 

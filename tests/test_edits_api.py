@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore.align import changed_spans, words
-from restore.diff import apply_edits, sentence_edits
+from restore.edits import apply_edits, sentence_edits
 from restore.guards import guarded_edits, kept_edits
 from restore.restorer import Restorer
 
@@ -440,7 +440,7 @@ def test_concurrent_first_calls_load_the_model_once(monkeypatch):
 
 
 def test_apply_edits_takes_edits_in_any_order():
-    from restore.diff import Edit
+    from restore.edits import Edit
 
     text = "The Home handed the invoice."
     edits = [Edit(20, 27, "invoice", "bill", 1.0), Edit(4, 8, "Home", "House", 1.0), Edit(9, 15, "handed", "passed", 1.0)]

@@ -160,7 +160,7 @@ def test_unwritable_model_folder_converts_into_the_user_cache(tiny_copy, tmp_pat
     monkeypatch.setattr(ct2_engine.tempfile, "mkdtemp", mkdtemp)
     where = ct2_model_dir(model)
     assert where.parent == tmp_path / "cache" / "ct2" and (where / "model.bin").is_file()
-    assert where.name.startswith(engines.model_fingerprint(model)[:24])
+    assert where.name.startswith(engines.conversion_key(model)[:24])
     assert not (model / "ct2-float32").exists()
     assert ct2_model_dir(model) == where
 

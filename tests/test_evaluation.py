@@ -82,7 +82,7 @@ def test_threshold_sweep_from_one_pass(evaluated):
 def test_per_sentence_marks_and_confidences(evaluated):
     rows = [json.loads(line) for line in (evaluated[1] / "sentences.jsonl").read_text().splitlines()]
     assert [r["id"] for r in rows] == ["r0", "r1", "r2", "r3"]
-    assert rows[0]["output"] == "The House passed the bill." and rows[0]["exact"] is True
+    assert rows[0]["output"] == "The House passed the bill." and rows[0]["exact_match"] is True
     marks = [(e["mark"], e["spun"], e["replacement"], e["confidence"]) for e in rows[0]["edits"]]
     assert marks == [("correct", "Home handed", "House passed", 0.9), ("correct", "invoice", "bill", 0.3)]
     marks = sorted((e["mark"], e["replacement"], e["confidence"]) for e in rows[1]["edits"])

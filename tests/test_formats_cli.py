@@ -15,7 +15,7 @@ import pytest
 from helpers import swap_restorer
 from restore import formats
 from restore.cli import main
-from restore.diff import Edit, apply_edits
+from restore.edits import Edit, apply_edits
 from restore.restorer import Restorer
 
 SPUN = "The Home handed the invoice."

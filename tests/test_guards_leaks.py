@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from restore.diff import Edit
+from restore.edits import Edit
 from restore.facts import same_facts, signature
 from restore.guards import changes_facts, changes_name, drops_text, guarded_edits
-from restore.diff import apply_edits
+from restore.edits import apply_edits
 
 
 def restored(source: str, output: str) -> str:

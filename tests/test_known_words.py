@@ -3,7 +3,7 @@ training targets nor in the input (a subword model can spell non-words)."""
 import gzip
 
 from restore import known_words
-from restore.diff import apply_edits
+from restore.edits import apply_edits
 from restore.guards import guarded_edits
 from restore.restorer import Restorer
 

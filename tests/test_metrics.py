@@ -11,8 +11,8 @@ import socket
 import pytest
 import sacrebleu
 
-from restore.edits import judge, partial_fixes
-from restore.metrics import (score, bleu_chrf, clean_harm, damage_removed, exact_match, score_all,
+from restore.edit_scoring import judge, partial_fixes
+from restore.metrics import (score, bleu_chrf, clean_harm, damage_removed, exact_match,
                              spin_edits)
 
 from conftest import ROOT
@@ -198,18 +198,18 @@ def test_bleu_and_chrf_ignore_typography():
     assert r["bleu"] == pytest.approx(100) and r["chrf"] == pytest.approx(100)
 
 
-# --- score_all and the old score() ------------------------------------------------------
+# --- score: every metric in one call --------------------------------------------------
 
 CORPUS = (["The big home was very old .", "Prices rose day by day .", "He went home .", SPUN],
           ["The big house was old .", "Prices rose day .", "He went Home .", SPUN],
           [ORIG, "Prices rose daily .", "He went home .", ORIG])
 
 
-def test_score_all_collects_every_metric():
+def test_score_collects_every_metric():
     from restore.metrics import f05_interval
 
     s, o, r = CORPUS
-    got = score_all(s, o, r)
+    got = score(s, o, r)
     assert got == {**spin_edits(s, o, r), **damage_removed(s, o, r), **clean_harm(s, o, r),
                    **exact_match(o, r), **bleu_chrf(o, r), "n": 4, "f0.5_ci": list(f05_interval(s, o, r))}
     # hand check: row 1 tp 2 (house, drop very); row 2 fp 1 fn 1; row 3 fp 1; row 4 fn 1
@@ -218,18 +218,17 @@ def test_score_all_collects_every_metric():
     assert got["exact_match"] == pytest.approx(1 / 4)
 
 
-def test_compact_score_keys_and_values():
+def test_score_without_interval_has_the_same_figures():
     s, o, r = CORPUS
-    got = score(s, o, r)
-    assert set(got) == {"precision", "recall", "f0.5", "tp", "fp", "fn", "exact", "clean_harm", "n"}
-    assert counts(got) == (2, 2, 2)
-    # clean_harm is a share everywhere (score_all's clean_changed is the count)
-    assert got["exact"] == pytest.approx(1 / 4) and got["clean_harm"] == 1.0 and got["n"] == 4
+    fast = score(s, o, r, interval=False)
+    assert fast["f0.5_ci"] is None
+    assert {k: v for k, v in fast.items() if k != "f0.5_ci"} == {k: v for k, v in score(s, o, r).items() if k != "f0.5_ci"}
+    assert "exact" not in fast  # one key per figure: exact_match
 
 
 def test_rows_must_line_up():
     with pytest.raises(ValueError):
-        score_all([SPUN, SPUN], [ORIG], [ORIG, ORIG])
+        score([SPUN, SPUN], [ORIG], [ORIG, ORIG])
     with pytest.raises(ValueError):
         bleu_chrf([ORIG], [ORIG, ORIG])
 

@@ -43,6 +43,6 @@ def test_architecture_comes_from_the_model_folder(tmp_path):
                          "training": {"learning_rate": 1e-4, "scheduler": "linear", "batch_size": 48}},
               "parameters": 6_393_600, "wall_seconds": 60.0, "steps": 10, "device": "cpu x2",
               "tokens_per_second": 3000.0}
-    ev = {"dev": {"precision": 0.7, "recall": 0.5, "f0.5": 0.6, "exact": 0.1}, "clean_harm": 0.02, "clean_n": 100}
+    ev = {"dev": {"precision": 0.7, "recall": 0.5, "f0.5": 0.6, "exact_match": 0.1}, "clean_harm": 0.02, "clean_n": 100}
     text = model_card.card("m", [report], ev, [], architecture=arch)
     assert "4+1 layers" in text and "4+4" not in text

@@ -14,7 +14,7 @@ import pytest
 
 from helpers import SwapEngine, swap_restorer
 from restore import batch
-from restore.diff import Edit, apply_edits, sentence_edits
+from restore.edits import Edit, apply_edits, sentence_edits
 from restore.facts import same_facts
 from restore.guards import Proposal, Thresholds, guarded_edits
 from restore.restorer import Restorer
@@ -85,9 +85,9 @@ def test_bug_restorer_memo_keyed_by_lower_cased_sentence():
     assert r.restore("The Home handed the invoice.") == "The House passed the bill."
 
 
-# ----------------------------------------------------------------------------- diff.py
+# ------------------------------------------------------------------------------ edits.py
 def test_bug_diff_one_gap_style_fallback_removed():
-    """diff.py ~138: without the "one gap style" fallback, an edit with a different number
+    """edits.py ~138: without the "one gap style" fallback, an edit with a different number
     of words than it replaces loses the input's NBSP or double spaces."""
     src = "The council backed the brand\u00a0new\u00a0scheme on Monday."
     edits = sentence_edits(src, "The council backed the new plan on Monday.")

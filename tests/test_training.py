@@ -230,9 +230,9 @@ def test_generated_metrics_hold_in_any_row_order(tokenizer):
     for order in ([0, 1], [1, 0]):
         s, o = [spun[i] for i in order], [original[i] for i in order]
         perfect = compute(EvalPrediction(predictions=ids(o), label_ids=ids(o), inputs=ids(s)))
-        assert perfect["f0.5"] == 1.0 and perfect["exact"] == 1.0
+        assert perfect["f0.5"] == 1.0 and perfect["exact_match"] == 1.0
         copied = compute(EvalPrediction(predictions=ids(s), label_ids=ids(o), inputs=ids(s)))
-        assert copied["recall"] == 0.0 and copied["exact"] == 0.5
+        assert copied["recall"] == 0.0 and copied["exact_match"] == 0.5
 
 
 @pytest.mark.parametrize("name", ["small", "medium"])

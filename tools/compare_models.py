@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from restore.diff import apply_edits
+from restore.edits import apply_edits
 from restore.evaluation import AllProposals, build_set, kept_by_document, load_suite, run_system
 from restore.metrics import f05_difference, paired_clean_harm
 

@@ -146,8 +146,8 @@ the input, and deletions of a capitalised word (a name) or of more than two word
 
 | set | edit precision | recall | F0.5 | exact |
 |---|---|---|---|---|
-| real spinner output (`shared/data/real/dev.jsonl` + `dev2.jsonl`, 145 pairs) | {fmt(dev['precision'])} | {fmt(dev['recall'])} | {fmt(dev['f0.5'])} | {fmt(dev['exact'])} |
-| synthetic test split ({synth.get('n', 0)} spun pairs) | {fmt(synth.get('precision'))} | {fmt(synth.get('recall'))} | {fmt(synth.get('f0.5'))} | {fmt(synth.get('exact'))} |
+| real spinner output (`shared/data/real/dev.jsonl` + `dev2.jsonl`, 145 pairs) | {fmt(dev['precision'])} | {fmt(dev['recall'])} | {fmt(dev['f0.5'])} | {fmt(dev['exact_match'])} |
+| synthetic test split ({synth.get('n', 0)} spun pairs) | {fmt(synth.get('precision'))} | {fmt(synth.get('recall'))} | {fmt(synth.get('f0.5'))} | {fmt(synth.get('exact_match'))} |
 
 Clean text changed: **{fmt(ev['clean_harm'], True)}** of {ev['clean_n']} clean sentences
 (dev originals + synthetic identity test pairs). Copy baseline: F0.5 0, clean changed 0%.

@@ -1,4 +1,4 @@
-"""Quick model check with the simple edit scorer (restore/edits.py).
+"""Quick model check with the simple edit scorer (restore/edit_scoring.py).
 
     python -m tools.quick_eval MODEL_DIR [MODEL_DIR ...] [--pairs data/pairs] [--json out.json]
 
@@ -37,7 +37,7 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
     t1 = time.time()
     outputs = generate(spun)
     dev_seconds = time.time() - t1
-    result = {"model": model_dir, "dev": score(spun, outputs, originals),
+    result = {"model": model_dir, "dev": score(spun, outputs, originals, interval=False),
               "dev_sentences_per_second": len(spun) / dev_seconds}
     if dev_only:
         return result
@@ -53,7 +53,7 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
         spun_rows = test.filter(lambda r: r["kind"] == "spun")
         spun_rows = spun_rows.select(range(min(n_synth, len(spun_rows))))
         synth_out = generate(list(spun_rows["spun"]))
-        synth = score(spun_rows["spun"], synth_out, spun_rows["original"])
+        synth = score(spun_rows["spun"], synth_out, spun_rows["original"], interval=False)
         # examples for the model card come from our own synthetic test split: the shared
         # real pairs are never copied into the repository
         examples = list(zip(spun_rows["spun"], synth_out, spun_rows["original"]))[:8]
@@ -89,7 +89,7 @@ def main(argv=None):
             valid = [e for e in state["log_history"] if "eval_f0.5" in e]
             curve.append({"step": args.step_offset + state["global_step"],
                           "hours": args.hours_offset + float(logs[-1]["elapsed_s"]) / 3600,
-                          **{f"dev_{k}": r["dev"][k] for k in ("precision", "recall", "f0.5", "exact")},
+                          **{f"dev_{k}": r["dev"][k] for k in ("precision", "recall", "f0.5", "exact_match")},
                           "valid_f0.5": valid[-1]["eval_f0.5"] if valid else None})
             print(curve[-1], flush=True)
         curve.sort(key=lambda c: c["step"])
@@ -101,7 +101,7 @@ def main(argv=None):
         d = r["dev"]
         synth = r["synthetic_test"]
         print(f"{m}: dev P {d['precision']:.3f} R {d['recall']:.3f} F0.5 {d['f0.5']:.3f} "
-              f"exact {d['exact']:.3f} | clean changed {r['clean_harm']:.1%} of {r['clean_n']}"
+              f"exact {d['exact_match']:.3f} | clean changed {r['clean_harm']:.1%} of {r['clean_n']}"
               + (f" | synthetic F0.5 {synth['f0.5']:.3f} (P {synth['precision']:.3f} R {synth['recall']:.3f})"
                  if synth else "") + f" | {r['dev_sentences_per_second']:.1f} sent/s", flush=True)
         results.append(r)

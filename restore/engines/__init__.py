@@ -18,11 +18,11 @@ from pathlib import Path
 from ..model_folder import check_model_dir
 from .base import TokenScores, cpu_cores, output_limit, set_threads
 from .ct2_engine import (CT2_COMPUTE_TYPE, CT2Engine, ConversionError, DecodeScores, Tokens, ct2_model_dir,
-                         model_fingerprint, user_cache_dir)
+                         conversion_key, user_cache_dir)
 from .torch_engine import TorchEngine
 
 __all__ = ["ENGINES", "load_engine", "TorchEngine", "CT2Engine", "Tokens", "DecodeScores", "ConversionError",
-           "TokenScores", "output_limit", "cpu_cores", "set_threads", "ct2_model_dir", "model_fingerprint",
+           "TokenScores", "output_limit", "cpu_cores", "set_threads", "ct2_model_dir", "conversion_key",
            "user_cache_dir", "CT2_COMPUTE_TYPE"]
 
 ENGINES = ("auto", "ct2", "ct2-int8", "torch")

@@ -44,7 +44,7 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "restore"
 
 
-def model_fingerprint(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE) -> str:
+def conversion_key(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE) -> str:
     """A hash of what a conversion depends on: the model's weights, config and tokenizer
     files, the compute type and the ctranslate2 version."""
     import ctranslate2
@@ -75,7 +75,7 @@ def ct2_model_dir(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE,
     It lives in ``<path>/ct2-<compute_type>/`` when the model folder is writable, else in
     ``<user cache>/ct2/<fingerprint>-<compute_type>/`` (``cache_dir`` instead of both)."""
     path = Path(path)
-    fingerprint = model_fingerprint(path, compute_type)
+    fingerprint = conversion_key(path, compute_type)
     keyed = Path(cache_dir) if cache_dir else user_cache_dir() / "ct2"
     places = ([] if cache_dir else [path / f"ct2-{compute_type}"]) + [keyed / f"{fingerprint[:24]}-{compute_type}"]
     for dest in places:

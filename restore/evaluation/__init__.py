@@ -13,7 +13,7 @@ Three systems on the same rows:
 * ``lexicon``: the spinner's tables read backwards (:mod:`restore.lexicon`).
 * ``copy``: the input unchanged (F0.5 0 when there is damage, clean harm 0).
 
-Metrics are :func:`restore.metrics.score_all`. Writes to the output folder:
+Metrics are :func:`restore.metrics.score`. Writes to the output folder:
 ``metrics.json``, ``report.md``, ``sentences.jsonl`` (per sentence: input, output,
 reference, the lexicon's output and the model's edits marked correct / wrong / missed
 with confidences) and PNG plots (F0.5 / precision / recall against the confidence

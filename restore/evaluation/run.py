@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from ..diff import apply_edits
+from ..edits import apply_edits
 from ..guards import Thresholds
 from .plots import plot_by_length, plot_suite, plot_threshold, plot_top_edits
 from .report import set_report, suite_report

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..align import TYPOGRAPHY, WORD_RE, words
-from ..diff import Edit, apply_edits
-from ..edits import EditCounts, judge, partial_fixes
+from ..edits import Edit, apply_edits
+from ..edit_scoring import EditCounts, judge, partial_fixes
 from ..guards import Proposal, Thresholds
-from ..metrics import score_all
+from ..metrics import score
 from .sets import EvalSet
 
 
@@ -85,9 +85,9 @@ def threshold_sweep(evset: EvalSet, results: list, thresholds: Thresholds,
             j = cache.get((k, out))
             if j is None:
                 j = cache[(k, out)] = judge(src, out, ref)
-                j["exact"] = words(out) == words(ref)
+                j["exact_match"] = words(out) == words(ref)
             tp, fp, fn = tp + len(j["correct"]), fp + len(j["wrong"]), fn + len(j["missed"])
-            exact += j["exact"]
+            exact += j["exact_match"]
         rows.append({"threshold": t, **_f05(tp, fp, fn), "exact_match": exact / max(1, len(evset))})
     return rows
 
@@ -95,7 +95,7 @@ def threshold_sweep(evset: EvalSet, results: list, thresholds: Thresholds,
 def sentence_records(evset: EvalSet, results: list, kept_edits: list[list[Edit]],
                      others: dict[str, list[str]] | None = None) -> list[dict]:
     """Per sentence: input, output, reference, exact, the edits marked correct / partial
-    (a right fix of part of a reference edit, :func:`restore.edits.partial_fixes`) / wrong /
+    (a right fix of part of a reference edit, :func:`restore.edit_scoring.partial_fixes`) / wrong /
     missed (word span in the input, spun words, replacement, confidence of the model edit)
     and the other systems' outputs. ``kept_edits``: the edits applied to each row."""
     records = []
@@ -118,7 +118,7 @@ def sentence_records(evset: EvalSet, results: list, kept_edits: list[list[Edit]]
                                "confidence": None if conf is None else round(conf, 4)})
         marked.sort(key=lambda m: (m["words"], m["mark"]))
         rec = {"id": evset.ids[k], "input": src, "output": out, "reference": ref,
-               "exact": words(out) == words(ref), "edits": marked}
+               "exact_match": words(out) == words(ref), "edits": marked}
         if dropped:
             rec["below_threshold"] = [e.as_dict() for e in dropped]
         for name, outs in (others or {}).items():
@@ -157,7 +157,7 @@ def top_edits(records: list[dict], n: int = TOP_EDITS) -> dict[str, list[tuple[s
 
 
 def set_scores(evset: EvalSet, outputs: list[str]) -> dict:
-    m = score_all(evset.sources, outputs, evset.originals, evset.groups or None)
+    m = score(evset.sources, outputs, evset.originals, evset.groups or None)
     if evset.kind == "clean":  # nothing to restore: only harm and exactness mean something
         for key in (*EDIT_METRICS, "f0.5_ci"):
             m[key] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from ..diff import Edit, apply_edits
+from ..edits import Edit, apply_edits
 from ..guards import Proposal
 
 

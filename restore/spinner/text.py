@@ -37,7 +37,7 @@ class Token:
 class Swap:
     """What the spinner did at one place: characters ``start:end`` of its input were
     ``original``, now ``replacement`` (``behaviour``: which habit made it). The restorer's
-    character-span edits, the other way round, are :class:`restore.diff.Edit`."""
+    character-span edits, the other way round, are :class:`restore.edits.Edit`."""
     start: int
     end: int
     original: str

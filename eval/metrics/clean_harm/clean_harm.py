@@ -16,7 +16,7 @@ output differs from the input, word by word after typography normalisation (case
 Every `sources` row is taken to be clean: pass the clean sentences given to the system as
 `sources` and its outputs as `predictions` (no references: the right output is the input).
 To score only the clean rows of a spun/original corpus, use
-restore.metrics.clean_harm(sources, outputs, originals) or restore.metrics.score_all.
+restore.metrics.clean_harm(sources, outputs, originals) or restore.metrics.score.
 """
 
 _KWARGS_DESCRIPTION = """
