@@ -45,7 +45,8 @@ def opcodes(source: list[str], target: list[str]) -> list[tuple[str, int, int, i
     what number of households could be" -> "Officials could not confirm how many families
     will be" matched the last "could" with the first: seven words replaced by one and six
     inserted (13 word edits), where replacing the eight by eight is 8."""
-    ops = [list(op) for op in difflib.SequenceMatcher(a=source, b=target, autojunk=False).get_opcodes()]
+    Op = tuple[str, int, int, int, int]
+    ops: list[Op] = list(difflib.SequenceMatcher(a=source, b=target, autojunk=False).get_opcodes())
     i = 1
     while i < len(ops) - 1:
         left, mid, right = ops[i - 1], ops[i], ops[i + 1]
@@ -53,13 +54,13 @@ def opcodes(source: list[str], target: list[str]) -> list[tuple[str, int, int, i
             anchored = max(left[2] - left[1], left[4] - left[3]) + max(right[2] - right[1], right[4] - right[3])
             merged = max(right[2] - left[1], right[4] - left[3])
             if merged < anchored:
-                ops[i - 1:i + 2] = [["replace", left[1], right[2], left[3], right[4]]]
+                ops[i - 1:i + 2] = [("replace", left[1], right[2], left[3], right[4])]
                 # the merged change is ops[i - 1]: the unchanged runs on both sides of it
                 # (ops[i - 2] and ops[i]) are checked again
                 i = max(1, i - 2)
                 continue
         i += 1
-    return [tuple(op) for op in ops]
+    return ops
 
 
 def changed_spans(source: list[str], target: list[str]) -> list[tuple[int, int, int, int]]:

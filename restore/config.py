@@ -142,7 +142,7 @@ def _typed(cls, section: str, values: dict):
     unknown = set(values) - set(known)
     if unknown:
         raise ConfigError(f"{section}: unknown keys {sorted(unknown)}; known: {sorted(known)}")
-    out = {}
+    out: dict[str, object] = {}
     for name, value in values.items():
         kinds = [k.strip() for k in str(known[name].type).split("|")]
         if value is None and "None" in kinds:
@@ -209,7 +209,7 @@ def config_dirs() -> list[Path]:
 
     dirs = [Path(__file__).resolve().parents[1] / "configs"]
     try:
-        dirs.append(Path(metadata.distribution("restore").locate_file("")) / "share/restore/configs")
+        dirs.append(Path(str(metadata.distribution("restore").locate_file(""))) / "share/restore/configs")
     except metadata.PackageNotFoundError:
         pass
     return dirs + [Path(sys.prefix) / "share/restore/configs"]

@@ -51,7 +51,8 @@ def partial_fixes(spun: str, output: str, original: str, wrong: list[WordEdit] |
         return []
     src, out, ref = words(spun), words(output), words(original)
     spun_changed = {i for i1, i2, _, _ in changed_spans(src, ref) for i in range(i1, i2)}
-    out_off, out_gap = set(), set()  # output words not the original's; gaps missing words
+    out_off: set[int] = set()
+    out_gap: set[int] = set()  # output words not the original's; gaps missing words
     for j1, j2, _, _ in changed_spans(out, ref):
         out_off.update(range(j1, j2))
         if j1 == j2:

@@ -80,17 +80,17 @@ class Lexicon:
 
     # -- restoring ----------------------------------------------------------------
     def restore(self, texts: str | list[str]) -> str | list[str]:
-        single = isinstance(texts, str)
-        out = [r for r, _ in self.restore_with_edits([texts] if single else list(texts))]
-        return out[0] if single else out
+        batch = [texts] if isinstance(texts, str) else list(texts)
+        out = [r for r, _ in self.restore_with_edits(batch)]
+        return out[0] if isinstance(texts, str) else out
 
     def restore_with_edits(self, texts: str | list[str]):
-        single = isinstance(texts, str)
+        batch = [texts] if isinstance(texts, str) else texts
         out = []
-        for text in [texts] if single else texts:
+        for text in batch:
             edits = self.edits(text)
             out.append((apply_edits(text, edits), edits))
-        return out[0] if single else out
+        return out[0] if isinstance(texts, str) else out
 
     def edits(self, text: str) -> list[Edit]:
         """The lexicon's edits of ``text`` (character spans, confidence 1.0)."""

@@ -67,9 +67,9 @@ def hf_tokenizer_from_sentencepiece(model_bytes: bytes, model_max_length: int = 
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
-    proto = pb2.ModelProto()
+    proto = pb2.ModelProto()  # type: ignore[attr-defined]  # generated protobuf module
     proto.ParseFromString(model_bytes)
-    if proto.trainer_spec.model_type != pb2.TrainerSpec.UNIGRAM:
+    if proto.trainer_spec.model_type != pb2.TrainerSpec.UNIGRAM:  # type: ignore[attr-defined]
         raise ValueError("expected a SentencePiece unigram model")
     vocab = [(p.piece, p.score) for p in proto.pieces]
     backend = Tokenizer(models.Unigram(vocab, unk_id=proto.trainer_spec.unk_id, byte_fallback=True))

@@ -76,18 +76,17 @@ def threshold_sweep(evset: EvalSet, results: list, thresholds: Thresholds,
     """Edit P/R/F0.5 (and exact match) with ``thresholds`` but ``min_confidence`` set to
     each t of ``sweep``: from one pass of the system, no re-decoding."""
     rows = []
-    cache: dict[tuple[int, str], dict] = {}
+    cache: dict[tuple[int, str], tuple[dict, bool]] = {}  # (judgement, exact match) per output
     for t in sweep:
         kept = kept_by_document(evset, results, replace(thresholds, min_confidence=t))
         tp = fp = fn = exact = 0
         for k, (src, ref, edits) in enumerate(zip(evset.sources, evset.originals, kept)):
             out = apply_edits(src, edits)
-            j = cache.get((k, out))
-            if j is None:
-                j = cache[(k, out)] = judge(src, out, ref)
-                j["exact_match"] = words(out) == words(ref)
+            if (k, out) not in cache:
+                cache[(k, out)] = judge(src, out, ref), words(out) == words(ref)
+            j, same = cache[(k, out)]
             tp, fp, fn = tp + len(j["correct"]), fp + len(j["wrong"]), fn + len(j["missed"])
-            exact += j["exact_match"]
+            exact += same
         rows.append({"threshold": t, **_f05(tp, fp, fn), "exact_match": exact / max(1, len(evset))})
     return rows
 

@@ -56,7 +56,10 @@ def read_pairs(path: str | Path, limit: int | None = None, name: str | None = No
         raise DataError(f"no such file: {path}")
     if path.is_dir():
         raise DataError(f"{path} is a folder; give a JSONL file of pairs")
-    sources, originals, ids, groups = [], [], [], []
+    sources: list[str] = []
+    originals: list[str] = []
+    ids: list[str] = []
+    groups: list[str | None] = []
     try:
         with path.open(encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
@@ -81,8 +84,9 @@ def read_pairs(path: str | Path, limit: int | None = None, name: str | None = No
         raise DataError(f"{path}: not UTF-8 text (byte offset {e.start})") from None
     if not sources:
         raise DataError(f"{path}: no pairs")
-    groups = groups if all(g is not None for g in groups) else []
-    return EvalSet(name or path.stem, sources, originals, ids, groups, title=str(path))
+    named = [g for g in groups if g is not None]
+    return EvalSet(name or path.stem, sources, originals, ids, named if len(named) == len(groups) else [],
+                   title=str(path))
 
 
 def _pairs_split(path: str | Path, split: str):
@@ -104,7 +108,7 @@ def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None 
     to disk), shuffled with ``seed`` and cut to ``limit``. ``clean_only``: only rows whose
     spun text equals the original (identity pairs, spins that changed nothing)."""
     ds = _pairs_split(path, split).shuffle(seed=seed)
-    rows = range(len(ds))
+    rows: list[int] | range = range(len(ds))
     if clean_only:
         rows = [i for i, (s, o) in enumerate(zip(ds["spun"], ds["original"])) if s == o]
     ds = ds.select(list(rows)[:limit])
@@ -172,8 +176,8 @@ def read_tortured(folder: str | Path, top: int | None = None, limit: int | None 
     if "{phrase}" not in carrier:
         raise DataError("the carrier sentence needs a {phrase} slot")
     seen, pairs = set(), []
-    for tortured, expected, _ in rows:
-        tortured, expected = _clean_phrase(tortured), _clean_phrase(expected)
+    for raw_tortured, raw_expected, _ in rows:
+        tortured, expected = _clean_phrase(raw_tortured), _clean_phrase(raw_expected)
         if not tortured or not expected or tortured.lower() == expected.lower() or tortured.lower() in seen:
             continue
         seen.add(tortured.lower())
@@ -276,7 +280,7 @@ def _build_clean(spec, base, limit, log):
     return EvalSet(spec["name"], texts, list(texts), kind="clean", title="; ".join(used))
 
 
-SET_KINDS = {"jsonl": _build_jsonl, "pairs": _build_pairs, "tortured_phrases": _build_tortured,
+SET_KINDS: dict[str, Callable[..., EvalSet]] = {"jsonl": _build_jsonl, "pairs": _build_pairs, "tortured_phrases": _build_tortured,
              "clean": _build_clean}
 
 
