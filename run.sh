@@ -12,8 +12,9 @@ if [ ! -x .venv/bin/restore ] || [ pyproject.toml -nt .venv/.installed ]; then
     .venv/bin/python -m pip install -q --upgrade pip >&2
     # torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build
     .venv/bin/python -m pip install -q torch==2.13.0 >&2
-    # the test and ray extras: the test suite covers the Ray backend (a core install needs neither)
-    .venv/bin/python -m pip install -q -e ".[test,ray]" >&2
+    # the test, ray and lint extras: the test suite covers the Ray backend, and .ci/run checks
+    # the code with ruff and mypy first (a core install needs none of them)
+    .venv/bin/python -m pip install -q -e ".[test,ray,lint]" >&2
     touch .venv/.installed
 fi
 if [ "${1:-}" = "--setup-only" ]; then
