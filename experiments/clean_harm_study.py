@@ -26,6 +26,7 @@ Then, offline, at each model's own thresholds (``restore_config.json``):
    place rule 3's rows measure nothing new; they are kept for a model folder scored with an
    older package.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from restore.edits import apply_edits
 from restore.edit_scoring import EditCounts
+from restore.edits import apply_edits
 from restore.evaluation import build_set, load_suite, read_pair_originals
 from restore.guards import Proposal, Thresholds, document_score, drops_text, kept_edits
 from restore.metrics import paired_changes
@@ -55,9 +56,13 @@ def proposals(model: Path, engine: str, pairs: Path) -> dict:
     suite = load_suite(ROOT / "configs/eval.yaml")
     real = build_set(next(s for s in suite["sets"] if s["name"] == "real_dev"), ROOT / "configs", None, print)
     r = Restorer.from_pretrained(model, engine=engine)
-    out = {"thresholds": r.thresholds, "restorer": r,
-           "valid": dict(spun=spun, originals=originals, docs=docs, props=r.propose(spun)),
-           "clean_texts": originals + test, "clean": r.propose(originals) + r.propose(test)}
+    out = {
+        "thresholds": r.thresholds,
+        "restorer": r,
+        "valid": dict(spun=spun, originals=originals, docs=docs, props=r.propose(spun)),
+        "clean_texts": originals + test,
+        "clean": r.propose(originals) + r.propose(test),
+    }
     if real is not None:
         out["real"] = dict(spun=real.sources, originals=real.originals, docs=real.groups, props=r.propose(real.sources))
     return out
@@ -87,15 +92,20 @@ def f05(rows: dict, kept) -> dict:
     counts = EditCounts()
     for s, o, e in zip(rows["spun"], rows["originals"], kept):
         counts.add(s, apply_edits(s, e), o)
-    return {"f0.5": round(counts.f_beta(0.5), 4), "precision": round(counts.precision, 4),
-            "recall": round(counts.recall, 4)}
+    return {
+        "f0.5": round(counts.f_beta(0.5), 4),
+        "precision": round(counts.precision, 4),
+        "recall": round(counts.recall, 4),
+    }
 
 
 def scores(a: dict, keep) -> dict:
     """F0.5 on valid (and real dev + dev2, when present) and clean sentences changed, for
     ``keep(props, docs)``: the edits a rule keeps of each proposal (docs None: each alone)."""
-    row = {"valid": f05(a["valid"], keep(a["valid"]["props"], a["valid"]["docs"])),
-           "clean_changed": sum(bool(e) for e in keep(a["clean"], None))}
+    row = {
+        "valid": f05(a["valid"], keep(a["valid"]["props"], a["valid"]["docs"])),
+        "clean_changed": sum(bool(e) for e in keep(a["clean"], None)),
+    }
     if "real" in a:
         row["real_dev"] = f05(a["real"], keep(a["real"]["props"], a["real"]["docs"]))
     return row
@@ -131,13 +141,19 @@ def main(argv=None) -> dict:
         print("paired clean harm:", result["paired_clean_harm"])
     rows = []
     for heavy, conf in [(2.0, 0.0)] + TIERS:
-        row = {"heavy": heavy, "heavy_confidence": conf,
-               **scores(a, lambda props, docs: tiered(props, docs, th, heavy, conf))}
+        row = {
+            "heavy": heavy,
+            "heavy_confidence": conf,
+            **scores(a, lambda props, docs: tiered(props, docs, th, heavy, conf)),
+        }
         rows.append(row)
         print("tier", json.dumps(row))
     result["heavy_tier"] = rows
-    deletions = {"all proposals": lambda e: False, "drops_text": drops_text,
-                 "any deletion": lambda e: not e.replacement.strip()}
+    deletions = {
+        "all proposals": lambda e: False,
+        "drops_text": drops_text,
+        "any deletion": lambda e: not e.replacement.strip(),
+    }
     result["deletions"] = {}
     for name, rule in deletions.items():
         row = scores(a, lambda props, docs: th.apply_all(without(props, rule), docs))

@@ -15,6 +15,7 @@ confidence; then each lever is applied offline:
 Printed per lever: real dev + dev2 edit F0.5 / P / R, the share of dev + dev2 originals
 changed, the share of the 500 clean corpus sentences changed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,9 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-from restore.metrics import spin_edits
 from restore.edits import apply_edits
 from restore.guards import kept_edits
+from restore.metrics import spin_edits
 from restore.restorer import Restorer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def main(argv=None) -> dict:
     args = ap.parse_args(argv)
     from restore.pairs import load_pairs
 
-    real = [json.loads(l) for f in ("dev.jsonl", "dev2.jsonl") for l in (REAL / f).open(encoding="utf-8")]
+    real = [json.loads(line) for f in ("dev.jsonl", "dev2.jsonl") for line in (REAL / f).open(encoding="utf-8")]
     articles = {}
     for f in ("dev_articles.jsonl", "dev2_articles.jsonl"):
         for line in (REAL / f).open(encoding="utf-8"):
@@ -74,29 +75,52 @@ def main(argv=None) -> dict:
     clean_doc_score = doc_scores(r, {d: " ".join(by_doc[d]) for d in set(clean_doc)})
 
     shipped = r.thresholds
-    levers = [("none", 0.0, 0.0, 0.0),
-              ("min_confidence only", shipped.min_confidence, 0.0, 0.0),
-              ("shipped gates", shipped.min_confidence, shipped.lone_edit_confidence, 0.0)]
-    levers += [(f"shipped gates + document gate {t}", shipped.min_confidence, shipped.lone_edit_confidence, t)
-               for t in (0.02, 0.04, 0.06, 0.08, 0.1)]
+    levers = [
+        ("none", 0.0, 0.0, 0.0),
+        ("min_confidence only", shipped.min_confidence, 0.0, 0.0),
+        ("shipped gates", shipped.min_confidence, shipped.lone_edit_confidence, 0.0),
+    ]
+    levers += [
+        (f"shipped gates + document gate {t}", shipped.min_confidence, shipped.lone_edit_confidence, t)
+        for t in (0.02, 0.04, 0.06, 0.08, 0.1)
+    ]
     rows = []
     for name, c, lone, t in levers:
+
         def out(texts, edits, scores):
-            return [text if s < t else apply_edits(text, kept_edits(e, c, lone))
-                    for text, e, s in zip(texts, edits, scores)]
+            return [
+                text if s < t else apply_edits(text, kept_edits(e, c, lone)) for text, e, s in zip(texts, edits, scores)
+            ]
+
         dev_out = out(spun, spun_edits, [dev_doc_score[p["article"]] for p in real])
         m = spin_edits(spun, dev_out, originals)
         orig_out = out(originals, orig_edits, [dev_orig_doc_score[p["article"]] for p in real])
         harm_dev = sum(a != b for a, b in zip(orig_out, originals)) / len(originals)
         clean_out = out(clean, clean_edits, [clean_doc_score[d] for d in clean_doc])
         harm_clean = sum(a != b for a, b in zip(clean_out, clean)) / len(clean)
-        rows.append({"lever": name, "f0.5": m["f0.5"], "precision": m["precision"], "recall": m["recall"],
-                     "dev_originals_changed": harm_dev, "clean_corpus_changed": harm_clean})
-        print(f"{name:<40} F0.5 {m['f0.5']:.3f} P {m['precision']:.3f} R {m['recall']:.3f}  "
-              f"dev originals changed {harm_dev:.1%}  clean corpus changed {harm_clean:.1%}")
-    result = {"model": str(args.model), "rows": rows,
-              "document_scores": {"dev_spun": dev_doc_score, "dev_original": dev_orig_doc_score,
-                                  "clean_corpus": clean_doc_score}}
+        rows.append(
+            {
+                "lever": name,
+                "f0.5": m["f0.5"],
+                "precision": m["precision"],
+                "recall": m["recall"],
+                "dev_originals_changed": harm_dev,
+                "clean_corpus_changed": harm_clean,
+            }
+        )
+        print(
+            f"{name:<40} F0.5 {m['f0.5']:.3f} P {m['precision']:.3f} R {m['recall']:.3f}  "
+            f"dev originals changed {harm_dev:.1%}  clean corpus changed {harm_clean:.1%}"
+        )
+    result = {
+        "model": str(args.model),
+        "rows": rows,
+        "document_scores": {
+            "dev_spun": dev_doc_score,
+            "dev_original": dev_orig_doc_score,
+            "clean_corpus": clean_doc_score,
+        },
+    }
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     return result

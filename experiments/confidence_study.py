@@ -17,6 +17,7 @@ real dev + dev2 and its clean harm on their originals (read whole).
 
     python experiments/confidence_study.py models/restore-small [--pairs data/pairs] [--json out.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,8 @@ import sys
 from pathlib import Path
 
 from restore.align import WORD_RE
-from restore.edits import Edit, apply_edits
 from restore.edit_scoring import EditCounts
+from restore.edits import Edit, apply_edits
 from restore.guards import Proposal, Thresholds
 from restore.restorer import Restorer
 
@@ -41,6 +42,7 @@ MODES = ("min", "gmean", "min_sqrt")
 
 class Confidence(float):
     """The shipped confidence (a float) carrying the alternatives."""
+
     alternatives: dict
 
 
@@ -49,8 +51,11 @@ def scored_confidence(picked: list[float]) -> float:
     if not picked:
         return Confidence(0.0)
     c = Confidence(math.exp(min(picked)))
-    c.alternatives = {"min": float(c), "gmean": math.exp(sum(picked) / len(picked)),
-                      "min_sqrt": math.exp(min(picked) / math.sqrt(len(picked)))}
+    c.alternatives = {
+        "min": float(c),
+        "gmean": math.exp(sum(picked) / len(picked)),
+        "min_sqrt": math.exp(min(picked) / math.sqrt(len(picked))),
+    }
     return c
 
 
@@ -59,9 +64,17 @@ def with_mode(props: list[Proposal], mode: str) -> list[Proposal]:
     recomputed from them)."""
     out = []
     for p in props:
-        edits = [Edit(e.start, e.end, e.spun, e.replacement,
-                      getattr(e.confidence, "alternatives", {}).get(mode, float(e.confidence)), e.sentence)
-                 for e in p.edits]
+        edits = [
+            Edit(
+                e.start,
+                e.end,
+                e.spun,
+                e.replacement,
+                getattr(e.confidence, "alternatives", {}).get(mode, float(e.confidence)),
+                e.sentence,
+            )
+            for e in p.edits
+        ]
         if mode == "min":
             changed = p.changed
         else:  # not capped per sentence piece (the pieces' word counts are not kept): rarely binds
@@ -96,14 +109,21 @@ def main(argv=None) -> int:
         for r, prop in zip(real, with_mode(real_spun, mode)):
             counts.add(r["spun"], apply_edits(r["spun"], th.apply(prop)), r["original"])
         harmed = sum(bool(th.apply(p)) for p in with_mode(real_clean, mode))
-        results[mode] = {"chosen": best, "real_dev": {"precision": round(counts.precision, 4),
-                                                      "recall": round(counts.recall, 4),
-                                                      "f0.5": round(counts.f_beta(0.5), 4)},
-                         "real_dev_originals_changed": harmed}
-        print(f"{mode:9} chosen {th.min_confidence}/{th.lone_edit_confidence}/{th.min_spun_score}: "
-              f"valid F0.5 {best['f0.5']:.3f} harm {best['clean_harm']:.1%}; real dev + dev2 "
-              f"P {counts.precision:.3f} R {counts.recall:.3f} F0.5 {counts.f_beta(0.5):.3f}; "
-              f"{harmed} of {len(real)} dev originals changed")
+        results[mode] = {
+            "chosen": best,
+            "real_dev": {
+                "precision": round(counts.precision, 4),
+                "recall": round(counts.recall, 4),
+                "f0.5": round(counts.f_beta(0.5), 4),
+            },
+            "real_dev_originals_changed": harmed,
+        }
+        print(
+            f"{mode:9} chosen {th.min_confidence}/{th.lone_edit_confidence}/{th.min_spun_score}: "
+            f"valid F0.5 {best['f0.5']:.3f} harm {best['clean_harm']:.1%}; real dev + dev2 "
+            f"P {counts.precision:.3f} R {counts.recall:.3f} F0.5 {counts.f_beta(0.5):.3f}; "
+            f"{harmed} of {len(real)} dev originals changed"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -8,6 +8,7 @@ P/R/F0.5 and edits right for each variant beside the same rows without it. The r
 reads "..." for "…" (restore/restorer.py, ``_model_reading``); read as raw bytes, the
 ellipsis cost a fifth to a quarter of the recall.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,16 @@ def main(argv=None) -> int:
     from restore.restorer import Restorer
 
     valid = load_pairs(args.pairs)["valid"].shuffle(seed=3).select(range(400))
-    rows = [(s, o) for s, o in zip(valid["spun"], valid["original"]) if s != o and len(s.split()) > 12][:args.n]
+    rows = [(s, o) for s, o in zip(valid["spun"], valid["original"]) if s != o and len(s.split()) > 12][: args.n]
     restorer = Restorer.from_pretrained(args.model)
 
     def report(name, pairs):
         spun, orig = [s for s, _ in pairs], [o for _, o in pairs]
         m = spin_edits(spun, restorer.restore(spun), orig)
-        print(f"{name:28s} rows {len(pairs):4d}  P {m['precision']:.3f}  R {m['recall']:.3f}  "
-              f"F0.5 {m['f0.5']:.3f}  edits right {m['edits_right']:.3f}")
+        print(
+            f"{name:28s} rows {len(pairs):4d}  P {m['precision']:.3f}  R {m['recall']:.3f}  "
+            f"F0.5 {m['f0.5']:.3f}  edits right {m['edits_right']:.3f}"
+        )
 
     def first_word(t):
         head, _, rest = t.partition(" ")

@@ -19,6 +19,7 @@ Rules for the second pass (first pass as shipped):
 Read on the valid documents `tools/choose_thresholds` chooses on, the ~10,000 clean
 sentences of `clean_harm_study` (each read alone) and real dev + dev2 (16 articles).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,8 @@ sys.path.insert(0, str(ROOT / "experiments"))
 from clean_harm_study import proposals  # noqa: E402
 
 from restore.edits import apply_edits  # noqa: E402
-from restore.metrics import spin_edits  # noqa: E402
 from restore.guards import kept_edits  # noqa: E402
+from restore.metrics import spin_edits  # noqa: E402
 
 RULES = [("same", None, None)] + [("no-doc-gate", c, lone) for c in (0.6, 0.7, 0.8) for lone in (0.0, 0.9)]
 
@@ -75,8 +76,10 @@ def main(argv=None) -> dict:
         for name in ("valid", "real"):
             rows = a[name]
             outs = texts_of(rows["spun"], first[name], rows["docs"])
-            row[name] = {k: round(v, 4) if isinstance(v, float) else v
-                         for k, v in spin_edits(rows["spun"], outs, rows["originals"]).items()}
+            row[name] = {
+                k: round(v, 4) if isinstance(v, float) else v
+                for k, v in spin_edits(rows["spun"], outs, rows["originals"]).items()
+            }
         outs = texts_of(clean_texts, clean_first, None)
         row["clean_changed"] = sum(o != t for o, t in zip(outs, clean_texts))
         return row
@@ -85,8 +88,12 @@ def main(argv=None) -> dict:
     result["one_pass"] = one
     print("one pass", json.dumps(one), flush=True)
     for rule in RULES:
-        row = {"rule": rule[0], "min_confidence": rule[1], "lone_edit_confidence": rule[2],
-               **score(lambda texts, f, docs: second_pass(r, texts, f, docs, rule))}
+        row = {
+            "rule": rule[0],
+            "min_confidence": rule[1],
+            "lone_edit_confidence": rule[2],
+            **score(lambda texts, f, docs: second_pass(r, texts, f, docs, rule)),
+        }
         result["rules"].append(row)
         print("two passes", json.dumps(row), flush=True)
     if args.json:

@@ -10,6 +10,7 @@ lone-edit gate apply as shipped. Read on the valid documents `tools/choose_thres
 chooses on (and ~10,000 clean sentences: valid originals and 5,000 test originals, each
 read alone), then on real dev + dev2 (its 16 articles as documents).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,7 @@ def sentence_tiered(props: list[Proposal], docs, th: Thresholds, k: int = 99, c:
         strong: dict[int, int] = {}
         for e in base:
             strong[e.sentence] = strong.get(e.sentence, 0) + 1
-        extra = [e for e in kept_edits(p.edits, c, 0.0)
-                 if strong.get(e.sentence, 0) >= k and e not in base]
+        extra = [e for e in kept_edits(p.edits, c, 0.0) if strong.get(e.sentence, 0) >= k and e not in base]
         out.append(sorted(base + extra, key=lambda e: e.start))
     return out
 

@@ -12,6 +12,7 @@ model's own unigram tokenizer (no training data is read). For each K: the share 
 outputs identical to full-vocabulary greedy decoding (same converted model, same batches)
 and sentences/s of both, on ``--n`` spun test sentences of the pairs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import ctranslate2
+
     from restore.engines.ct2_engine import Tokens, converter
     from restore.pairs import load_pairs
 
@@ -41,16 +43,26 @@ def main(argv=None) -> int:
     vocab = json.loads((args.model / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
     ranked = [p for p, _ in sorted(vocab, key=lambda v: -v[1]) if not p.startswith("<0x") and p not in SPECIAL]
     test = load_pairs(args.pairs)["test"].shuffle(seed=0)
-    sentences = [r["spun"] for r in test.select(range(min(len(test), 3 * args.n))) if r["kind"] == "spun"][:args.n]
+    sentences = [r["spun"] for r in test.select(range(min(len(test), 3 * args.n))) if r["kind"] == "spun"][: args.n]
     src = [t for t, _ in tokens.encode(sentences, 128)]
     order = sorted(range(len(src)), key=lambda i: len(src[i]))
 
     def decode(translator, use_vmap: bool) -> tuple[list[list[str]], float]:
         t0, out, jobs = time.perf_counter(), [None] * len(src), []
         for k in range(0, len(order), 64):
-            idx = order[k:k + 64]
-            jobs.append((idx, translator.translate_batch([src[i] for i in idx], beam_size=1, max_decoding_length=160,
-                                                          use_vmap=use_vmap, asynchronous=True)))
+            idx = order[k : k + 64]
+            jobs.append(
+                (
+                    idx,
+                    translator.translate_batch(
+                        [src[i] for i in idx],
+                        beam_size=1,
+                        max_decoding_length=160,
+                        use_vmap=use_vmap,
+                        asynchronous=True,
+                    ),
+                )
+            )
         for idx, results in jobs:
             for i, r in zip(idx, results):
                 out[i] = r.result().hypotheses[0]
@@ -74,15 +86,25 @@ def main(argv=None) -> int:
             _, t_full = decode(full, False)  # measured right after, under the same load
             top = set(ranked[:k])
             outside = sum(p not in top and p not in set(s) for o, s in zip(reference, src) for p in o)
-            rows.append({"k": k, "identical": round(sum(a == b for a, b in zip(reference, outputs)) / len(src), 4),
-                         "output_pieces_outside_shortlist": outside,
-                         "output_pieces": sum(map(len, reference)),
-                         "full_sentences_per_s": round(len(src) / t_full, 1),
-                         "shortlist_sentences_per_s": round(len(src) / t_short, 1)})
+            rows.append(
+                {
+                    "k": k,
+                    "identical": round(sum(a == b for a, b in zip(reference, outputs)) / len(src), 4),
+                    "output_pieces_outside_shortlist": outside,
+                    "output_pieces": sum(map(len, reference)),
+                    "full_sentences_per_s": round(len(src) / t_full, 1),
+                    "shortlist_sentences_per_s": round(len(src) / t_short, 1),
+                }
+            )
             print(rows[-1], flush=True)
     if args.json:
-        args.json.write_text(json.dumps({"model": str(args.model), "n": len(src), "compute_type": args.compute_type,
-                                         "rows": rows}, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {"model": str(args.model), "n": len(src), "compute_type": args.compute_type, "rows": rows}, indent=1
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

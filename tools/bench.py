@@ -315,7 +315,7 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
             engine = CT2Engine(translator, tokens, max_input_tokens=torch_engine.max_input_tokens,
                                max_output_tokens=torch_engine.max_output_tokens, decode_batch_size=bs)
             engine.generate(sentences[:8])
-            record(f"ct2_{compute_type}_b{bs}_inter{inter}_intra{intra}", *timed(lambda: engine.generate(sentences)))
+            record(f"ct2_{compute_type}_b{bs}_inter{inter}_intra{intra}", *timed(lambda e=engine: e.generate(sentences)))
     results["int8_gate"] = int8_gate(args, sentences)
     return results
 

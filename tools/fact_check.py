@@ -56,7 +56,7 @@ def main(argv=None) -> dict:
     args = ap.parse_args(argv)
     sets = {}
     if all(p.is_file() for p in REAL):
-        sets["real dev + dev2 (spun)"] = [json.loads(l)["spun"] for p in REAL for l in p.open(encoding="utf-8")]
+        sets["real dev + dev2 (spun)"] = [json.loads(line)["spun"] for p in REAL for line in p.open(encoding="utf-8")]
     if (args.pairs / "dataset_dict.json").is_file():
         sets["clean corpus sentences with facts"] = fact_sentences(args.pairs, args.n_clean)
     if not sets:

@@ -3,6 +3,7 @@
 Thin wrapper over :func:`restore.metrics.clean_harm`; load with
 ``evaluate.load("eval/metrics/clean_harm")`` from the repository root (or the absolute path).
 """
+
 import datasets
 import evaluate
 
@@ -37,9 +38,11 @@ Examples:
 class CleanHarm(evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
-            description=_DESCRIPTION, citation=_CITATION, inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("string"),
-                                        "sources": datasets.Value("string")}))
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=datasets.Features({"predictions": datasets.Value("string"), "sources": datasets.Value("string")}),
+        )
 
     def _compute(self, predictions, sources):
         return clean_harm(sources, predictions)

@@ -3,6 +3,7 @@
 Thin wrapper over :func:`restore.metrics.damage_removed`; load with
 ``evaluate.load("eval/metrics/damage_removed")`` from the repository root (or the absolute path).
 """
+
 import datasets
 import evaluate
 
@@ -33,10 +34,17 @@ Returns:
 class DamageRemoved(evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
-            description=_DESCRIPTION, citation=_CITATION, inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("string"),
-                                        "references": datasets.Value("string"),
-                                        "sources": datasets.Value("string")}))
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=datasets.Features(
+                {
+                    "predictions": datasets.Value("string"),
+                    "references": datasets.Value("string"),
+                    "sources": datasets.Value("string"),
+                }
+            ),
+        )
 
     def _compute(self, predictions, references, sources):
         return damage_removed(sources, predictions, references)

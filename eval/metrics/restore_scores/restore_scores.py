@@ -4,6 +4,7 @@ Thin wrapper over :func:`restore.metrics.exact_match` and :func:`restore.metrics
 load with ``evaluate.load("eval/metrics/restore_scores")`` from the repository root (or the
 absolute path).
 """
+
 import datasets
 import evaluate
 
@@ -31,9 +32,13 @@ Returns:
 class RestoreScores(evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
-            description=_DESCRIPTION, citation=_CITATION, inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("string"),
-                                        "references": datasets.Value("string")}))
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=datasets.Features(
+                {"predictions": datasets.Value("string"), "references": datasets.Value("string")}
+            ),
+        )
 
     def _compute(self, predictions, references):
         return {**exact_match(predictions, references), **bleu_chrf(predictions, references)}

@@ -3,6 +3,7 @@
 Thin wrapper over :func:`restore.metrics.spin_edits`; load with
 ``evaluate.load("eval/metrics/spin_edits")`` from the repository root (or the absolute path).
 """
+
 import datasets
 import evaluate
 
@@ -41,10 +42,17 @@ Examples:
 class SpinEdits(evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
-            description=_DESCRIPTION, citation=_CITATION, inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("string"),
-                                        "references": datasets.Value("string"),
-                                        "sources": datasets.Value("string")}))
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=datasets.Features(
+                {
+                    "predictions": datasets.Value("string"),
+                    "references": datasets.Value("string"),
+                    "sources": datasets.Value("string"),
+                }
+            ),
+        )
 
     def _compute(self, predictions, references, sources):
         return spin_edits(sources, predictions, references)
