@@ -202,7 +202,7 @@ class Bookkeeper:
         taken before it is read."""
         return input_stamp(job.source) if job.source is not None and self.manifest is not None else None
 
-    def done(self, job: Job, report: FileReport, input_stamp: list[int] | None) -> None:
+    def done(self, job: Job, report: FileReport, input_stamp: dict | None) -> None:
         # a file with bad records is not recorded: a rerun redoes it and reports them again
         if self.manifest is not None and input_stamp is not None and not report.bad_records:
             self.manifest.record(job, self.dest(job), settings_digest(self.opts, job.fmt), input_stamp,

@@ -100,7 +100,9 @@ def splice_record(body: str, field_name: str, original: str, output: str, out_fi
 
 class JsonlFormat(TextFormat):
     """JSON Lines: read as lines of text, one field (``--field``) of each record restored."""
-    name, title, suffixes = "jsonl", "JSONL", (".jsonl", ".ndjson")
+    name = "jsonl"
+    title = "JSONL"
+    suffixes = (".jsonl", ".ndjson")
     has_fields = True
 
     def check_block(self, block: list[tuple[str, str]], first: int, name: str, opts: Options, stdin: bool) -> None:

@@ -6,7 +6,7 @@ written out unchanged; a column the job would add that is already there stops th
 from __future__ import annotations
 
 import json
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from .base import (
     BLOCK_LINES,
@@ -56,7 +56,7 @@ class ParquetWriter(PieceWriter):
 
     def __init__(self, sink: IO):
         super().__init__(sink)
-        self.parquet = None
+        self.parquet: Any = None  # a pyarrow.parquet.ParquetWriter once the first batch gives the schema
 
     def write(self, result: PieceResult) -> None:
         import pyarrow.parquet as pq
@@ -73,7 +73,9 @@ class ParquetWriter(PieceWriter):
 
 class ParquetFormat(Format):
     """Apache Parquet: one text column restored, the rest of the table kept."""
-    name, title, suffixes = "parquet", "Parquet", (".parquet",)
+    name = "parquet"
+    title = "Parquet"
+    suffixes = (".parquet",)
     binary = True
     has_fields = True
 

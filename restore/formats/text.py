@@ -161,7 +161,9 @@ def inline_diff(text: str, edits, color: bool) -> str:
 
 class TextFormat(Format):
     """Lines of text, each restored; the format of any file whose suffix no other format reads."""
-    name, title, suffixes = "txt", "text", (".txt", ".text", ".md")
+    name = "txt"
+    title = "text"
+    suffixes: tuple[str, ...] = (".txt", ".text", ".md")
 
     def read(self, stream: IO[bytes], name: str, opts: Options, stdin: bool = False) -> Iterator[Piece]:
         """The blocks of lines of one input. Raises ``InputError`` for an input that cannot
