@@ -1,54 +1,49 @@
 """The inputs of ``restore run``: which files a job takes (folders walked, non-text files
-skipped), where each output goes (no two inputs to one output, no output over an input),
-and reading a file's lines byte for byte (line endings kept, bad bytes reported with their
-offset, UTF-16, UTF-32 and binary files told apart from text)."""
+skipped), in which format each is read (:mod:`restore.formats`, by suffix), and where
+each output goes (no two inputs to one output, no output over an input)."""
 from __future__ import annotations
 
 import codecs
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
 
+from . import formats
+from .formats.base import InputError
+from .formats.text import SNIFF_BYTES, looks_binary, read_lines, unreadable_reason
 from .outputs import MANIFEST
 
-SNIFF_BYTES = 8192          # read to tell text from binary
+__all__ = ["Job", "Walk", "InputError", "TEXT_SUFFIXES", "BUILD_FILES", "collect_jobs", "output_path",
+           "check_outputs", "file_format", "is_text_file", "read_lines", "unreadable_reason"]
 
-
-# what a folder job takes without --glob; files without an extension when they are UTF-8 text
-# (but not scripts, which start with "#!", nor the build files named below)
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".jsonl", ".ndjson", ".parquet")
+# what a folder job takes without --glob: the suffixes of the formats (restore.formats); files
+# without an extension when they are UTF-8 text (but not scripts, which start with "#!", nor
+# the build files named below)
+TEXT_SUFFIXES = formats.suffixes()
 BUILD_FILES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile", "vagrantfile",
                          "gemfile", "rakefile", "procfile", "brewfile", "justfile", "snakefile", "sconstruct",
                          "sconscript", "pipfile", "podfile", "fastfile", "berksfile", "guardfile", "capfile"})
-
-
-class InputError(Exception):
-    """A problem with one input file: the file is reported and the job goes on."""
 
 
 @dataclass
 class Job:
     source: Path | None           # None: stdin
     relative: Path                # path under the output folder
-    fmt: str                      # "txt", "jsonl" or "parquet"
+    fmt: str                      # its format's name: "txt", "jsonl" or "parquet"
 
     @property
     def name(self) -> str:
         return str(self.source) if self.source else "<stdin>"
 
-
-@dataclass
-class FileReport:
-    """What restoring one file met."""
-    lines: int = 0
-    replaced: int = 0             # lines whose bytes were not UTF-8 (--errors replace)
-    bad_records: int = 0          # JSONL records written out unchanged
+    @property
+    def format(self) -> formats.Format:
+        """How the input is read, restored and written (:mod:`restore.formats`)."""
+        return formats.get(self.fmt)
 
 
 def file_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return "jsonl" if suffix in (".jsonl", ".ndjson") else "parquet" if suffix == ".parquet" else "txt"
+    """The name of the format a file is read in, by its suffix (text for any other)."""
+    return formats.for_path(path).name
 
 
 def is_text_file(path: Path) -> bool:
@@ -176,80 +171,3 @@ def check_outputs(jobs: list[Job], output: Path | None, output_is_dir: bool) -> 
         if key in sources:
             raise ValueError(f"-o {output}: the output of {job.name} would replace the input "
                              f"{sources[key].name}: give another output")
-
-
-def looks_binary(head: bytes) -> bool:
-    """NUL bytes, or mostly control bytes, in the first few KB: not a text file."""
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    return control / len(head) > 0.1
-
-
-def looks_utf16(head: bytes) -> bool:
-    """A UTF-16 byte-order mark, or many NUL bytes in the odd places only or the even places
-    only (UTF-16 without one)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    even, odd = head[0::2], head[1::2]
-    return len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 \
-        and max(even.count(0), odd.count(0)) > len(head) // 4
-
-
-def looks_utf32(head: bytes) -> bool:
-    """A UTF-32 byte-order mark, or at least four characters of UTF-32 text without one (no
-    NUL characters, few control characters)."""
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return True
-    head = head[:len(head) // 4 * 4]
-    if len(head) < 16:
-        return False
-    for encoding in ("utf-32-le", "utf-32-be"):
-        try:
-            text = head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text and not looks_binary(text.encode("utf-8", errors="replace")):
-            return True
-    return False
-
-
-def unreadable_reason(head: bytes) -> str | None:
-    """Why a file starting with ``head`` cannot be restored as text (None: it can)."""
-    if looks_utf32(head):  # first: a UTF-32 mark starts with a UTF-16 one
-        return "UTF-32 text, not UTF-8 (convert it first, e.g. iconv -f UTF-32 -t UTF-8)"
-    if looks_utf16(head):
-        return "UTF-16 text, not UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8)"
-    if looks_binary(head):
-        return "binary file, not text"
-    return None
-
-
-def read_lines(stream: IO[bytes], name: str, errors: str,
-               report: FileReport | None = None) -> Iterator[tuple[str, str]]:
-    """``(body, line_ending)`` for each line of a byte stream; a byte sequence that is not
-    UTF-8 raises ``InputError`` with its byte offset, unless ``errors='replace'`` (then
-    ``report.replaced`` counts the lines it changed). A read error raises ``InputError``."""
-    offset = 0
-    while True:
-        try:
-            raw = stream.readline()
-        except OSError as e:
-            raise InputError(f"{name}: cannot read ({e.strerror or e})") from None
-        if not raw:
-            return
-        body = raw.rstrip(b"\r\n")
-        ending = raw[len(body):]
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as e:
-            if errors != "replace":
-                raise InputError(f"{name}: not UTF-8 text at byte offset {offset + e.start} "
-                                 f"(use --errors replace to continue with U+FFFD); nothing written") from None
-            text = body.decode("utf-8", errors="replace")
-            if report is not None:
-                report.replaced += 1
-        yield text, ending.decode("ascii")
-        offset += len(raw)

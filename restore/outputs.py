@@ -12,10 +12,10 @@ import re
 import secrets
 import stat
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Callable, Protocol
 
 __all__ = ["OutputError", "write_atomically", "destination", "remove_orphan_temps", "model_fingerprint", "Manifest",
-           "MANIFEST", "TEMP_RE", "file_stamp", "file_sha256", "input_stamp"]
+           "ManifestJob", "MANIFEST", "TEMP_RE", "file_stamp", "file_sha256", "input_stamp"]
 
 MANIFEST = ".restore-run.jsonl"  # in the output folder: what made each output
 # a temporary output: ".NAME.restore-PID-HEX.part". Only names with this tool's marker are
@@ -220,6 +220,16 @@ def input_stamp(path: Path) -> dict:
     return {"input": file_stamp(path), "source": str(Path(path).resolve()), "sha256": file_sha256(path)}
 
 
+class ManifestJob(Protocol):
+    """What the manifest reads of a job (:class:`restore.inputs.Job` is one)."""
+
+    @property
+    def source(self) -> Path | None: ...
+
+    @property
+    def relative(self) -> Path: ...
+
+
 class Manifest:
     """What made each output of a folder job, in ``<output>/.restore-run.jsonl``: a line
     per output written (the last one for an output counts) with the input's size,
@@ -241,10 +251,10 @@ class Manifest:
         except OSError:
             pass
 
-    def is_finished(self, job, dest: Path, settings: str, errors: str) -> bool:
+    def is_finished(self, job: ManifestJob, dest: Path, settings: str, errors: str) -> bool:
         """``dest`` exists as this job's input and settings made it."""
         entry = self.entries.get(job.relative.as_posix())
-        if entry is None or entry.get("settings") != settings:
+        if entry is None or job.source is None or entry.get("settings") != settings:
             return False
         if entry.get("replaced") and errors != "replace":
             return False  # made with U+FFFD for bytes that strict mode refuses
@@ -257,7 +267,7 @@ class Manifest:
         except OSError:
             return False
 
-    def record(self, job, dest: Path, settings: str, stamp: dict, replaced: bool) -> None:
+    def record(self, job: ManifestJob, dest: Path, settings: str, stamp: dict, replaced: bool) -> None:
         """Record that ``dest`` was made from ``job``'s input as ``stamp`` (:func:`input_stamp`,
         taken before it was read) found it."""
         entry = {"output": job.relative.as_posix(), **stamp, "settings": settings,

@@ -13,9 +13,9 @@ import sys
 import pytest
 
 from helpers import swap_restorer
-from restore import formats
 from restore.cli import main
 from restore.edits import Edit, apply_edits
+from restore.formats import records as formats
 from restore.restorer import Restorer
 
 SPUN = "The Home handed the invoice."

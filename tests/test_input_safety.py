@@ -15,7 +15,7 @@ import os
 import sys
 
 from restore import batch
-from restore.inputs import unreadable_reason
+from restore.formats.text import unreadable_reason
 from test_reliability import FIXED, SPUN, files_under, model, restore_run, write  # noqa: F401
 
 

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from restore import batch
+from restore.formats.jsonl import splice_record
 from restore.restorer import Restorer
 from test_edits_api import ScriptedEngine
 from test_reliability import FIXED, SPUN, files_under, model, restore_run, write  # noqa: F401
@@ -85,9 +86,9 @@ def test_a_new_field_and_edits_are_added_in_the_records_own_style(tmp_path):
 
 def test_splice_record_keeps_every_other_byte():
     body = ' {"a" :1e400 ,"text":"x\\u00e9","a":  [1.0, "\\n"]} '
-    assert batch.splice_record(body, "text", "xé", "y", "text") == ' {"a" :1e400 ,"text":"y","a":  [1.0, "\\n"]} '
-    assert batch.splice_record(body, "text", "xé", "xé", "text") == body  # unchanged: its escapes too
-    assert batch.splice_record(body, "text", "xé", "yé", "new") == \
+    assert splice_record(body, "text", "xé", "y", "text") == ' {"a" :1e400 ,"text":"y","a":  [1.0, "\\n"]} '
+    assert splice_record(body, "text", "xé", "xé", "text") == body  # unchanged: its escapes too
+    assert splice_record(body, "text", "xé", "yé", "new") == \
         ' {"a" :1e400 ,"text":"x\\u00e9","a":  [1.0, "\\n"],"new":"yé"} '  # the separators of the last member
 
 

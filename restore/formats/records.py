@@ -1,4 +1,4 @@
-"""Machine-readable output of ``restore run``: ``--format jsonl`` and ``--format m2``.
+"""Machine-readable output of ``restore run`` for text input: ``--format jsonl`` and ``--format m2``.
 
 Both read text (files and stdin) line by line, like ``--format text``, and restore each
 block of lines as one document (the same edits, the same restored text):
@@ -23,15 +23,19 @@ block of lines as one document (the same edits, the same restored text):
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from .edits import Edit, apply_edits, read_words
+from ..edits import Edit, apply_edits, read_words
+
+if TYPE_CHECKING:
+    from .base import Restoring
 
 FORMATS = ("text", "jsonl", "m2")
 SUFFIXES = {"jsonl": ".jsonl", "m2": ".m2"}      # an output's suffix in a folder job
 M2_NOOP = "A -1 -1|||noop|||-NONE-|||REQUIRED|||-NONE-|||0"
 
 
-def restore_lines(restorer, lines: list[str]) -> list[tuple[str, list[Edit], float]]:
+def restore_lines(restorer: Restoring, lines: list[str]) -> list[tuple[str, list[Edit], float]]:
     """``(restored, edits, spun_score)`` for each line, the lines read as one document
     (what ``restore run`` applies to a block of a text file, with each line's spun-ness)."""
     proposals = restorer.propose(list(lines))
@@ -83,7 +87,7 @@ def m2_block(text: str, edits: list[Edit]) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def render_lines(restorer, bodies: list[str], first_line: int, fmt: str) -> str:
+def render_lines(restorer: Restoring, bodies: list[str], first_line: int, fmt: str) -> str:
     """A block of text lines (one document) restored and written in ``fmt`` (jsonl or m2)."""
     results = restore_lines(restorer, bodies)
     if fmt == "jsonl":

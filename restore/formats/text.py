@@ -1,0 +1,198 @@
+"""Text files: restored line by line, the output has exactly the input's lines, line
+endings included. A block of lines (``BLOCK_LINES``, a whole article usually) is one
+piece and one document for the document gate. Also how any line-based input is read:
+byte for byte, line endings kept, bad bytes reported with their offset, UTF-16, UTF-32
+and binary files told apart from text.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+from typing import IO, Iterator
+
+from .base import (
+    BLOCK_CHARS,
+    BLOCK_LINES,
+    FileReport,
+    Format,
+    InputError,
+    Options,
+    Piece,
+    PieceResult,
+    Restoring,
+    register,
+    restore_texts,
+)
+from .records import render_lines
+
+SNIFF_BYTES = 8192          # read to tell text from binary
+ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
+
+
+# ----------------------------------------------------------------------------- bytes to lines
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes, or mostly control bytes, in the first few KB: not a text file."""
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control / len(head) > 0.1
+
+
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or many NUL bytes in the odd places only or the even places
+    only (UTF-16 without one)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 \
+        and max(even.count(0), odd.count(0)) > len(head) // 4
+
+
+def looks_utf32(head: bytes) -> bool:
+    """A UTF-32 byte-order mark, or at least four characters of UTF-32 text without one (no
+    NUL characters, few control characters)."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return True
+    head = head[:len(head) // 4 * 4]
+    if len(head) < 16:
+        return False
+    for encoding in ("utf-32-le", "utf-32-be"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and not looks_binary(text.encode("utf-8", errors="replace")):
+            return True
+    return False
+
+
+def unreadable_reason(head: bytes) -> str | None:
+    """Why a file starting with ``head`` cannot be restored as text (None: it can)."""
+    if looks_utf32(head):  # first: a UTF-32 mark starts with a UTF-16 one
+        return "UTF-32 text, not UTF-8 (convert it first, e.g. iconv -f UTF-32 -t UTF-8)"
+    if looks_utf16(head):
+        return "UTF-16 text, not UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8)"
+    if looks_binary(head):
+        return "binary file, not text"
+    return None
+
+
+def read_lines(stream: IO[bytes], name: str, errors: str,
+               report: FileReport | None = None) -> Iterator[tuple[str, str]]:
+    """``(body, line_ending)`` for each line of a byte stream; a byte sequence that is not
+    UTF-8 raises ``InputError`` with its byte offset, unless ``errors='replace'`` (then
+    ``report.replaced`` counts the lines it changed). A read error raises ``InputError``."""
+    offset = 0
+    while True:
+        try:
+            raw = stream.readline()
+        except OSError as e:
+            raise InputError(f"{name}: cannot read ({e.strerror or e})") from None
+        if not raw:
+            return
+        body = raw.rstrip(b"\r\n")
+        ending = raw[len(body):]
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if errors != "replace":
+                raise InputError(f"{name}: not UTF-8 text at byte offset {offset + e.start} "
+                                 f"(use --errors replace to continue with U+FFFD); nothing written") from None
+            text = body.decode("utf-8", errors="replace")
+            if report is not None:
+                report.replaced += 1
+        yield text, ending.decode("ascii")
+        offset += len(raw)
+
+
+def blocks(lines: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """Lines in blocks of ``BLOCK_LINES`` (or ``BLOCK_CHARS``): restored together, and one
+    document each for the document gate."""
+    block: list[tuple[str, str]] = []
+    chars = 0
+    for line in lines:
+        block.append(line)
+        chars += len(line[0])
+        if len(block) >= BLOCK_LINES or chars >= BLOCK_CHARS:
+            yield block
+            block, chars = [], 0
+    if block:
+        yield block
+
+
+def refuse_jsonl(block: list[tuple[str, str]], name: str) -> None:
+    """Stdin is read as text unless ``--field`` says it is JSONL: restoring JSON records as
+    prose would change their keys and break their syntax, so a first line that is a JSON
+    object stops the job before anything is written."""
+    for k, (body, _) in enumerate(block):
+        if not body.strip():
+            continue
+        try:
+            is_object = isinstance(json.loads(body), dict)
+        except ValueError:
+            is_object = False
+        if is_object:
+            raise InputError(f"{name}: line {k + 1} is a JSON object: stdin is read as text unless --field "
+                             f"is given; add --field NAME to restore that field of each JSONL record; "
+                             f"nothing written")
+        return
+
+
+def inline_diff(text: str, edits, color: bool) -> str:
+    """``text`` with each edit shown in place: coloured on a terminal, else
+    ``[-old-]{+new+}`` (wdiff style)."""
+    parts, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        parts.append(text[pos:e.start])
+        if color:
+            parts.append((f"{ANSI_DEL}{e.spun}{ANSI_END}" if e.spun else "")
+                         + (f"{ANSI_INS}{e.replacement}{ANSI_END}" if e.replacement else ""))
+        else:
+            parts.append((f"[-{e.spun}-]" if e.spun else "") + (f"{{+{e.replacement}+}}" if e.replacement else ""))
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# ----------------------------------------------------------------------------- the format
+
+class TextFormat(Format):
+    """Lines of text, each restored; the format of any file whose suffix no other format reads."""
+    name = "txt"
+    title = "text"
+    suffixes: tuple[str, ...] = (".txt", ".text", ".md")
+
+    def read(self, stream: IO[bytes], name: str, opts: Options, stdin: bool = False) -> Iterator[Piece]:
+        """The blocks of lines of one input. Raises ``InputError`` for an input that cannot
+        be read: binary, UTF-16 or UTF-32 text (files: stdin is not sniffed), bytes that are
+        not UTF-8 (unless ``opts.errors == 'replace'``), or what :meth:`check_block` refuses."""
+        if not stdin:
+            reason = unreadable_reason(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]) if hasattr(stream, "peek") else None
+            if reason:
+                raise InputError(f"{name}: {reason}; nothing written")
+        report, first = FileReport(), 1
+        for index, block in enumerate(blocks(read_lines(stream, name, opts.errors, report))):
+            self.check_block(block, first, name, opts, stdin)
+            yield Piece(index, first, [b for b, _ in block], [e for _, e in block], replaced=report.replaced)
+            report.replaced = 0
+            first += len(block)
+
+    def check_block(self, block: list[tuple[str, str]], first: int, name: str, opts: Options, stdin: bool) -> None:
+        """Stdin read as text whose first line is a JSON object stops the job (:func:`refuse_jsonl`)."""
+        if first == 1 and stdin:
+            refuse_jsonl(block, name)
+
+    def restore(self, restorer: Restoring, piece: Piece, opts: Options, name: str) -> PieceResult:
+        # a block of lines is one document for the document gate (a whole article, usually)
+        if opts.format != "text":
+            return PieceResult(text=render_lines(restorer, piece.bodies, piece.first_line, opts.format))
+        outputs, edits = restore_texts(restorer, piece.bodies, opts, one_document=True)
+        if opts.show_edits:
+            outputs = [inline_diff(body, e, opts.color) for body, e in zip(piece.bodies, edits)]
+        return PieceResult(text="".join(out + ending for out, ending in zip(outputs, piece.endings)))
+
+
+register(TextFormat(), default=True)
