@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import logging
 import os
 import sys
 import time
@@ -28,6 +29,8 @@ from pathlib import Path
 from . import known_words
 from .config import ConfigError, ModelArgs, TrainConfig, load_train_config
 from .training_data import tokenized, training_pairs, training_tokenizer, valid_sets
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["train", "build_model", "save_model", "set_generation_defaults", "load_train_config", "ConfigError"]
 
@@ -138,9 +141,9 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         loaded = model_args_of(model.config)
         ignored = {k: v for k, v in dataclasses.asdict(cfg.model).items() if loaded.get(k) != v}
         if ignored:
-            print(f"restore train: --init-from {init_from}: training its architecture ("
-                  f"{loaded['encoder_layers']}+{loaded['decoder_layers']} layers, d_model {loaded['d_model']}); "
-                  f"the config's model settings {ignored} are not used", file=sys.stderr)
+            logger.warning("restore train: --init-from %s: training its architecture (%s+%s layers, d_model %s); "
+                           "the config's model settings %s are not used", init_from, loaded["encoder_layers"],
+                           loaded["decoder_layers"], loaded["d_model"], ignored)
     else:
         model = build_model(cfg.model, tokenizer)
     set_generation_defaults(model, tokenizer, max_len, tcfg.num_beams)
@@ -272,6 +275,7 @@ def _choose_thresholds(model_dir: Path, valid, n: int) -> dict:
     restorer = Restorer.from_pretrained(model_dir, min_confidence=0.0, lone_edit_confidence=0.0, min_spun_score=0.0)
     best = choose_thresholds(restorer, spun, originals, list(range(len(spun))))["best"]
     write_choice(model_dir, best, f"{len(spun)} valid pairs of the training run, each its own document", 0.02)
+    # the command's report of what it wrote (restore train's output, not a diagnostic)
     print(f"restore train: thresholds min_confidence {best['min_confidence']}, lone_edit_confidence "
           f"{best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, document_evidence "
           f"{best['document_evidence']} (valid F0.5 {best['f0.5']:.3f}, clean harm {best['clean_harm']:.1%}) "
