@@ -36,7 +36,8 @@ def main(argv=None) -> int:
 
     import ctranslate2
 
-    from restore.engines.ct2_engine import Tokens, converter
+    from restore.engines import Tokens
+    from restore.engines.ct2_convert import converter
     from restore.pairs import load_pairs
 
     tokens = Tokens(args.model)

@@ -6,7 +6,9 @@ to refuse synonym swaps that would change a fact (million -> billion, north -> s
 never -> always); the restorer uses it to refuse edits that would ("$2.2 trillion" ->
 "$2.2 billion"). Known spinner renderings of the very same fact are read as that fact
 first: "3.Three" is 3.3, "1000's" is thousands, "Nineties" is 1990s, "12 months" is a
-year, "p.c." is percent.
+year, "p.c." is percent. Those renderings of numbers live here, once: the spinner writes
+them (:func:`spell_decimal`) and the guards read them (:data:`SPELLED_DECIMAL_RE`,
+:data:`SOFT_NUMBER_RE`).
 
 This module is a leaf: it imports nothing from the package.
 """
@@ -15,7 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["signature", "same_facts", "may_state_facts"]
+__all__ = ["signature", "same_facts", "may_state_facts", "spell_decimal", "spelled_decimal_value",
+           "SPELLED_DECIMAL_RE", "SOFT_NUMBER_RE", "DIGIT_NAMES"]
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen").split()
@@ -54,17 +57,43 @@ DECADE_NAMES = {name.lower(): 1900 + 10 * i for i, name in enumerate(
     "Noughties Tens Twenties Thirties Forties Fifties Sixties Seventies Eighties Nineties".split())
     if i >= 2}
 
+# -- the spinner's renderings of numbers: one home for each rule (the spinner writes them,
+# the guards and the signature read them)
+DIGIT_NAMES = "Zero One Two Three Four Five Six Seven Eight Nine".split()
+# "3.Three": a spinner spelled out the digit after a decimal point; it states 3.3
+SPELLED_DECIMAL = rf"(\d+)\.({'|'.join(DIGIT_NAMES)})\b"
+SPELLED_DECIMAL_RE = re.compile(SPELLED_DECIMAL)
+_ONE_DECIMAL_RE = re.compile(r"(\d+)\.(\d)")
+
+
+def spell_decimal(number: str) -> str | None:
+    """How a spinner writes a number with one decimal: "3.3" -> "3.Three" (None: not such a number)."""
+    m = _ONE_DECIMAL_RE.fullmatch(number)
+    return f"{m.group(1)}.{DIGIT_NAMES[int(m.group(2))]}" if m else None
+
+
+def spelled_decimal_value(match: re.Match[str]) -> str:
+    """The number a :data:`SPELLED_DECIMAL` match states: "3.Three" -> "3.3"."""
+    return f"{match.group(1)}.{DIGIT_NAMES.index(match.group(2).capitalize())}"
+
+
+# numbers a spinner writes for words ("12 months" for year, "1000's" for thousands), as
+# patterns, with the word each stands for
+SPUN_NUMBERS = [(r"12 months", "year"), (r"1,?000'?s", "thousands"), (r"100'?s", "hundreds")]
+# a spun number or an ordinal in digits ("3rd"): a restoration may turn it back into words
+# without losing a number. "10 years" is not one: clean text says it as often as "decade"
+# ("the following 10 years" -> "the next decade" lost the number); "12 months" for "year"
+# is the commonest real spinner rendering
+SOFT_NUMBER_RE = re.compile(r"\b(?:" + "|".join(p for p, _ in SPUN_NUMBERS) + r"|\d+(?:st|nd|rd|th))\b",
+                            re.IGNORECASE)
 # spinner renderings of a fact, read as the fact itself before the signature is taken
 # (each pattern is matched case-insensitively on whole words)
 _EQUIVALENTS = [
-    (r"12 months", "year"), (r"twelve months", "year"), (r"10 years", "decade"),
-    (r"ten years", "decade"), (r"1,?000'?s", "thousands"), (r"100'?s", "hundreds"),
+    *SPUN_NUMBERS, (r"twelve months", "year"), (r"10 years", "decade"), (r"ten years", "decade"),
     (r"a whole bunch", "hundreds"), (r"two times", "twice"),
 ]
 _EQUIV_RE = [(re.compile(rf"(?<![\w.]){p}(?![\w])", re.IGNORECASE), r) for p, r in _EQUIVALENTS]
-_DIGIT_WORD = "|".join(w.capitalize() for w in ("zero", *_UNITS[1:10]))
-# 3.Three -> 3.3 (a spinner spelled out the digit after the point)
-_SPELLED_DECIMAL_RE = re.compile(rf"(\d)\.({_DIGIT_WORD})\b", re.IGNORECASE)
+_SPELLED_DECIMAL_ANY_CASE_RE = re.compile(SPELLED_DECIMAL, re.IGNORECASE)
 _TOKEN_RE = re.compile(
     r"\d+(?:[.,]\d+)*(?:'?s|st|nd|rd|th)?"      # 3.3, 1,000, 1990s, 3rd
     r"|p\.c\.?|%|\$|£|€|¥"
@@ -77,9 +106,7 @@ _DECADE_DIGITS_RE = re.compile(r"(\d{4})'?s$")
 
 def _normalise(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'")
-    text = _SPELLED_DECIMAL_RE.sub(
-        lambda m: f"{m.group(1)}.{_UNITS.index(m.group(2).lower())}",
-        text)
+    text = _SPELLED_DECIMAL_ANY_CASE_RE.sub(spelled_decimal_value, text)
     for pattern, replacement in _EQUIV_RE:
         text = pattern.sub(replacement, text)
     return re.sub(r"\bper cent\b", "percent", text, flags=re.IGNORECASE)

@@ -15,25 +15,19 @@ import re
 from dataclasses import dataclass
 
 from .edits import Edit, read_words, sentence_edits
-from .facts import NUMBER_WORDS, same_facts
+from .facts import NUMBER_WORDS, SOFT_NUMBER_RE, SPELLED_DECIMAL_RE, same_facts, spelled_decimal_value
 from .known_words import invented
 from .reading import ELLIPSIS_RE
 
 __all__ = ["guarded_edits", "drops_text", "changes_name", "changes_facts", "doubles_word", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
 
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
-# restored side has the digits)
-SPUN_DECIMAL_RE = re.compile(r"(\d+)\.(Zero|One|Two|Three|Four|Five|Six|Seven|Eight|Nine)\b")
-DIGITS = {w: str(i) for i, w in enumerate("Zero One Two Three Four Five Six Seven Eight Nine".split())}
+# restored side has the digits, restore.facts.SPELLED_DECIMAL_RE)
 PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")
 # an edit with no letter or digit on either side changes punctuation only: spinners swap
 # words, and the model miscounts runs of marks ("it... would" -> "it.... would")
 LETTER_OR_DIGIT_RE = re.compile(r"[^\W_]")
 MIN_SIMILARITY = 0.4  # difflib ratio of input and output words below which an output is not used
-# numbers a spinner writes for words: restoring the word is not losing the number. "10 years"
-# is not one: clean text says it as often as "decade" ("the following 10 years" -> "the next
-# decade" lost the number); "12 months" for "year" is the commonest real spinner rendering
-SOFT_NUMBER_RE = re.compile(r"\b(?:12 months|1,?000'?s|100'?s|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
 # spinners insert a word or two ("new" -> "brand new"); an edit that removes more, net, is a
 # model dropping text
 MAX_DELETED_WORDS = 2
@@ -162,10 +156,10 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     source_words, output_words = ([w for *_, w in read_words(t)] for t in (source, output))
     if difflib.SequenceMatcher(a=source_words, b=output_words, autojunk=False).ratio() < MIN_SIMILARITY:
         return []
-    protected = [(m.start(), m.end(), f"{m.group(1)}.{DIGITS[m.group(2)]}")
-                 for m in SPUN_DECIMAL_RE.finditer(source)]
+    protected = [(m.start(), m.end(), spelled_decimal_value(m)) for m in SPELLED_DECIMAL_RE.finditer(source)]
     protected += [(m.start(), m.end(), m.group()) for m in PROTECTED_RE.finditer(source)
                   if not any(s <= m.start() < e for s, e, _ in protected)]
+    # a spinner's numbers for words (restore.facts.SOFT_NUMBER_RE): restoring the word loses no number
     soft = [(m.start(), m.end()) for m in SOFT_NUMBER_RE.finditer(source)]
     kept = []
     for edit in sorted(sentence_edits(source, output), key=lambda e: e.start):

@@ -10,9 +10,9 @@ the guards' business) is dropped (:func:`restore.guards.guarded_edits`).
 
 The list is ``known_words.txt.gz`` in the model folder, one lower-cased word a line, written
 by ``restore train`` from the ORIGINAL side of its training pairs (joined with the list of
-an ``--init-from`` model). For a model folder without one:
-
-    restore known-words MODEL_DIR --pairs data/pairs
+an ``--init-from`` model). For a model folder without one,
+``restore known-words MODEL_DIR --pairs data/pairs``
+(:func:`restore.training_data.write_known_words`).
 """
 from __future__ import annotations
 
@@ -66,7 +66,11 @@ def invented(replacement: str, source: str, known: frozenset[str] | None) -> lis
 
 
 def write_from_pairs(model: str | Path, pairs: str | Path) -> tuple[Path, int, int]:
-    """Join the originals of ``pairs``' train split to ``model``'s list: (file, words, pairs read)."""
+    """Join the originals of ``pairs``' train split to ``model``'s list: (file, words, pairs read).
+
+    Deprecated: reading training pairs belongs to the training side,
+    :func:`restore.training_data.write_known_words`; kept only while ``restore known-words``
+    (restore.cli) still calls this name."""
     from .pairs import load_pairs
 
     train = load_pairs(pairs)["train"]

@@ -32,7 +32,7 @@ import re
 from pathlib import Path
 
 from .edits import Edit, apply_edits
-from .guards import DIGITS, SPUN_DECIMAL_RE
+from .facts import SPELLED_DECIMAL_RE, spelled_decimal_value
 from .spinner.text import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, sentence_initial, transfer_case
 from .spinner.tables import RESOURCES
 
@@ -96,8 +96,8 @@ class Lexicon:
         """The lexicon's edits of ``text`` (character spans, confidence 1.0)."""
         edits: list[Edit] = []
         taken: list[tuple[int, int]] = []
-        for m in SPUN_DECIMAL_RE.finditer(text):  # 3.Three -> 3.3
-            edits.append(Edit(m.start(), m.end(), m.group(), f"{m.group(1)}.{DIGITS[m.group(2)]}", 1.0))
+        for m in SPELLED_DECIMAL_RE.finditer(text):  # 3.Three -> 3.3
+            edits.append(Edit(m.start(), m.end(), m.group(), spelled_decimal_value(m), 1.0))
             taken.append((m.start(), m.end()))
         tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)
                   if not any(s <= m.start() < e for s, e in taken)]

@@ -14,7 +14,6 @@ import threading
 
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 WINDOW_CHARS = 5000  # a longer line is cut (at a sentence end if it can) before segmenting
-INNER_END_RE = re.compile(r"[.!?;:\u2026]\W*\s")  # a possible sentence end before more text
 SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+")
 # the segmenter can merge thousands of characters into one "sentence" (after an unbalanced
 # quote); a longer one is cut again at plain sentence ends (a mark, space, capital)
@@ -97,10 +96,7 @@ def segments(text: str) -> list[tuple[bool, str]]:
 def _segment_body(body: str, out: list) -> None:
     """Append the chunks of one line (without its line ending) to ``out``."""
     pos = 0
-    # no sentence end inside the line: one sentence, no need for the (slow) segmenter
-    core = body.strip()
-    found = ([core] if core else []) if not INNER_END_RE.search(core) else split_sentences(body)
-    found = [part for sent in found for part in _resplit(sent)]
+    found = [part for sent in split_sentences(body) for part in _resplit(sent)]
     for sent in found:
         start = body.find(sent, pos)
         if start < 0:  # the segmenter changed the text: keep the rest of the line whole

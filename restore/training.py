@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import logging
 import os
 import sys
 import time
@@ -27,6 +28,9 @@ from pathlib import Path
 
 from . import known_words
 from .config import ConfigError, ModelArgs, TrainConfig, load_train_config
+from .training_data import tokenized, training_pairs, training_tokenizer, valid_sets
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["train", "build_model", "save_model", "set_generation_defaults", "load_train_config", "ConfigError"]
 
@@ -77,142 +81,6 @@ def set_generation_defaults(model, tokenizer, max_length: int, num_beams: int = 
     gen.no_repeat_ngram_size = 0
 
 
-def _pairs(cfg: TrainConfig, out_dir: Path):
-    """The train and valid pairs: the main source (``data.pairs`` or ``data.build``),
-    then each ``data.mix`` source added (:func:`_mixed`)."""
-    from .pairs import build_pairs, load_pairs
-
-    data = cfg.data
-    if data.pairs:
-        path = cfg.path(data.pairs)
-        if (path / "dataset_dict.json").is_file():
-            pairs = load_pairs(path)
-        elif path.is_file():  # a JSONL of {spun, original} pairs, as `restore eval --data` takes
-            pairs = _jsonl_pairs(path, 1, 0.1)
-        else:
-            raise ConfigError(f"data.pairs: no pair datasets in {path} (build them with "
-                              f"`restore pairs --config configs/data.yaml -o {path}`, or name a "
-                              f"JSONL file of {{spun, original}} pairs)")
-    elif data.build:
-        cfg_path = cfg.path(data.build)
-        target = out_dir / "pairs"
-        if not (target / "dataset_dict.json").is_file():
-            build_pairs(cfg_path, target, limit_docs=data.limit_docs)
-        pairs = load_pairs(target)
-    else:
-        raise ConfigError("data: set `pairs` (a folder of built pairs or a JSONL file) or `build` (a data config)")
-    return _mixed(cfg, pairs) if data.mix else pairs
-
-
-def _jsonl_pairs(path: Path, repeat: int, holdout_share: float):
-    """A JSONL file of real pairs as train and valid splits: the articles held out by
-    :func:`restore.spinner.channel.held_out` (the same rule the fitted spinner leaves
-    them out of its fit by) are valid, the others train, repeated ``repeat`` times."""
-    import datasets
-
-    from .spinner.channel import held_out, read_pairs
-
-    try:
-        rows = read_pairs(path)
-    except (OSError, ValueError) as e:
-        raise ConfigError(f"data: cannot read pairs from {path}: {e}") from None
-    split = {"train": [], "valid": []}
-    for row in rows:
-        split["valid" if held_out(row["article"], holdout_share) else "train"].append(row)
-    if holdout_share and (not split["valid"] or not split["train"]):
-        # too few articles for the share to hold one out: rows are held out instead
-        split = {"train": [], "valid": []}
-        for n, row in enumerate(rows):
-            split["valid" if held_out(f"{row['article']}:{n}", holdout_share) else "train"].append(row)
-    if not split["train"]:
-        raise ConfigError(f"data: {path} holds no training pairs")
-    split["train"] = split["train"] * repeat
-    return datasets.DatasetDict({name: datasets.Dataset.from_dict({"spun": [r["spun"] for r in part],
-                                                                    "original": [r["original"] for r in part]})
-                                 for name, part in split.items()})
-
-
-def _mixed(cfg: TrainConfig, pairs):
-    """``pairs`` with the ``data.mix`` sources added: folders capped at their
-    ``max_train_pairs`` (a shuffled sample), JSONL files of real pairs repeated. Valid
-    keeps every held-out real pair and fills the rest of ``max_valid_pairs`` from the
-    main source."""
-    import datasets
-
-    from .pairs import load_pairs
-
-    seed = cfg.training.seed
-    only = lambda ds: ds.select_columns(["spun", "original"])  # noqa: E731
-    main_train = pairs["train"].shuffle(seed=seed)
-    if cfg.data.max_train_pairs:  # with a mix, the cap is the main source's own
-        main_train = main_train.select(range(min(cfg.data.max_train_pairs, len(main_train))))
-    train, valid = [only(main_train)], []
-    for n, source in enumerate(cfg.data.mix):
-        if not isinstance(source, dict) or ("pairs" in source) == ("jsonl" in source):
-            raise ConfigError(f"data.mix[{n}]: expected {{pairs: FOLDER}} or {{jsonl: FILE}}, got {source!r}")
-        unknown = set(source) - {"pairs", "jsonl", "max_train_pairs", "repeat", "holdout_share"}
-        if unknown:
-            raise ConfigError(f"data.mix[{n}]: unknown keys {sorted(unknown)}")
-        if "pairs" in source:
-            path = cfg.path(source["pairs"])
-            if not (path / "dataset_dict.json").is_file():
-                raise ConfigError(f"data.mix[{n}]: no pair datasets in {path}")
-            part = load_pairs(path)
-            limit = source.get("max_train_pairs")
-            part_train = part["train"].shuffle(seed=seed)
-            train.append(only(part_train.select(range(min(int(limit), len(part_train))))
-                              if limit else part_train))
-        else:
-            part = _jsonl_pairs(cfg.path(source["jsonl"]), int(source.get("repeat", 1)),
-                                float(source.get("holdout_share", 0.0)))
-            train.append(part["train"])
-            valid.append(part["valid"])
-    main_valid = only(pairs["valid"]).shuffle(seed=seed)
-    room = max(0, cfg.data.max_valid_pairs - sum(len(v) for v in valid))
-    valid.insert(0, main_valid.select(range(min(room, len(main_valid)))))
-    return datasets.DatasetDict({"train": datasets.concatenate_datasets(train),
-                                 "valid": datasets.concatenate_datasets(valid)})
-
-
-def _tokenizer(cfg: TrainConfig, pairs, out_dir: Path, init_from: Path | None):
-    from transformers import AutoTokenizer
-
-    from .tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
-
-    if init_from is not None:
-        return AutoTokenizer.from_pretrained(init_from)
-    tok_dir = out_dir / "tokenizer"
-    if (tok_dir / "tokenizer.json").is_file():
-        return AutoTokenizer.from_pretrained(tok_dir)
-    train = pairs["train"]
-    n = min(len(train), cfg.tokenizer.train_sentences // 2)
-    sample = train.shuffle(seed=cfg.training.seed).select(range(n))
-    texts = (t for row in sample for t in (row["original"], row["spun"]))
-    model_bytes = train_sentencepiece(texts, vocab_size=cfg.tokenizer.vocab_size)
-    tok = hf_tokenizer_from_sentencepiece(model_bytes, model_max_length=cfg.model.max_positions)
-    tok.save_pretrained(tok_dir)
-    (tok_dir / "spiece.model").write_bytes(model_bytes)
-    return tok
-
-
-def _tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int | None):
-    """Token ids and labels; shuffled when ``seed`` is given, else in the input's order."""
-    ds = pairs.shuffle(seed=seed) if seed is not None else pairs
-    if limit:
-        ds = ds.select(range(min(limit, len(ds))))
-
-    def encode(batch):
-        enc = tokenizer(batch["spun"], max_length=max_length, truncation=True)
-        enc["labels"] = tokenizer(batch["original"], max_length=max_length, truncation=True)["input_ids"]
-        return enc
-
-    # a full pair set (650k rows) takes ~2.5 min in one process: on a GPU machine with
-    # many cores that is half of a short run's budget
-    num_proc = min(os.cpu_count() or 1, 8) if len(ds) >= 100_000 else 1
-    return ds.map(encode, batched=True, remove_columns=ds.column_names, desc="tokenizing",
-                  num_proc=num_proc if num_proc > 1 else None)
-
-
 def metrics_from_predictions(tokenizer):
     """``compute_metrics`` for the Trainer: edit P/R/F0.5 and exact match of generated
     outputs, with the spun input and the reference decoded from the same prediction rows
@@ -231,14 +99,6 @@ def metrics_from_predictions(tokenizer):
                 if k in ("precision", "recall", "f0.5", "exact_match")}
 
     return compute_metrics
-
-
-def _valid_sets(valid, tokenizer, max_length: int, limit: int, seed: int):
-    """A shuffled sample of the valid pairs and its tokenized form, row for row: the
-    generated F0.5 compares output i of the tokenized set with ``original`` i of the raw."""
-    raw = valid.shuffle(seed=seed)
-    raw = raw.select(range(min(len(raw), limit)))
-    return raw, _tokenized(raw, tokenizer, max_length, None, None)
 
 
 # ----------------------------------------------------------------------------- train
@@ -268,12 +128,12 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         start_from = init_from
         run_info.write_text(json.dumps({"init_from": str(init_from) if init_from else None}) + "\n")
 
-    pairs = _pairs(cfg, out_dir)
-    tokenizer = _tokenizer(cfg, pairs, out_dir, start_from)
+    pairs = training_pairs(cfg, out_dir)
+    tokenizer = training_tokenizer(cfg, pairs, out_dir, start_from)
     max_len = cfg.data.max_length
-    train_ds = _tokenized(pairs["train"], tokenizer, max_len,
+    train_ds = tokenized(pairs["train"], tokenizer, max_len,
                           None if cfg.data.mix else cfg.data.max_train_pairs, tcfg.seed)
-    valid_raw, valid_ds = _valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
+    valid_raw, valid_ds = valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
     gen_n = min(len(valid_raw), tcfg.eval_generate)
 
     if start_from is not None:
@@ -281,9 +141,9 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         loaded = model_args_of(model.config)
         ignored = {k: v for k, v in dataclasses.asdict(cfg.model).items() if loaded.get(k) != v}
         if ignored:
-            print(f"restore train: --init-from {init_from}: training its architecture ("
-                  f"{loaded['encoder_layers']}+{loaded['decoder_layers']} layers, d_model {loaded['d_model']}); "
-                  f"the config's model settings {ignored} are not used", file=sys.stderr)
+            logger.warning("restore train: --init-from %s: training its architecture (%s+%s layers, d_model %s); "
+                           "the config's model settings %s are not used", init_from, loaded["encoder_layers"],
+                           loaded["decoder_layers"], loaded["d_model"], ignored)
     else:
         model = build_model(cfg.model, tokenizer)
     set_generation_defaults(model, tokenizer, max_len, tcfg.num_beams)
@@ -369,7 +229,8 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         pairs["train"]["original"], (known_words.load(init_from) or ()) if init_from else ()))
     # a model never leaves without thresholds: chosen on the run's valid pairs by the rule
     # restore.thresholds documents (each pair its own document)
-    thresholds = _choose_thresholds(out_dir / "model", valid_raw, tcfg.threshold_pairs) if tcfg.threshold_pairs else None
+    thresholds = (_choose_thresholds(out_dir / "model", valid_raw, tcfg.threshold_pairs)
+                  if tcfg.threshold_pairs else None)
     train_tokens = trainer.state.num_input_tokens_seen
     wall = time.time() - t_start
     config = cfg.to_dict()
@@ -414,6 +275,7 @@ def _choose_thresholds(model_dir: Path, valid, n: int) -> dict:
     restorer = Restorer.from_pretrained(model_dir, min_confidence=0.0, lone_edit_confidence=0.0, min_spun_score=0.0)
     best = choose_thresholds(restorer, spun, originals, list(range(len(spun))))["best"]
     write_choice(model_dir, best, f"{len(spun)} valid pairs of the training run, each its own document", 0.02)
+    # the command's report of what it wrote (restore train's output, not a diagnostic)
     print(f"restore train: thresholds min_confidence {best['min_confidence']}, lone_edit_confidence "
           f"{best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, document_evidence "
           f"{best['document_evidence']} (valid F0.5 {best['f0.5']:.3f}, clean harm {best['clean_harm']:.1%}) "

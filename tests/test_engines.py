@@ -7,9 +7,9 @@ import pytest
 
 from conftest import ROOT
 from restore import engines
-from restore.engines import ct2_engine
+from restore.engines import ct2_convert
 from restore.cli import main
-from restore.engines import CT2Engine, TorchEngine, Tokens, ct2_model_dir, load_engine
+from restore.engines import CT2Engine, Engine, TorchEngine, Tokens, ct2_model_dir, load_engine
 from restore.restorer import Restorer
 from restore.segment import segments
 
@@ -128,8 +128,8 @@ def test_conversion_is_cached_and_redone_when_the_weights_change(tiny_copy, tmp_
     model = tmp_path / "model"
     shutil.copytree(tiny_copy, model, ignore=shutil.ignore_patterns("ct2-*", ".ct2-*"))
     calls = []
-    real_convert = ct2_engine._convert
-    monkeypatch.setattr(ct2_engine, "_convert", lambda *a: (calls.append(a[1]), real_convert(*a))[1])
+    real_convert = ct2_convert._convert
+    monkeypatch.setattr(ct2_convert, "_convert", lambda *a: (calls.append(a[1]), real_convert(*a))[1])
 
     first = ct2_model_dir(model)
     assert first == model / "ct2-float32" and (first / "model.bin").is_file() and len(calls) == 1
@@ -150,14 +150,14 @@ def test_unwritable_model_folder_converts_into_the_user_cache(tiny_copy, tmp_pat
     model = tmp_path / "model"
     shutil.copytree(tiny_copy, model, ignore=shutil.ignore_patterns("ct2-*", ".ct2-*"))
     monkeypatch.setenv("RESTORE_CACHE", str(tmp_path / "cache"))
-    real_mkdtemp = ct2_engine.tempfile.mkdtemp
+    real_mkdtemp = ct2_convert.tempfile.mkdtemp
 
     def mkdtemp(*a, dir=None, **kw):
-        if dir is not None and ct2_engine.Path(dir) == model:
+        if dir is not None and ct2_convert.Path(dir) == model:
             raise PermissionError(13, "Permission denied")
         return real_mkdtemp(*a, dir=dir, **kw)
 
-    monkeypatch.setattr(ct2_engine.tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(ct2_convert.tempfile, "mkdtemp", mkdtemp)
     where = ct2_model_dir(model)
     assert where.parent == tmp_path / "cache" / "ct2" and (where / "model.bin").is_file()
     assert where.name.startswith(engines.conversion_key(model)[:24])
@@ -165,13 +165,20 @@ def test_unwritable_model_folder_converts_into_the_user_cache(tiny_copy, tmp_pat
     assert ct2_model_dir(model) == where
 
 
+def fallback_messages(caplog) -> list[str]:
+    """The engine-fallback warnings logged since the last call."""
+    found = [r.getMessage() for r in caplog.records if r.name == "restore.engines"]
+    caplog.clear()
+    return found
+
+
 def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tiny_copy, tmp_path,
-                                                                              monkeypatch, capsys):
+                                                                              monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import fails
     engine = load_engine(tiny_copy, "auto")
     assert isinstance(engine, TorchEngine)
-    err = capsys.readouterr().err
-    assert "ctranslate2 is not installed" in err and err.count("\n") == 1
+    (message,) = fallback_messages(caplog)
+    assert "ctranslate2 is not installed" in message and "\n" not in message
     monkeypatch.undo()
 
     model = tmp_path / "model"
@@ -180,18 +187,31 @@ def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tin
     def broken(path):
         raise ValueError("unsupported architecture\nsecond line")
 
-    monkeypatch.setattr(ct2_engine, "converter", broken)
+    monkeypatch.setattr(ct2_convert, "converter", broken)
     engine = load_engine(model, "ct2")
     assert isinstance(engine, TorchEngine)
-    err = capsys.readouterr().err
-    assert "ConversionError" in err and "unsupported architecture" in err and err.count("\n") == 1
+    (message,) = fallback_messages(caplog)
+    assert "ConversionError" in message and "unsupported architecture" in message and "\n" not in message
     assert not (model / "ct2-float32").exists()
-    assert isinstance(load_engine(model, "torch"), TorchEngine) and capsys.readouterr().err == ""
+    assert isinstance(load_engine(model, "torch"), TorchEngine) and fallback_messages(caplog) == []
     with pytest.raises(ValueError):
         load_engine(model, "onnx")
 
 
-def test_int8_engine_is_opt_in_and_falls_back_like_ct2(tiny_copy, monkeypatch, capsys):
+def test_the_fallback_warning_is_one_line_on_stderr_without_logging_set_up(tiny_copy):
+    """What a command's user sees: the warning alone on stderr, as logged with no handlers."""
+    import subprocess
+
+    code = ("import sys; sys.modules['ctranslate2'] = None\n"
+            "from restore.engines import load_engine\n"
+            f"load_engine({str(tiny_copy)!r}, 'auto')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stderr == ("restore: ctranslate2 is not installed (pip install ctranslate2); "
+                           "using the slower PyTorch engine\n")
+
+
+def test_int8_engine_is_opt_in_and_falls_back_like_ct2(tiny_copy, monkeypatch, caplog):
     engine = load_engine(tiny_copy, "ct2-int8")
     assert isinstance(engine, CT2Engine) and engine.translator.compute_type.startswith("int8")
     assert (tiny_copy / "ct2-int8").is_dir()  # its own cached conversion beside float32's
@@ -200,7 +220,17 @@ def test_int8_engine_is_opt_in_and_falls_back_like_ct2(tiny_copy, monkeypatch, c
     assert len(outputs) == 4 and all(isinstance(o, str) for o in outputs)
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
     fallback = load_engine(tiny_copy, "ct2-int8")  # no compute_type leaks into torch
-    assert isinstance(fallback, TorchEngine) and "PyTorch engine" in capsys.readouterr().err
+    assert isinstance(fallback, TorchEngine) and "PyTorch engine" in " ".join(fallback_messages(caplog))
+
+
+def test_engines_satisfy_the_engine_contract(tiny_copy):
+    """What the restorer calls on an engine (restore.engines.Engine), on both engines."""
+    for name in ("ct2", "torch"):
+        engine = load_engine(tiny_copy, name)
+        assert isinstance(engine, Engine)
+        (output,) = engine.generate(["The council stated a plan."])
+        ((*_, logprob), *_) = engine.token_logprobs(["The council stated a plan."], [output])[0]
+        assert logprob <= 0.0
 
 
 def test_restorer_picks_the_engine(tiny_copy):
@@ -234,7 +264,7 @@ def test_auto_engine_takes_the_models_recommended_precision(tiny_copy):
             settings.write_text(before)
 
 
-def test_run_engine_flag(tiny_copy, tmp_path, monkeypatch, capsys):
+def test_run_engine_flag(tiny_copy, tmp_path, monkeypatch, caplog):
     src = tmp_path / "in.txt"
     src.write_text("\n".join(TINY_SENTENCES) + "\n\nLast line")
     outputs = {}
@@ -243,7 +273,7 @@ def test_run_engine_flag(tiny_copy, tmp_path, monkeypatch, capsys):
         assert main(["run", str(src), "--model", str(tiny_copy), "--engine", name, "-o", str(dest)]) == 0
         outputs[name] = dest.read_text()
     assert outputs["torch"] == outputs["ct2"] == outputs["auto"]
-    assert "PyTorch engine" not in capsys.readouterr().err
+    assert fallback_messages(caplog) == []
 
     used = []
     real_load = TorchEngine.load.__func__

@@ -2,6 +2,7 @@
 imports alike), so the data's way reads top to bottom."""
 import ast
 
+import pytest
 from conftest import ROOT
 
 
@@ -57,3 +58,41 @@ def test_no_import_cycles_in_the_package():
     graph = import_graph()
     assert "restore.restorer" in graph and "restore.guards" in graph["restore.restorer"]
     assert cycles(graph) == []
+
+
+def closure(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+TRAINING_SIDE = {"restore.pairs", "restore.document_pairs", "restore.corpus", "restore.training",
+                 "restore.training_data"}
+
+
+@pytest.mark.xfail(strict=True, reason="restore.known_words.write_from_pairs reads training pairs until "
+                                       "restore.cli's known-words calls restore.training_data.write_known_words")
+def test_inference_reads_no_training_pairs():
+    """What restoring text imports holds nothing that builds or reads training pairs."""
+    assert closure(import_graph(), "restore.restorer") & TRAINING_SIDE == set()
+
+
+# modules still over the 400-line bar of issue 31, brought under it by its other parts: empty this set then
+OVER_THE_BAR = {"restore.cli", "restore.batch", "restore.restorer"}
+
+
+def test_no_package_module_is_over_400_lines():
+    package = ROOT / "restore"
+    long = {".".join(f.relative_to(ROOT).with_suffix("").parts) for f in package.rglob("*.py")
+            if len(f.read_text(encoding="utf-8").splitlines()) > 400}
+    assert long <= OVER_THE_BAR, sorted(long - OVER_THE_BAR)
+
+
+def test_release_tools_live_in_tools():
+    """Tools that build the package's resources from ../shared are not in the package."""
+    assert (ROOT / "tools" / "build_table.py").is_file() and (ROOT / "tools" / "build_lexicon.py").is_file()
+    assert not [f for f in (ROOT / "restore").rglob("build_*.py")]

@@ -232,7 +232,7 @@ def test_bug_spinner_hand_rule_tables_not_fact_filtered(behaviour):
 def test_bug_pairs_multi_sentence_rows_span_a_dropped_sentence():
     """pairs.py ~202: a multi-sentence row joins only sentences next to each other in the
     document: none dropped by deduplication (keep False) or for length (a new run) between."""
-    from restore.pairs import doc_rows
+    from restore.document_pairs import doc_rows
 
     sents = [f"Sentence number {w} is here." for w in ("one", "two", "three", "four", "five", "six", "seven", "eight")]
     spins = [[s.replace("is here", "is present") for s in sents]]

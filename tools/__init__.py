@@ -14,6 +14,7 @@ Run from the repository root, e.g. ``python -m tools.choose_thresholds MODEL --w
 - ``bench_serve``: a loopback load test of ``restore serve``;
 - ``compare_models``: two models (or engines) paired on the suite's sets, with intervals;
 - ``build_lexicon``: the lexicon baseline's table, from the spinner's tables;
+- ``build_table``: the spinner's synonym and spelling tables, from the shared thesauri;
 - ``shrink``: a model with fewer decoder layers, as the start of a fine-tune.
 
 Studies (one-off experiments and their results) live in ``experiments/``.

@@ -66,6 +66,7 @@ def spin_test_split(n: int, seed: int) -> list[tuple[str, str]]:
     """Spun single sentences of the test-split documents, as build_pairs makes them."""
     from restore import pairs as P
     from restore.corpus import split_of
+    from restore.document_pairs import segment_and_spin
     from restore.spinner import Spinner
 
     config = ROOT / "configs" / "data.yaml"
@@ -75,7 +76,7 @@ def spin_test_split(n: int, seed: int) -> list[tuple[str, str]]:
     for doc in P.iter_documents(cfg, base, None, {}):
         if split_of(doc["doc_id"], cfg["seed"], cfg["splits"]["valid"], cfg["splits"]["test"]) != "test":
             continue
-        res = P.segment_and_spin(doc, cfg, spinner)
+        res = segment_and_spin(doc, cfg, spinner)
         out += [(s, o) for s, o in zip(res["spins"][0], res["sentences"]) if s != o] if res["spins"] else []
         if len(out) >= 4 * n:
             break

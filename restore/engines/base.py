@@ -1,11 +1,30 @@
-"""What every engine shares: token scores, the output-length rule, CPU threads, batching."""
+"""What every engine shares: the :class:`Engine` contract, token scores, the output-length
+rule, CPU threads, batching."""
 from __future__ import annotations
 
 import os
+from typing import Protocol, runtime_checkable
 
 # (start_char, end_char, log_prob) of each output token; the end-of-sentence token has an
 # empty span at the end of the text
 TokenScores = list[tuple[int, int, float]]
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the restorer calls on a decoding engine: raw model output for sentences, the
+    log-probability of each token of given outputs, and the input length it reads."""
+
+    max_input_tokens: int  # longer inputs are truncated: the restorer cuts sentences to fit
+
+    def generate(self, sentences: list[str]) -> list[str]:
+        """The model's raw output for each sentence."""
+        ...
+
+    def token_logprobs(self, sources: list[str], targets: list[str]) -> list[TokenScores]:
+        """The log-probability of each token of ``targets[i]`` given ``sources[i]``, with the
+        token's character span in the target (the end-of-sentence token: an empty span at the end)."""
+        ...
 
 
 def output_limit(input_tokens: int, max_output_tokens: int) -> int:

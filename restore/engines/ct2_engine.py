@@ -1,223 +1,17 @@
-"""The CTranslate2 engine: the same model converted once (cached by a fingerprint of its
-files), decoding several times faster on CPU with the same greedy output."""
+"""The CTranslate2 engine: the same model converted once (:mod:`.ct2_convert`), decoding
+several times faster on CPU with the same greedy output."""
 from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import json
-import os
-import shutil
-import tempfile
 import threading
 import weakref
 from pathlib import Path
 
 from .base import Batching, TokenScores, cpu_cores, output_limit
-
-
-# float32 gives the torch engine's greedy output; int8 ("ct2-int8", opt-in) is ~1.6x faster
-# again but changes ~13% of raw outputs and ~7% of restored sentences (eval/results/bench.md)
-CT2_COMPUTE_TYPE = "float32"
-
-
-CT2_FORMAT = 1            # bump when the conversion changes: cached conversions are redone
-
-
-CT2_STAMP = "restore-ct2.json"
-
-
-_FINGERPRINTED = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
-
-
-_WEIGHTS = ("*.safetensors", "pytorch_model*.bin")
-
-
-class ConversionError(RuntimeError):
-    """The model could not be converted to CTranslate2."""
-
-
-def user_cache_dir() -> Path:
-    """``$RESTORE_CACHE``, else ``$XDG_CACHE_HOME/restore`` (``~/.cache/restore``)."""
-    if os.environ.get("RESTORE_CACHE"):
-        return Path(os.environ["RESTORE_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "restore"
-
-
-def conversion_key(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE) -> str:
-    """A hash of what a conversion depends on: the model's weights, config and tokenizer
-    files, the compute type and the ctranslate2 version."""
-    import ctranslate2
-
-    path = Path(path)
-    weights = [f for pattern in _WEIGHTS for f in sorted(path.glob(pattern))]
-    if not weights:
-        raise ConversionError(f"no weights (*.safetensors, pytorch_model.bin) in {path}")
-    h = hashlib.sha256(f"restore-ct2 {CT2_FORMAT} {ctranslate2.__version__} {compute_type}\n".encode())
-    for f in [path / n for n in _FINGERPRINTED if (path / n).is_file()] + weights:
-        with f.open("rb") as fh:
-            h.update(f.name.encode() + b"\0" + hashlib.file_digest(fh, "sha256").digest())
-    return h.hexdigest()
-
-
-def _stamp(ct2_dir: Path) -> str | None:
-    try:
-        return json.loads((ct2_dir / CT2_STAMP).read_text(encoding="utf-8")).get("fingerprint")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def ct2_model_dir(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE,
-                  cache_dir: str | Path | None = None) -> Path:
-    """The CTranslate2 conversion of the Hugging Face model folder ``path``, converted on
-    first use and again whenever the model's files change.
-
-    It lives in ``<path>/ct2-<compute_type>/`` when the model folder is writable, else in
-    ``<user cache>/ct2/<fingerprint>-<compute_type>/`` (``cache_dir`` instead of both)."""
-    path = Path(path)
-    fingerprint = conversion_key(path, compute_type)
-    keyed = Path(cache_dir) if cache_dir else user_cache_dir() / "ct2"
-    places = ([] if cache_dir else [path / f"ct2-{compute_type}"]) + [keyed / f"{fingerprint[:24]}-{compute_type}"]
-    for dest in places:
-        if _stamp(dest) == fingerprint:
-            return dest
-    problems = []
-    for dest in places:
-        try:
-            _convert(path, dest, compute_type, fingerprint)
-            return dest
-        except OSError as e:  # not writable: the next place
-            problems.append(f"{dest.parent}: {e.strerror or e}")
-    raise ConversionError("nowhere to write the converted model (" + "; ".join(problems) + ")")
-
-
-def converter(path: Path):
-    """ctranslate2's ``TransformersConverter`` for the model folder ``path``, adjusted for
-    this project's BART models (``.convert(output_dir, quantization=..., vmap=...)``)."""
-    from ctranslate2.converters import TransformersConverter
-
-    class Converter(TransformersConverter):
-        """ctranslate2's BART conversion, adjusted for this project's models."""
-
-        def load_model(self, model_class, name, **kw):
-            config = kw.get("config")
-            # transformers 5 dropped BartConfig.normalize_before; BART is post-norm
-            if getattr(config, "model_type", None) == "bart" and not hasattr(config, "normalize_before"):
-                config.normalize_before = False
-            return super().load_model(model_class, name, **kw)
-
-        def _load(self):
-            spec = super()._load()
-            # T5-style vocabulary without a BOS token: decoding starts from pad
-            if spec.config.bos_token is None:
-                spec.config.bos_token = spec.config.decoder_start_token
-            return spec
-
-    return Converter(str(path))
-
-
-def _convert(path: Path, dest: Path, compute_type: str, fingerprint: str) -> None:
-    """Convert into a temporary folder beside ``dest`` and move it into place."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-    try:
-        from transformers.utils import logging as hf_logging
-
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-        try:
-            converter(path).convert(str(tmp), quantization=compute_type, force=True)
-        except OSError:
-            raise
-        except Exception as e:
-            raise ConversionError(f"{type(e).__name__}: {e}") from e
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
-        import ctranslate2
-
-        (tmp / CT2_STAMP).write_text(json.dumps({
-            "fingerprint": fingerprint, "compute_type": compute_type, "ctranslate2": ctranslate2.__version__,
-            }, indent=1) + "\n", encoding="utf-8")
-        old = None
-        if dest.exists():  # stale: moved aside, then removed
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        try:
-            os.replace(tmp, dest)
-        except OSError:
-            if _stamp(dest) != fingerprint:  # not a concurrent process's identical conversion
-                raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-class Tokens:
-    """The model's tokenizer, for engines that take tokens as strings.
-
-    With a ``tokenizer.json`` and no clean-up of decoded spaces (our tokenizers), it runs
-    on the ``tokenizers`` library directly: what transformers' fast tokenizer calls, with
-    the same ids, offsets and decoded text, but without importing torch and transformers
-    (seconds of load time). Otherwise it goes through ``AutoTokenizer``."""
-
-    def __init__(self, path: str | Path):
-        path = Path(path)
-        config_file = path / "tokenizer_config.json"
-        config = json.loads(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
-        self.hf = None
-        eos = config.get("eos_token") or "</s>"
-        self.eos = eos["content"] if isinstance(eos, dict) else eos
-        if (path / "tokenizer.json").is_file() and config.get("clean_up_tokenization_spaces") is False:
-            from tokenizers import Tokenizer
-
-            self.backend = Tokenizer.from_file(str(path / "tokenizer.json"))
-            self.backend.no_padding()
-            self.vocab = self.backend.get_vocab(with_added_tokens=True)
-        else:
-            from transformers import AutoTokenizer
-
-            self.hf = AutoTokenizer.from_pretrained(path)
-            self.vocab = self.hf.get_vocab()
-        # truncation is a setting of a tokenizers object, not an argument of encode: a
-        # setting changed at each call (sources at max_input_tokens, targets at
-        # max_output_tokens) would be changed under another thread's call. Each length gets
-        # its own copy, set once; the transformers tokenizer sets it at each call: a lock
-        self._truncating: dict[int, object] = {}
-        self._lock = threading.Lock()
-
-    def _truncating_at(self, max_length: int):
-        """A copy of the backend that truncates to ``max_length`` tokens (made once)."""
-        backend = self._truncating.get(max_length)
-        if backend is None:
-            with self._lock:
-                backend = self._truncating.get(max_length)
-                if backend is None:
-                    from tokenizers import Tokenizer
-
-                    backend = Tokenizer.from_str(self.backend.to_str())
-                    backend.no_padding()
-                    backend.enable_truncation(max_length)
-                    self._truncating[max_length] = backend
-        return backend
-
-    def encode(self, texts: list[str], max_length: int) -> list[tuple[list[str], list[tuple[int, int]]]]:
-        """(tokens, character offsets) of each text, end-of-sentence token included,
-        truncated to ``max_length`` tokens."""
-        if self.hf is not None:
-            with self._lock:
-                enc = self.hf(texts, truncation=True, max_length=max_length, return_offsets_mapping=True)
-            return [(self.hf.convert_ids_to_tokens(ids), [tuple(o) for o in offs])
-                    for ids, offs in zip(enc["input_ids"], enc["offset_mapping"])]
-        return [(e.tokens, e.offsets) for e in self._truncating_at(max_length).encode_batch(texts)]
-
-    def decode(self, tokens: list[str]) -> str:
-        ids = [self.vocab[t] for t in tokens]
-        if self.hf is not None:
-            return self.hf.decode(ids, skip_special_tokens=True)
-        return self.backend.decode(ids, skip_special_tokens=True)
-
+from .ct2_convert import CT2_COMPUTE_TYPE, ct2_model_dir
+from .tokens import Tokens
 
 # CT2 engines still open; closed before the interpreter shuts down (see CT2Engine.close)
 _OPEN_TRANSLATORS: "weakref.WeakSet[CT2Engine]" = weakref.WeakSet()
@@ -319,7 +113,8 @@ class CT2Engine(Batching):
         if closed == "exit" and threading.current_thread() is not threading.main_thread():
             _NEVER.wait()  # a daemon thread at interpreter exit: no new work, the process ends
         if closed is not None:
-            raise RuntimeError("this CT2 engine is closed" + (" (the interpreter is exiting)" if closed == "exit" else ""))
+            why = " (the interpreter is exiting)" if closed == "exit" else ""
+            raise RuntimeError("this CT2 engine is closed" + why)
         try:
             yield
         finally:

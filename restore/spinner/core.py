@@ -11,32 +11,28 @@ replaces character spans, so punctuation and whitespace come back exactly as the
 """
 from __future__ import annotations
 
-import math
 import random
-import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import merge, read_yaml
-
+from ..facts import spell_decimal
 from . import tables
-from .text import (DIGIT_NAMES, HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Swap, Token, quote_state, sentence_initial,
-                   transfer_case)
+from .placing import Candidate, take_budget, take_every_match
+from .text import (
+    HONORIFICS,
+    POSSESSIVE_RE,
+    TOKEN_RE,
+    Swap,
+    Token,
+    quote_state,
+    sentence_initial,
+    transfer_case,
+)
 
 DEFAULTS = tables.RESOURCES / "spinner_default.yaml"
 BEHAVIOURS = ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
 MODES = ("thesaurus", "rewriter", "fitted")
-
-
-@dataclass
-class _Candidate:
-    first: int  # token index
-    last: int   # token index, inclusive
-    behaviour: str
-    options: list[tuple[str, float]]
-    suffix: str = ""  # possessive 's carried over to the replacement
-    key: str = ""     # the table key matched
 
 
 class Spinner:
@@ -225,9 +221,11 @@ class Spinner:
                 if not any(protected[cand.first:cand.last + 1]) and self._allowed(text, tokens, cand, rng):
                     cands.append(cand)
         if self.mode != "thesaurus":
-            taken = self._take_every_match(cands, len(tokens), rng, place)
+            rules_prob = float(self.config.get("rules_prob", 0.5))
+            taken = take_every_match(cands, len(tokens), rng, place, self.weights, rules_prob,
+                                     self.change_rates if self.mode == "fitted" else None)
         else:
-            taken = self._take_budget(cands, len(tokens), rng, rate)
+            taken = take_budget(cands, len(tokens), rng, rate, self.weights)
         apostrophe = "’" if "’" in text else "'"
         pieces, edits, pos = [], [], 0
         fixed = float(self.config.get("fixed_choice", 0.0))
@@ -251,65 +249,11 @@ class Spinner:
         pieces.append(text[pos:])
         return "".join(pieces), edits, in_quote
 
-    def _take_budget(self, cands: list[_Candidate], n_tokens: int, rng: random.Random,
-                     rate: float) -> list[_Candidate]:
-        """Thesaurus mode: change about ``rate`` of the words, candidates in weighted
-        random order (Efraimidis-Spirakis keys), no two overlapping."""
-        budget = math.floor(rate * n_tokens + rng.random())
-        keyed = sorted(cands, key=lambda c: -rng.random() ** (1.0 / self.weights[c.behaviour]))
-        taken: list[_Candidate] = []
-        used = [False] * n_tokens
-        changed = 0
-        for cand in keyed:
-            n = cand.last - cand.first + 1
-            if changed + n > budget or any(used[cand.first:cand.last + 1]):
-                continue
-            taken.append(cand)
-            for k in range(cand.first, cand.last + 1):
-                used[k] = True
-            changed += n
-        return sorted(taken, key=lambda c: c.first)
-
-    def _take_every_match(self, cands: list[_Candidate], n_tokens: int, rng: random.Random,
-                          place: float) -> list[_Candidate]:
-        """Rewriter mode: left to right, the longest synonym-set match at each place is
-        taken (with the document's ``place`` probability; the member drawn later may be
-        the original); where no set matches, a rule swap is made with probability
-        ``rules_prob`` times its behaviour's weight."""
-        by_first: dict[int, list[_Candidate]] = {}
-        for cand in cands:
-            by_first.setdefault(cand.first, []).append(cand)
-        rules_prob = float(self.config.get("rules_prob", 0.5))
-        taken: list[_Candidate] = []
-        i = 0
-        while i < n_tokens:
-            here = by_first.get(i)
-            if not here:
-                i += 1
-                continue
-            sets = [c for c in here if c.behaviour == "synonym"]
-            if sets:
-                cand = max(sets, key=lambda c: c.last)
-                # rewriter: a matched place is drawn with the document's chance; fitted:
-                # with the phrase's own change rate, scaled by the document's
-                p = place if self.mode == "rewriter" else min(1.0, place * self.change_rates.get(cand.key, 0.0))
-                if rng.random() < p:
-                    taken.append(cand)
-                i = cand.last + 1
-                continue
-            cand = here[rng.randrange(len(here))]
-            if rng.random() < min(1.0, rules_prob * self.weights[cand.behaviour]):
-                taken.append(cand)
-                i = cand.last + 1
-            else:
-                i += 1
-        return taken
-
     def _choose(self, options: list[tuple[str, float]], rng: random.Random) -> str:
         weights = [w ** (1.0 / self.temperature) for _, w in options]
         return rng.choices([r for r, _ in options], weights=weights)[0]
 
-    def _render(self, text: str, tokens: list[Token], cand: _Candidate, rep: str,
+    def _render(self, text: str, tokens: list[Token], cand: Candidate, rep: str,
                 apostrophe: str = "'") -> str:
         original = text[tokens[cand.first].start:tokens[cand.last].end]
         if cand.behaviour != "abbreviation":
@@ -318,7 +262,7 @@ class Spinner:
             rep = rep.replace("'", apostrophe)
         return rep + cand.suffix
 
-    def _allowed(self, text: str, tokens: list[Token], cand: _Candidate, rng: random.Random) -> bool:
+    def _allowed(self, text: str, tokens: list[Token], cand: Candidate, rng: random.Random) -> bool:
         """Names and titles: capitalised words inside a sentence are spun only sometimes
         (``capitalized_prob``); acronyms (NATO, AP) only by the abbreviation rules."""
         if cand.behaviour == "abbreviation":
@@ -338,7 +282,7 @@ class Spinner:
             return True
         return rng.random() < float(self.config["capitalized_prob"])
 
-    def _candidates_at(self, text: str, tokens: list[Token], i: int) -> list[_Candidate]:
+    def _candidates_at(self, text: str, tokens: list[Token], i: int) -> list[Candidate]:
         out = []
         # phrases of 1..max_words tokens joined by single spaces only (no punctuation)
         last = i
@@ -356,13 +300,13 @@ class Spinner:
             for name, table in self.word_tables:  # a key may be in several tables
                 opts = table.get(key)
                 if opts and not (suffix and name == "contraction"):
-                    out.append(_Candidate(i, j, name, opts, suffix, key))
+                    out.append(Candidate(i, j, name, opts, suffix, key))
             if "abbreviation" in self.weights and phrase in self.abbreviations:
-                out.append(_Candidate(i, j, "abbreviation", self.abbreviations[phrase]))
+                out.append(Candidate(i, j, "abbreviation", self.abbreviations[phrase]))
         if "number" in self.weights:
-            m = re.fullmatch(r"(\d+)\.(\d)", tokens[i].text)
-            if m:  # 3.3 -> 3.Three
-                out.append(_Candidate(i, i, "number", [(f"{m.group(1)}.{DIGIT_NAMES[int(m.group(2))]}", 1.0)]))
+            spelled = spell_decimal(tokens[i].text)
+            if spelled:  # 3.3 -> 3.Three
+                out.append(Candidate(i, i, "number", [(spelled, 1.0)]))
         return out
 
     def _has_key(self, key: str) -> bool:

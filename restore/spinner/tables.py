@@ -1,6 +1,6 @@
 """The spinner's replacement tables: loaded once from the package's resources.
 
-``synonyms.tsv.gz`` (thesaurus swaps, built by :mod:`restore.spinner.build_table`),
+``synonyms.tsv.gz`` (thesaurus swaps, built by ``tools/build_table.py``),
 ``spelling.tsv.gz`` (American/British pairs) and ``spinner_rules.yaml`` (hand-written
 function-word, number, abbreviation and contraction rules).
 """

@@ -18,9 +18,6 @@ TOKEN_RE = re.compile(
 POSSESSIVE_RE = re.compile(r"^(.+?)(['’]s)$")
 
 
-DIGIT_NAMES = "Zero One Two Three Four Five Six Seven Eight Nine".split()
-
-
 # a capitalised word after one of these is a person's name: never spun
 HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "President",
               "Sen", "Senator", "Rep", "Gov", "Governor", "Judge", "Minister", "Chancellor"}

@@ -1,6 +1,6 @@
 """Build the spinner's synonym table from the shared thesauri.
 
-    python -m restore.spinner.build_table --thesaurus-dir ../shared/data/thesaurus
+    python -m tools.build_table --thesaurus-dir ../shared/data/thesaurus
 
 Reads Moby (public domain), Open English WordNet (CC BY 4.0) and LibreOffice MyThes
 en_US, keeps pairs that look like what article spinners produce (both sides common
@@ -27,8 +27,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
-SEP = "\x1f"  # unit separator between a replacement and its weight
+from restore.spinner.tables import RESOURCES, SEP  # where the tables live and how they are written
 
 # part-of-speech codes -> (lemminflect UPOS, Penn tags we map between)
 POS = {
@@ -81,9 +80,9 @@ def load_oewn(path: Path):
     for sid, lemmas in synsets.items():
         pos = sid.rsplit("-", 1)[1]
         pos = "a" if pos == "s" else pos
-        lemmas = [l for l in lemmas if l == l.lower()]
-        for l in lemmas:
-            lemma_pos[l].add(pos)
+        lemmas = [lemma for lemma in lemmas if lemma == lemma.lower()]
+        for lemma in lemmas:
+            lemma_pos[lemma].add(pos)
         for w in lemmas:
             for s in lemmas:
                 if w != s:
@@ -269,7 +268,7 @@ def write_table(table: dict[str, dict[str, float]], path: Path, header: str) -> 
             f.write(f"{key}\t{reps}\n")
 
 
-HEADER = """# restore spinner synonym table, built by restore/spinner/build_table.py from:
+HEADER = """# restore spinner synonym table, built by tools/build_table.py from:
 #  - Moby Thesaurus II by Grady Ward (public domain)
 #  - Open English WordNet 2025 (CC BY 4.0; derived from Princeton WordNet, WordNet License),
 #    https://en-word.net/
@@ -281,7 +280,7 @@ HEADER = """# restore spinner synonym table, built by restore/spinner/build_tabl
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--thesaurus-dir", type=Path,
-                    default=Path(__file__).resolve().parents[3] / "shared/data/thesaurus")
+                    default=Path(__file__).resolve().parents[2] / "shared/data/thesaurus")
     ap.add_argument("--out-dir", type=Path, default=RESOURCES)
     ap.add_argument("--min-zipf", type=float, default=2.5)
     ap.add_argument("--max-per-key", type=int, default=400)
