@@ -37,6 +37,7 @@ from .inputs import (SNIFF_BYTES, TEXT_SUFFIXES, FileReport, InputError, Job, Wa
                      output_path, read_lines, unreadable_reason)
 from .outputs import (MANIFEST, Manifest, OutputError, destination, input_stamp, model_fingerprint,
                       remove_orphan_temps, write_atomically)
+from .spec import RestorerSpec
 
 __all__ = ["Job", "Walk", "Options", "Summary", "Piece", "PieceResult", "PieceWriter", "Bookkeeper", "FileReport",
            "collect_jobs", "check_outputs", "run_jobs", "restore_file", "read_pieces", "restore_piece",
@@ -616,3 +617,15 @@ def run_jobs(restorer, jobs: list[Job], output: Path | None, output_is_dir: bool
             continue
         book.done(job, report, stamp)
     return book.summary
+
+
+# ----------------------------------------------------------------------------- provenance
+
+def made_by(spec: RestorerSpec, engine_class: str) -> dict:
+    """What makes a folder job's outputs, recorded with each (:attr:`Options.made_by`): the
+    model's files, the engine, its class and beams, and the thresholds; a rerun with another
+    model or other settings redoes the outputs."""
+    from dataclasses import asdict
+
+    return {**model_fingerprint(spec.model), "engine": spec.engine, "engine_class": engine_class,
+            "num_beams": spec.num_beams, **asdict(spec.thresholds)}
