@@ -39,6 +39,7 @@ from .outputs import (
     remove_orphan_temps,
     write_atomically,
 )
+from .spec import RestorerSpec
 
 __all__ = ["Summary", "Bookkeeper", "Terminated", "run_jobs", "restore_file", "read_pieces", "restore_piece",
            "write_pieces", "settings_digest", "RECORD_WARNINGS",
@@ -238,3 +239,15 @@ def run_jobs(restorer: Restoring, jobs: list[Job], output: Path | None, output_i
             continue
         book.done(job, report, stamp)
     return book.summary
+
+
+# ----------------------------------------------------------------------------- provenance
+
+def made_by(spec: RestorerSpec, engine_class: str) -> dict:
+    """What makes a folder job's outputs, recorded with each (:attr:`Options.made_by`): the
+    model's files, the engine, its class and beams, and the thresholds; a rerun with another
+    model or other settings redoes the outputs."""
+    from dataclasses import asdict
+
+    return {**model_fingerprint(spec.model), "engine": spec.engine, "engine_class": engine_class,
+            "num_beams": spec.num_beams, **asdict(spec.thresholds)}

@@ -171,3 +171,20 @@ def check_outputs(jobs: list[Job], output: Path | None, output_is_dir: bool) -> 
         if key in sources:
             raise ValueError(f"-o {output}: the output of {job.name} would replace the input "
                              f"{sources[key].name}: give another output")
+
+
+def plan_output(inputs: list[str], output: str | None) -> bool:
+    """Whether the output ``output`` (``-o``; ``None``: stdout) of ``inputs`` is a folder:
+    for several inputs or a folder, an existing folder, or a name ending in a separator.
+    ``ValueError`` when it cannot be written: a file where a folder is needed, or a file
+    in a folder that does not exist."""
+    if output is None:
+        return False
+    path = Path(output)
+    many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
+    is_dir = many or path.is_dir() or output.endswith(("/", os.sep))
+    if is_dir and path.exists() and not path.is_dir():
+        raise ValueError(f"-o {output}: several inputs need an output folder, and this is a file")
+    if not is_dir and path.parent and not path.parent.exists():
+        raise ValueError(f"-o {output}: folder {path.parent} does not exist")
+    return is_dir

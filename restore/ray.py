@@ -27,8 +27,9 @@ from typing import Callable, Iterator
 
 from .batch import (BLOCK_LINES, Bookkeeper, InputError, Job, Options, OutputError, Summary, read_pieces,
                     restore_piece, write_pieces)
+from .spec import RestorerSpec
 
-__all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_dataset", "connect"]
+__all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_dataset", "connect", "engine_class"]
 
 
 @dataclass
@@ -39,29 +40,16 @@ class RayOptions:
     gpus_per_worker: float = 0.0
 
 
-@dataclass
-class RestorerSpec:
-    """How each worker loads its restorer (the model folder must be readable on every node)."""
-    model: str
-    engine: str = "auto"
-    batch_size: int = 32
-    num_beams: int = 1
-    min_confidence: float | None = None
-    lone_edit_confidence: float | None = None
-    min_spun_score: float | None = None
-    document_evidence: bool | None = None   # None: the model's own (restore_config.json)
+def engine_class(engine: str) -> str:
+    """The name of the engine class the workers load for ``engine`` (what a folder job
+    records with its outputs): CTranslate2's when it is installed, else PyTorch's."""
+    import importlib.util
 
-    def load(self, cpus: float, gpus: float):
-        from .restorer import Restorer
+    from .engines import CT2Engine, TorchEngine
 
-        restorer = Restorer.from_pretrained(self.model, batch_size=self.batch_size, num_beams=self.num_beams,
-                                            device="cuda" if gpus > 0 else "cpu", engine=self.engine,
-                                            min_confidence=self.min_confidence,
-                                            lone_edit_confidence=self.lone_edit_confidence,
-                                            min_spun_score=self.min_spun_score, threads=max(1, int(cpus)))
-        if self.document_evidence is not None:
-            restorer.document_evidence = bool(self.document_evidence)
-        return restorer
+    if engine != "torch" and importlib.util.find_spec("ctranslate2") is not None:
+        return CT2Engine.__name__
+    return TorchEngine.__name__
 
 
 class RayUnavailable(ImportError):
@@ -176,7 +164,9 @@ class _PieceWorker:
     """A Ray actor: one restorer, many pieces."""
 
     def __init__(self, spec: RestorerSpec, opts: Options, cpus: float, gpus: float):
-        self.restorer, self.opts = spec.load(cpus, gpus), opts
+        from .restorer import Restorer
+
+        self.restorer, self.opts = Restorer.from_spec(spec.on_worker(cpus, gpus)), opts
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -274,7 +264,9 @@ class _RowWorker:
 
     def __init__(self, spec: RestorerSpec, column: str, output_column: str, error_column: str | None,
                  cpus: float, gpus: float):
-        self.restorer = spec.load(cpus, gpus)
+        from .restorer import Restorer
+
+        self.restorer = Restorer.from_spec(spec.on_worker(cpus, gpus))
         self.column, self.output_column, self.error_column = column, output_column, error_column
 
     def __call__(self, batch):
@@ -330,12 +322,10 @@ def restore_dataset(ds, column: str = "text", model: str | Path | None = None, *
     take every CPU make reading wait forever (a warning says so)."""
     import warnings
 
-    from .restorer import default_model_dir
-
     ray, _ = connect()
-    spec = RestorerSpec(str(Path(model) if model else default_model_dir()), engine=engine, batch_size=batch_size,
-                        num_beams=num_beams, min_confidence=min_confidence,
-                        lone_edit_confidence=lone_edit_confidence, min_spun_score=min_spun_score)
+    spec = RestorerSpec.build(model, engine=engine, batch_size=batch_size, num_beams=num_beams,
+                              min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
+                              min_spun_score=min_spun_score)
     opts = RayOptions(workers=workers, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
     if workers is not None and workers * cpus_per_worker >= ray.cluster_resources().get("CPU", 0):
         warnings.warn(f"restore_dataset: {workers} workers x {cpus_per_worker} CPUs take every CPU of the cluster; "

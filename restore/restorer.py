@@ -19,73 +19,28 @@ unsure of.
 from __future__ import annotations
 
 import math
-import os
-import sys
 import threading
-import warnings
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .align import WORD_RE
-from .edits import Edit, apply_edits, sentence_edits
-from .guards import Proposal, Thresholds, document_score, guarded_edits, kept_edits
+from .edits import Edit, apply_edits
+from .guards import Proposal, Thresholds, guarded_edits
 from .known_words import load as load_known_words
 from .model_folder import InvalidModel, ModelNotFound, first_line, read_json
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
+from .spec import DEFAULT_MODEL_NAME, RestorerSpec, default_model_dir, model_settings
 
-# what this module defines, and the errors its loading raises (restore.model_folder's)
-__all__ = ["Restorer", "restore", "SpunScore", "default_model_dir", "model_settings", "span_logprobs",
-           "least_likely_token", "DEFAULT_MODEL_NAME", "ModelNotFound", "InvalidModel"]
+# what this module defines, the errors its loading raises (restore.model_folder's) and what
+# its loading reads (restore.spec's)
+__all__ = ["Restorer", "restore", "SpunScore", "span_logprobs", "least_likely_token", "RestorerSpec",
+           "default_model_dir", "model_settings", "DEFAULT_MODEL_NAME", "ModelNotFound", "InvalidModel"]
 
-DEFAULT_MODEL_NAME = "restore-small"
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
-COMPUTE_TYPES = ("float32", "int8")  # restore_config.json compute_type: what the auto engine may use
-
-
-def default_model_dir() -> Path:
-    """The model used when none is given, the first of:
-
-    1. ``$RESTORE_MODEL``;
-    2. ``models/restore-small`` of a source checkout (an editable install);
-    3. the copy a wheel installs under ``<prefix>/share/restore/models/restore-small``;
-    4. ``$XDG_DATA_HOME/restore/models/restore-small`` (default ``~/.local/share``), for a
-       model placed there by hand.
-    """
-    env = os.environ.get("RESTORE_MODEL")
-    if env:
-        path = Path(env)
-        if not (path / "config.json").is_file():
-            raise ModelNotFound(f"RESTORE_MODEL={env}: no model folder there (config.json missing)")
-        return path
-    candidates = [MODELS_DIR / DEFAULT_MODEL_NAME, *_installed_model_dirs(),
-                  Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share")
-                  / "restore/models" / DEFAULT_MODEL_NAME]
-    for path in candidates:
-        if (path / "config.json").is_file():
-            return path
-    raise ModelNotFound("no restore model found (looked in: " + ", ".join(map(str, candidates))
-                        + "); pass --model DIR or set RESTORE_MODEL")
-
-
-def _installed_model_dirs() -> list[Path]:
-    """Where the installed distribution put its data files (``share/restore/models/...``)."""
-    from importlib import metadata
-
-    try:
-        dist = metadata.distribution("restore")
-    except metadata.PackageNotFoundError:
-        return []
-    marker = f"share/restore/models/{DEFAULT_MODEL_NAME}/config.json"
-    found = [Path(dist.locate_file(f)).resolve().parent for f in dist.files or () if str(f).endswith(marker)]
-    # pip install --target puts the data files beside the package; a plain prefix install
-    # under sys.prefix
-    share = Path("share/restore/models") / DEFAULT_MODEL_NAME
-    return found + [Path(dist.locate_file("")) / share, Path(sys.prefix) / share]
 
 
 @dataclass(frozen=True)
@@ -129,33 +84,30 @@ def least_likely_token(logprobs: list[float]) -> float:
     return math.exp(min(logprobs)) if logprobs else 0.0
 
 
-def model_settings(path: Path) -> dict:
-    """The restorer's settings stored with a model (``restore_config.json``): the
-    recommended thresholds (``min_confidence``, ``lone_edit_confidence``,
-    ``min_spun_score``), chosen when the model was shipped, and the CTranslate2 precision
-    the ``auto`` engine uses (``compute_type``: ``float32``, the default, or ``int8``, when
-    it was measured to leave restored-text quality unchanged). A file that is not JSON,
-    or holds a setting out of range, is :class:`InvalidModel` (a ``ValueError``)."""
-    file = Path(path) / "restore_config.json"
-    settings = read_json(file) if file.is_file() else {}
-    if settings.get("compute_type", "float32") not in COMPUTE_TYPES:
-        raise InvalidModel(f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, "
-                           f"got {settings['compute_type']!r}")
-    try:
-        Thresholds(**{k: settings[k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")
-                      if k in settings})
-    except ValueError as e:
-        raise InvalidModel(f"{file}: {e}") from None
-    return settings
+def _threshold(name: str) -> property:
+    """A restorer attribute that reads and sets one field of its :class:`Thresholds`."""
+    def get(self: "Restorer"):
+        return getattr(self.thresholds, name)
+
+    def set_(self: "Restorer", value) -> None:
+        self.thresholds = replace(self.thresholds, **{name: value})
+
+    return property(get, set_, doc=f"``Thresholds.{name}`` of this restorer.")
 
 
 class Restorer:
     """A decoding engine plus the rules that make its output safe to use.
 
-    ``Restorer.from_pretrained(path)``; ``.restore(texts)``, ``.restore_with_edits(text)``,
-    ``.propose(texts)``, ``.spun_score(text)``. Each text is one document for the document
-    gate (``min_spun_score``) unless ``one_document=True`` pools a list.
+    ``Restorer.from_pretrained(path)`` (or ``.from_spec(spec)``); ``.restore(texts)``,
+    ``.restore_with_edits(text)``, ``.propose(texts)``, ``.spun_score(text)``. Each text is
+    one document for the document gate (``min_spun_score``) unless ``one_document=True``
+    pools a list.
     """
+
+    min_confidence = _threshold("min_confidence")
+    lone_edit_confidence = _threshold("lone_edit_confidence")
+    min_spun_score = _threshold("min_spun_score")
+    document_evidence = _threshold("document_evidence")
 
     def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0,
                  known_words: frozenset[str] | None = None, min_spun_score: float = 0.0,
@@ -169,10 +121,8 @@ class Restorer:
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
         Thresholds(min_confidence, lone_edit_confidence, min_spun_score)  # each from 0 to 1, or ValueError
-        self.min_confidence = float(min_confidence)
-        self.lone_edit_confidence = float(lone_edit_confidence)
-        self.min_spun_score = float(min_spun_score)
-        self.document_evidence = bool(document_evidence)  # Thresholds.document_evidence
+        self.thresholds = Thresholds(float(min_confidence), float(lone_edit_confidence), float(min_spun_score),
+                                     bool(document_evidence))
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
         # scored edits of recently seen sentences: scraped text repeats bylines, captions and
@@ -186,31 +136,28 @@ class Restorer:
     def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
                         device: str = "cpu", min_confidence: float | None = None,
                         engine: str = "auto", lone_edit_confidence: float | None = None,
-                        min_spun_score: float | None = None, threads: int | None = None) -> "Restorer":
+                        min_spun_score: float | None = None, threads: int | None = None,
+                        document_evidence: bool | None = None) -> "Restorer":
         """Load a model folder (default: the shipped model). A threshold left ``None``
         takes the model's own recommended value from its ``restore_config.json`` (0
         without one); see :class:`Thresholds`. ``threads``: CPU threads (default: every
         core this process may run on)."""
-        from .engines import ENGINES, load_engine
+        from .engines import load_engine
 
-        for name, value in (("batch_size", batch_size), ("num_beams", num_beams)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
-        path = Path(path) if path else default_model_dir()
-        if str(path) == DEFAULT_MODEL_NAME and not path.exists():  # the packaged model by its name
-            path = default_model_dir()
+        spec = RestorerSpec.build(path, engine=engine, batch_size=batch_size, num_beams=num_beams, device=device,
+                                  threads=threads, min_confidence=min_confidence,
+                                  lone_edit_confidence=lone_edit_confidence, min_spun_score=min_spun_score,
+                                  document_evidence=document_evidence)
+        path = Path(spec.model)
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
         read_json(path / "config.json")  # a corrupt or foreign folder: one line (InvalidModel), not a traceback
-        settings = model_settings(path)
         # engine: "auto" (CTranslate2 at the model's recommended precision when available,
         # else PyTorch), "ct2" (float32), "ct2-int8" or "torch"
-        precision = {"compute_type": settings["compute_type"]} if engine == "auto" and "compute_type" in settings else {}
-        if engine not in ENGINES:  # the caller's mistake, not the model's
-            raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+        precision = {"compute_type": spec.compute_type} if spec.compute_type else {}
         try:
-            engine = load_engine(path, engine, device=device, batch_size=batch_size, num_beams=num_beams,
-                                 threads=threads, **precision)
+            loaded = load_engine(path, spec.engine, device=spec.device, batch_size=spec.batch_size,
+                                 num_beams=spec.num_beams, threads=spec.threads, **precision)
             known_words = load_known_words(path)
         except (ImportError, MemoryError):
             raise
@@ -218,21 +165,19 @@ class Restorer:
             raise
         except Exception as e:  # what the checks cannot see: the weights' shapes, a bad tokenizer
             raise InvalidModel(f"{path}: cannot load the model ({type(e).__name__}: {first_line(e)})") from e
-        if "min_confidence" not in settings and None in (min_confidence, lone_edit_confidence, min_spun_score):
-            # a model with no thresholds applies every edit it proposes, sure or not: on clean
-            # text that is many false fixes (a fine-tuned model without them changed 76 of 300)
-            warnings.warn(f"{path} has no recommended thresholds (restore_config.json): every edit the model "
-                          f"proposes is applied, and clean text will be changed; choose them with `restore "
-                          f"thresholds {path} --pairs PAIRS.jsonl --write` (restore train does it)", stacklevel=2)
-        if min_confidence is None:
-            min_confidence = settings.get("min_confidence", 0.0)
-        if lone_edit_confidence is None:
-            lone_edit_confidence = settings.get("lone_edit_confidence", 0.0)
-        if min_spun_score is None:
-            min_spun_score = settings.get("min_spun_score", 0.0)
-        return cls(engine, min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
-                   known_words=known_words, min_spun_score=min_spun_score,
-                   document_evidence=settings.get("document_evidence", False))
+        spec.warn_if_unchosen()
+        t = spec.thresholds
+        return cls(loaded, min_confidence=t.min_confidence, lone_edit_confidence=t.lone_edit_confidence,
+                   known_words=known_words, min_spun_score=t.min_spun_score, document_evidence=t.document_evidence)
+
+    @classmethod
+    def from_spec(cls, spec: RestorerSpec) -> "Restorer":
+        """The restorer ``spec`` describes (:meth:`from_pretrained` loads it)."""
+        thresholds = asdict(spec.thresholds) if spec.thresholds is not None else {}  # {}: the model's own
+        restorer = cls.from_pretrained(spec.model, batch_size=spec.batch_size, num_beams=spec.num_beams,
+                                       device=spec.device, engine=spec.engine, threads=spec.threads, **thresholds)
+        spec.warn_if_unchosen()
+        return restorer
 
     # -- public -------------------------------------------------------------------
     def restore(self, texts: str | list[str], one_document: bool = False) -> str | list[str]:
@@ -263,11 +208,6 @@ class Restorer:
         single, texts = _as_texts(texts)
         plans = self._plan(texts, with_confidence=True)
         return plans[0] if single else plans
-
-    @property
-    def thresholds(self) -> Thresholds:
-        return Thresholds(self.min_confidence, self.lone_edit_confidence, self.min_spun_score,
-                          self.document_evidence)
 
     def spun_score(self, text: str) -> SpunScore:
         """Confidence-weighted share of words the model would change (every edit counts,
@@ -302,73 +242,109 @@ class Restorer:
         return [Proposal(p, n, c) for p, n, c in zip(plans, words, changed)]
 
     def _sentences(self, texts: list[str], with_confidence: bool = True) -> list[_Sentence]:
-        """Every sentence piece of ``texts`` with the edits the model proposes for it."""
-        sentences: list[_Sentence] = []
-        for t, text in enumerate(texts):
-            pos = 0
-            for is_sent, chunk in segments(text):
-                if is_sent:
-                    piece_pos = pos
-                    for piece in split_long(chunk, self.max_chars):
-                        core = piece.strip()
-                        if core:
-                            lead = len(piece) - len(piece.lstrip())
-                            sentences.append(_Sentence(t, piece_pos + lead, core, []))
-                        piece_pos += len(piece)
-                pos += len(chunk)
+        """Every sentence piece of ``texts`` with the edits the model proposes for it:
+        segmented, looked up in the memo, decoded and guarded, then scored and remembered."""
+        sentences = _sentence_pieces(texts, self.max_chars)
         # each distinct sentence goes through the model once; with confidences, once in the
         # last MEMO_SIZE distinct sentences of all calls
         unique = list(dict.fromkeys(s.source for s in sentences))
-        remembered: dict[str, list[Edit]] = {}
-        with self._lock:
-            self.sentences_done += len(sentences)
-            if with_confidence:
-                for src in unique:
-                    if src in self._memo:
-                        self._memo.move_to_end(src)
-                        remembered[src] = self._memo[src]
-        unique = [src for src in unique if src not in remembered]
+        remembered = self._recall(unique, len(sentences), with_confidence)
         # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
         # to it); the translation keeps every offset, and the input's typography survives
         # because edits compare words after the same normalisation. It reads "..." for "…"
-        # too (as bytes, "…" cost a sentence a fifth to a quarter of its fixes); its output
-        # gets the input's "…" back before the two are compared
-        model_input = {src: model_reading(src)[0] for src in unique}
-        outputs = self.generate(list(model_input.values())) if model_input else []
-        proposed = {src: guarded_edits(src, ellipses_back(src, out), self.known_words)
-                    for src, out in zip(unique, outputs)}
+        # too (as bytes, "…" cost a sentence a fifth to a quarter of its fixes)
+        model_input = {src: model_reading(src)[0] for src in unique if src not in remembered}
+        proposed = self._decode(model_input)
         if with_confidence:
-            changed = [src for src in unique if proposed[src]]
-            targets = [apply_edits(src, proposed[src]) for src in changed]
-            # scored as the model read them (straight quotes, "..."), so the greedy decoding's
-            # own token scores can be reused; spans are mapped back where "…" was expanded
-            readings = [model_reading(tgt) for tgt in targets]
-            scores_of = self.engine.token_logprobs([model_input[src] for src in changed],
-                                                   [text for text, _ in readings])
-            for src, scores, (_, back) in zip(changed, scores_of, readings):
-                if back is not None:  # spans in the target as the model read it -> in the target
-                    scores = [(back[a], back[b - 1] + 1 if b > a else back[a], lp) for a, b, lp in scores]
-                shift, scored = 0, []  # shift: where the output has moved past the edits so far
-                for e in proposed[src]:  # in input order (guarded_edits sorts them)
-                    start = e.start + shift
-                    scored.append(Edit(e.start, e.end, e.spun, e.replacement,
-                                       self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement)))))
-                    shift += len(e.replacement) - (e.end - e.start)
-                proposed[src] = scored
-            with self._lock:
-                for src in unique:
-                    self._memo[src] = proposed[src]
-                while len(self._memo) > MEMO_SIZE:
-                    self._memo.popitem(last=False)
+            proposed = self._score(proposed, model_input)
+            self._remember(proposed)
             proposed.update(remembered)
         for s in sentences:
             s.edits = proposed[s.source]
         return sentences
 
+    def _recall(self, unique: list[str], pieces: int, with_confidence: bool) -> dict[str, list[Edit]]:
+        """The remembered scored edits of the sentences ``unique`` (none without
+        confidences); counts ``pieces`` sentence pieces as done."""
+        remembered: dict[str, list[Edit]] = {}
+        with self._lock:
+            self.sentences_done += pieces
+            if with_confidence:
+                for src in unique:
+                    if src in self._memo:
+                        self._memo.move_to_end(src)
+                        remembered[src] = self._memo[src]
+        return remembered
+
+    def _decode(self, model_input: dict[str, str]) -> dict[str, list[Edit]]:
+        """The guarded edits of each sentence (keys: the sentences, values: as the model
+        reads them); the model's output gets the input's "…" back before the two are compared."""
+        outputs = self.generate(list(model_input.values())) if model_input else []
+        return {src: guarded_edits(src, ellipses_back(src, out), self.known_words)
+                for src, out in zip(model_input, outputs)}
+
+    def _score(self, proposed: dict[str, list[Edit]], model_input: dict[str, str]) -> dict[str, list[Edit]]:
+        """``proposed`` with each edit's confidence, from the token scores of the restored
+        sentence as the model reads it (straight quotes, "..."), so that the greedy
+        decoding's own scores can be reused; spans are mapped back where "…" was expanded."""
+        changed = [src for src in proposed if proposed[src]]
+        readings = [model_reading(apply_edits(src, proposed[src])) for src in changed]
+        scores_of = self.engine.token_logprobs([model_input[src] for src in changed],
+                                               [text for text, _ in readings])
+        scored = dict(proposed)
+        for src, scores, (_, back) in zip(changed, scores_of, readings):
+            if back is not None:  # spans in the target as the model read it -> in the target
+                scores = [(back[a], back[b - 1] + 1 if b > a else back[a], lp) for a, b, lp in scores]
+            scored[src] = self._scored_edits(proposed[src], scores)
+        return scored
+
+    def _scored_edits(self, edits: list[Edit], scores) -> list[Edit]:
+        """``edits`` (in input order) with confidences from ``scores``, the restored
+        sentence's token scores."""
+        shift, scored = 0, []  # shift: where the output has moved past the edits so far
+        for e in edits:
+            start = e.start + shift
+            scored.append(Edit(e.start, e.end, e.spun, e.replacement,
+                               self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement)))))
+            shift += len(e.replacement) - (e.end - e.start)
+        return scored
+
+    def _remember(self, proposed: dict[str, list[Edit]]) -> None:
+        """Keep the scored edits of these sentences, the last ``MEMO_SIZE`` of them."""
+        with self._lock:
+            for src, edits in proposed.items():
+                self._memo[src] = edits
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+
+    @property
+    def remembered(self) -> int:
+        """How many sentences' scored edits this restorer remembers."""
+        return len(self._memo)
+
     @staticmethod
     def _checked(source: str, output: str) -> str:
         """What the restorer makes of ``output`` for ``source``: the guarded edits applied."""
         return apply_edits(source, guarded_edits(source, output))
+
+
+def _sentence_pieces(texts: list[str], max_chars: int) -> list[_Sentence]:
+    """The sentence pieces of ``texts`` (a sentence longer than ``max_chars``: several),
+    each without its surrounding space and with no edits yet."""
+    sentences: list[_Sentence] = []
+    for t, text in enumerate(texts):
+        pos = 0
+        for is_sent, chunk in segments(text):
+            if is_sent:
+                piece_pos = pos
+                for piece in split_long(chunk, max_chars):
+                    core = piece.strip()
+                    if core:
+                        lead = len(piece) - len(piece.lstrip())
+                        sentences.append(_Sentence(t, piece_pos + lead, core, []))
+                    piece_pos += len(piece)
+            pos += len(chunk)
+    return sentences
 
 
 def _as_texts(texts) -> tuple[bool, list[str]]:

@@ -327,7 +327,7 @@ def create_app(restorer=None, model: str | Path | None = None, engine: str = "au
                                "min_spun_score": restorer.min_spun_score},
                 "max_chars": max_chars, "max_batch": max_batch, "batches": batcher.batches,
                 # sentences whose edits the restorer remembers (bounded: restore.restorer.MEMO_SIZE)
-                "remembered_sentences": len(getattr(restorer, "_memo", ()))}
+                "remembered_sentences": getattr(restorer, "remembered", 0)}
 
     @app.get("/", response_class=HTMLResponse)
     async def index():

@@ -87,13 +87,34 @@ def model_commit(model_dir: str | Path | None) -> str | None:
     return out.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
+def model_info(model_dir: Path, engine: str) -> dict:
+    """What a run evaluated: the model folder (relative to the working folder when inside
+    it), its last commit and the engine."""
+    try:
+        shown = model_dir.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = model_dir
+    return {"model": str(shown), "model_commit": model_commit(model_dir), "engine": engine}
+
+
+def headline(set_name: str, by_system: dict) -> str:
+    """One line of a set's figures, system by system (``restore eval`` prints it)."""
+    return set_name + ": " + "; ".join(" ".join(
+        [s] + ([f"F0.5 {m['f0.5']:.3f}" + (f" [{m['f0.5_ci'][0]:.3f}-{m['f0.5_ci'][1]:.3f}]"
+                                             if m.get("f0.5_ci") else "")] if m.get("f0.5") is not None else [])
+        + ([f"edits right {m['edits_right']:.3f}"] if m.get("edits_right") is not None else [])
+        + ([f"clean harm {m['clean_harm']:.1%}"] if m.get("clean_harm") is not None else [])
+        + [f"exact {m['exact_match']:.3f}"]) for s, m in by_system.items())
+
+
 def run_suite(suite_path: str | Path, systems: dict, out_dir: str | Path, limit: int | None = None, *,
               thresholds: Thresholds = Thresholds(), progress: bool = False, info: dict | None = None,
-              log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> dict:
-    """Evaluate every set of a suite YAML; write one folder per set plus the combined
-    ``report.md``, ``metrics.json`` and ``suite.png`` in ``out_dir``."""
+              log: Callable[[str], None] = lambda m: print(m, file=sys.stderr), suite: dict | None = None) -> dict:
+    """Evaluate every set of a suite YAML (``suite``: the file already read with
+    :func:`load_suite`); write one folder per set plus the combined ``report.md``,
+    ``metrics.json`` and ``suite.png`` in ``out_dir``."""
     suite_path = Path(suite_path)
-    cfg = load_suite(suite_path)
+    cfg = load_suite(suite_path) if suite is None else suite
     base = suite_path.resolve().parent
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
