@@ -5,7 +5,7 @@ restored field by field with --field (and refused as prose without it); a resume
 output only for the same input path and bytes; a folder job skips scripts, build files and
 earlier runs' output folders.
 
-No trained model: a scripted restorer (see test_reliability)."""
+No trained model: a scripted restorer (the `model` fixture of conftest.py)."""
 from __future__ import annotations
 
 import errno
@@ -16,7 +16,7 @@ import sys
 
 from restore import batch
 from restore.inputs import unreadable_reason
-from test_reliability import FIXED, SPUN, files_under, model, restore_run, write  # noqa: F401
+from helpers import FIXED, SPUN, files_under, restore_run, write
 
 
 # ----------------------------------------------------------------------------- 10: unreadable folders

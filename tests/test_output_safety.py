@@ -5,8 +5,8 @@ replaced by a regular file; an existing output survives every failure byte for b
 of killed runs' temporary files removes only this tool's; a closed stdin or stdout is a
 one-line error.
 
-No trained model: a scripted restorer (see test_reliability). Nothing under /dev is
-written: devices are simulated with a FIFO or a mocked ``os.stat``."""
+No trained model: a scripted restorer (the `model` fixture of conftest.py). Nothing under
+/dev is written: devices are simulated with a FIFO or a mocked ``os.stat``."""
 from __future__ import annotations
 
 import errno
@@ -21,10 +21,9 @@ from pathlib import Path
 import pytest
 
 from restore import batch, outputs
-from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-from test_reliability import FIXED, ROOT, SPUN, files_under, model, restore_run, write  # noqa: F401
+from helpers import FIXED, SPUN, ScriptedEngine, files_under, restore_run, write
+from conftest import ROOT
 
 BINARY = bytes(range(256)) * 4
 
@@ -198,8 +197,8 @@ DRIVER = """
 import sys
 from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-Restorer.from_pretrained = staticmethod(lambda *a, **k: Restorer(ScriptedEngine({})))
+from helpers import ScriptedEngine, from_pretrained_double
+Restorer.from_pretrained = from_pretrained_double(lambda given: Restorer(ScriptedEngine({})))
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -4,7 +4,7 @@ number spellings, spacing, CRLF, non-ASCII), Parquet schema metadata (a pandas i
 custom keys) and dictionary-encoded text; a field or column that ``--output-field`` or
 ``--show-edits`` would overwrite is an error, never overwritten.
 
-No trained model: a scripted restorer (see test_reliability)."""
+No trained model: a scripted restorer (the `model` fixture of conftest.py)."""
 from __future__ import annotations
 
 import json
@@ -13,8 +13,7 @@ import pytest
 
 from restore import batch
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-from test_reliability import FIXED, SPUN, files_under, model, restore_run, write  # noqa: F401
+from helpers import FIXED, SPUN, ScriptedEngine, restore_run, write
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

@@ -12,7 +12,7 @@ import pytest
 from restore import batch
 from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
+from helpers import ScriptedEngine
 
 SPUN = "The Home handed the invoice."
 FIXED = "The House passed the bill."
