@@ -4,7 +4,7 @@ packaged model by its name)."""
 import json
 
 import pytest
-from helpers import ScriptedEngine
+from helpers import ScriptedEngine, follows
 
 from restore.restorer import Restorer
 
@@ -76,7 +76,8 @@ def test_from_pretrained_uses_the_models_own_thresholds_and_restore_uses_the_mod
     b = _scripted_model_folder(tmp_path, "b", {})
     outputs = {str(a): {"The Home handed it.": "The House handed it."},
                str(b): {"The Home handed it.": "The Dwelling handed it."}}
-    monkeypatch.setattr(engines, "load_engine", lambda path, *args, **kw: ScriptedEngine(outputs[str(path)]))
+    monkeypatch.setattr(engines, "load_engine",
+                        follows(engines.load_engine, lambda given: ScriptedEngine(outputs[str(given["path"])])))
     r = Restorer.from_pretrained(a)
     assert (r.min_confidence, r.lone_edit_confidence, r.min_spun_score) == (0.6, 0.97, 0.05)
     assert Restorer.from_pretrained(a, lone_edit_confidence=0.5).lone_edit_confidence == 0.5

@@ -14,10 +14,10 @@ import json
 import os
 import sys
 
-from restore import batch
-from restore.inputs import unreadable_reason
 from helpers import FIXED, SPUN, files_under, restore_run, write
 
+from restore import batch
+from restore.inputs import unreadable_reason
 
 # ----------------------------------------------------------------------------- 10: unreadable folders
 

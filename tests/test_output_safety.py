@@ -19,11 +19,19 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from helpers import (
+    FIXED,
+    SPUN,
+    ScriptedEngine,
+    files_under,
+    follows,
+    restore_run,
+    write,
+)
 
 from restore import batch, outputs
 from restore.restorer import Restorer
-from helpers import FIXED, SPUN, ScriptedEngine, files_under, restore_run, write
-from conftest import ROOT
 
 BINARY = bytes(range(256)) * 4
 
@@ -173,13 +181,13 @@ def test_a_full_disk_leaves_the_existing_output_file(model, tmp_path, monkeypatc
     keep = write(tmp_path / "keep.txt", "notes\n")
     real_write, writes = batch.PieceWriter.write, []
 
-    def write_until_full(self, result):
-        writes.append(result)
+    def write_until_full(given):
+        writes.append(given["result"])
         if len(writes) > 1:
             raise OSError(code, os.strerror(code))
-        real_write(self, result)
+        real_write(**given)
 
-    monkeypatch.setattr(batch.PieceWriter, "write", write_until_full)
+    monkeypatch.setattr(batch.PieceWriter, "write", follows(real_write, write_until_full))
     assert restore_run(model, src, "-o", keep) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and f"cannot write {keep}: {os.strerror(code)}" in err
@@ -284,13 +292,13 @@ def test_an_interrupt_leaves_the_existing_output_file(model, tmp_path, monkeypat
     keep = write(tmp_path / "keep.txt", "notes\n")
     real_write, writes = batch.PieceWriter.write, []
 
-    def interrupted(self, result):
+    def interrupted(given):
         writes.append(1)
         if len(writes) > 1:
             raise KeyboardInterrupt
-        real_write(self, result)
+        real_write(**given)
 
-    monkeypatch.setattr(batch.PieceWriter, "write", interrupted)
+    monkeypatch.setattr(batch.PieceWriter, "write", follows(real_write, interrupted))
     assert restore_run(model, src, "-o", keep) == 130
     assert keep.read_bytes() == b"notes\n" and sorted(p.name for p in tmp_path.iterdir()) == \
         ["a.txt", "keep.txt", "model"]

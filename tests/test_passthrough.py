@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import FIXED, SPUN, ScriptedEngine, restore_run, write
 
 from restore import batch
 from restore.restorer import Restorer
-from helpers import FIXED, SPUN, ScriptedEngine, restore_run, write
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

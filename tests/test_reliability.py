@@ -16,14 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from helpers import FIXED, SPUN, ScriptedEngine, files_under, restore_run, write
 
 from restore import batch
 from restore.cli import main
 from restore.restorer import Restorer
-from helpers import FIXED, SPUN, ScriptedEngine, files_under, restore_run, write
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 # ----------------------------------------------------------------------------- 2: colliding outputs
 
