@@ -1,12 +1,13 @@
-"""Test doubles and helpers shared by test modules (a test module imports them from here,
-never from another test module).
+"""Test doubles and helpers shared by test modules: a test module imports them from here,
+never from another test module (shared fixtures are in conftest.py).
 
 :class:`ScriptedEngine` returns scripted outputs, so the expected answers can be worked out
-by hand. :class:`SwapEngine` is an engine whose "model" really rewrites each sentence by a table of
-known word swaps ("Home" -> "House"), so a restorer around it applies edits whose every
-character is known in advance: whitespace, line-ending and offset bugs then show up in the
-restored text, not only in text that stays unchanged. It is deterministic and holds no
-state a call changes, so threads may share it.
+by hand. :class:`SwapEngine` is an engine whose "model" really rewrites each sentence by a
+table of known word swaps ("Home" -> "House"), so a restorer around it applies edits whose
+every character is known in advance: whitespace, line-ending and offset bugs then show up in
+the restored text, not only in text that stays unchanged. It is deterministic and holds no
+state a call changes, so threads may share it. :func:`follows` makes a double that keeps the
+signature of what it replaces.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from typing import Any, Callable
 
 SPUN = "The Home handed the invoice."
 FIXED = "The House passed the bill."
-
 
 
 class ScriptedEngine:
