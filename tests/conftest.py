@@ -38,14 +38,39 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture
+def model(tmp_path, monkeypatch) -> Path:
+    """A model folder whose "weights" are a few bytes; loading it (``Restorer.from_pretrained``)
+    gives a restorer around a scripted engine that restores ``helpers.SPUN`` to ``helpers.FIXED``,
+    with the thresholds asked for (0 when not given). For `restore run` without a trained model."""
+    from helpers import FIXED, SPUN, ScriptedEngine, from_pretrained_double
+
+    from restore.restorer import Restorer
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "model.safetensors").write_bytes(b"weights")
+
+    def from_pretrained(given: dict) -> Restorer:
+        assert Path(given["path"]) == folder
+        return Restorer(ScriptedEngine({SPUN: FIXED}), min_confidence=given.get("min_confidence") or 0.0,
+                        lone_edit_confidence=given.get("lone_edit_confidence") or 0.0,
+                        min_spun_score=given.get("min_spun_score") or 0.0)
+
+    monkeypatch.setattr(Restorer, "from_pretrained", from_pretrained_double(from_pretrained))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
     """A model trained with configs/tiny.yaml on a generated corpus, spun by a rewriter
     with a small synonym-set fixture (said -> stated, plan -> scheme, ...): after 600
     steps (seconds on 2 cores) it restores most of those swaps, so the end-to-end tests that share it see
     real edits. Shared by every test module that needs a real model."""
+    from helpers import make_corpus
+
     from restore.cli import main
-    from test_training import make_corpus
 
     tmp = tmp_path_factory.mktemp("tiny")
     corpus = tmp / "corpus.jsonl"

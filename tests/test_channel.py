@@ -68,6 +68,7 @@ def test_held_out_articles_are_a_stable_share():
     assert not any(channel.held_out(a, 0.0) for a in arts)
 
 
+@pytest.mark.slow  # fits the channel model over the whole open back-off table (about a minute)
 def test_fitted_spinner_writes_the_real_habits(tmp_path):
     path = tmp_path / "real.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in _pairs()), encoding="utf-8")

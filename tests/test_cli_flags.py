@@ -14,13 +14,11 @@ import sys
 
 import pytest
 
-from helpers import swap_restorer
+from helpers import FIXED, SPUN, from_pretrained_double, swap_restorer
 from restore import language, progress
 from restore.cli import main
 from restore.restorer import Restorer
 
-SPUN = "The Home handed the invoice."
-FIXED = "The House passed the bill."
 ENGLISH = ("The council said on Monday that it would look at the plan again, and the officials who wrote it "
            "told reporters they were not sure when a vote could be held in the house.\n")
 FRENCH = ("Le gouvernement a annoncé mardi un nouveau plan pour réduire les coûts de l'énergie. Selon le "
@@ -35,11 +33,11 @@ def swap(monkeypatch, tmp_path):
     (model / "config.json").write_text("{}")
     calls = []
 
-    def from_pretrained(cls, *args, **kw):
-        calls.append(kw)
+    def from_pretrained(given):
+        calls.append(given)
         return swap_restorer()
 
-    monkeypatch.setattr(Restorer, "from_pretrained", classmethod(from_pretrained))
+    monkeypatch.setattr(Restorer, "from_pretrained", from_pretrained_double(from_pretrained))
     return ["--model", str(model)], calls
 
 

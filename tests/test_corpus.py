@@ -7,8 +7,9 @@ import re
 from collections import Counter
 
 import pytest
-
 from conftest import FIXTURES
+from helpers import follows
+
 from restore.corpus import (
     Deduper,
     clean_document,
@@ -148,11 +149,11 @@ def test_missing_paths_raise_with_the_path(tmp_path):
 def test_hf_dataset_source(monkeypatch):
     import datasets
 
-    def fake_load(name, config=None, split=None, **kw):
-        assert (name, split) == ("someone/news", "train")
+    def fake_load(given):
+        assert (given["path"], given["split"]) == ("someone/news", "train")
         return [{"text": "One doc.", "headline": "H1"}, {"text": "Two doc.", "headline": None}]
 
-    monkeypatch.setattr(datasets, "load_dataset", fake_load)
+    monkeypatch.setattr(datasets, "load_dataset", follows(datasets.load_dataset, fake_load))
     docs = list(read_documents({"hf_dataset": "someone/news", "split": "train", "title_field": "headline"}))
     assert [(d["doc_id"], d["title"], d["text"]) for d in docs] == [
         ("someone_news:0", "H1", "One doc."), ("someone_news:1", None, "Two doc.")]

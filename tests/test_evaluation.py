@@ -12,7 +12,7 @@ from restore.lexicon import Lexicon
 from tools.build_lexicon import build_inverse, corpus_counts
 from restore.guards import Thresholds
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
+from helpers import ScriptedEngine
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -12,14 +12,12 @@ import sys
 
 import pytest
 
-from helpers import swap_restorer
+from helpers import FIXED, SPUN, from_pretrained_double, swap_restorer
 from restore.cli import main
 from restore.edits import Edit, apply_edits
 from restore.formats import records as formats
 from restore.restorer import Restorer
 
-SPUN = "The Home handed the invoice."
-FIXED = "The House passed the bill."
 
 
 @pytest.fixture
@@ -32,11 +30,11 @@ def swap(monkeypatch, tmp_path):
     restorer = swap_restorer()
     calls = []
 
-    def from_pretrained(cls, *args, **kw):
-        calls.append(kw)
+    def from_pretrained(given):
+        calls.append(given)
         return restorer
 
-    monkeypatch.setattr(Restorer, "from_pretrained", classmethod(from_pretrained))
+    monkeypatch.setattr(Restorer, "from_pretrained", from_pretrained_double(from_pretrained))
     return ["--model", str(model)], restorer, calls
 
 
@@ -101,7 +99,7 @@ def test_jsonl_keeps_the_document_gate_of_text_output(monkeypatch, tmp_path, cap
     model.mkdir()
     (model / "config.json").write_text("{}")
     gated = swap_restorer(min_spun_score=0.3)
-    monkeypatch.setattr(Restorer, "from_pretrained", classmethod(lambda cls, *a, **k: gated))
+    monkeypatch.setattr(Restorer, "from_pretrained", from_pretrained_double(lambda given: gated))
     src = tmp_path / "a.txt"
     src.write_text(SPUN + "\n" + "A long clean line with many plain words in it and nothing at all to fix.\n")
     assert main(["run", str(src), "--model", str(model)]) == 0

@@ -5,7 +5,7 @@ restored field by field with --field (and refused as prose without it); a resume
 output only for the same input path and bytes; a folder job skips scripts, build files and
 earlier runs' output folders.
 
-No trained model: a scripted restorer (see test_reliability)."""
+No trained model: a scripted restorer (the `model` fixture of conftest.py)."""
 from __future__ import annotations
 
 import errno
@@ -14,10 +14,10 @@ import json
 import os
 import sys
 
+from helpers import FIXED, SPUN, files_under, restore_run, write
+
 from restore import batch
 from restore.formats.text import unreadable_reason
-from test_reliability import FIXED, SPUN, files_under, model, restore_run, write  # noqa: F401
-
 
 # ----------------------------------------------------------------------------- 10: unreadable folders
 

@@ -7,7 +7,7 @@ from restore.edits import apply_edits
 from restore.guards import guarded_edits
 from restore.restorer import Restorer
 
-from test_edits_api import ScriptedEngine
+from helpers import ScriptedEngine
 
 KNOWN = frozenset({"the", "minister", "said", "stated", "plan", "new", "brand", "ms", "spoke", "is"})
 

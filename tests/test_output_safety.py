@@ -5,8 +5,8 @@ replaced by a regular file; an existing output survives every failure byte for b
 of killed runs' temporary files removes only this tool's; a closed stdin or stdout is a
 one-line error.
 
-No trained model: a scripted restorer (see test_reliability). Nothing under /dev is
-written: devices are simulated with a FIFO or a mocked ``os.stat``."""
+No trained model: a scripted restorer (the `model` fixture of conftest.py). Nothing under
+/dev is written: devices are simulated with a FIFO or a mocked ``os.stat``."""
 from __future__ import annotations
 
 import errno
@@ -19,12 +19,19 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from helpers import (
+    FIXED,
+    SPUN,
+    ScriptedEngine,
+    files_under,
+    follows,
+    restore_run,
+    write,
+)
 
 from restore import batch, outputs
-from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-from test_reliability import FIXED, ROOT, SPUN, files_under, model, restore_run, write  # noqa: F401
 
 BINARY = bytes(range(256)) * 4
 
@@ -174,13 +181,13 @@ def test_a_full_disk_leaves_the_existing_output_file(model, tmp_path, monkeypatc
     keep = write(tmp_path / "keep.txt", "notes\n")
     real_write, writes = batch.PieceWriter.write, []
 
-    def write_until_full(self, result):
-        writes.append(result)
+    def write_until_full(given):
+        writes.append(given["result"])
         if len(writes) > 1:
             raise OSError(code, os.strerror(code))
-        real_write(self, result)
+        real_write(**given)
 
-    monkeypatch.setattr(batch.PieceWriter, "write", write_until_full)
+    monkeypatch.setattr(batch.PieceWriter, "write", follows(real_write, write_until_full))
     assert restore_run(model, src, "-o", keep) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and f"cannot write {keep}: {os.strerror(code)}" in err
@@ -198,8 +205,8 @@ DRIVER = """
 import sys
 from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-Restorer.from_pretrained = staticmethod(lambda *a, **k: Restorer(ScriptedEngine({})))
+from helpers import ScriptedEngine, from_pretrained_double
+Restorer.from_pretrained = from_pretrained_double(lambda given: Restorer(ScriptedEngine({})))
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -285,13 +292,13 @@ def test_an_interrupt_leaves_the_existing_output_file(model, tmp_path, monkeypat
     keep = write(tmp_path / "keep.txt", "notes\n")
     real_write, writes = batch.PieceWriter.write, []
 
-    def interrupted(self, result):
+    def interrupted(given):
         writes.append(1)
         if len(writes) > 1:
             raise KeyboardInterrupt
-        real_write(self, result)
+        real_write(**given)
 
-    monkeypatch.setattr(batch.PieceWriter, "write", interrupted)
+    monkeypatch.setattr(batch.PieceWriter, "write", follows(real_write, interrupted))
     assert restore_run(model, src, "-o", keep) == 130
     assert keep.read_bytes() == b"notes\n" and sorted(p.name for p in tmp_path.iterdir()) == \
         ["a.txt", "keep.txt", "model"]

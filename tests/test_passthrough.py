@@ -4,18 +4,17 @@ number spellings, spacing, CRLF, non-ASCII), Parquet schema metadata (a pandas i
 custom keys) and dictionary-encoded text; a field or column that ``--output-field`` or
 ``--show-edits`` would overwrite is an error, never overwritten.
 
-No trained model: a scripted restorer (see test_reliability)."""
+No trained model: a scripted restorer (the `model` fixture of conftest.py)."""
 from __future__ import annotations
 
 import json
 
 import pytest
+from helpers import FIXED, SPUN, ScriptedEngine, restore_run, write
 
 from restore import batch
 from restore.formats.jsonl import splice_record
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-from test_reliability import FIXED, SPUN, files_under, model, restore_run, write  # noqa: F401
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

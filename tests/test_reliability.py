@@ -3,7 +3,8 @@ output folders inside input folders, bad JSONL records, unreadable inputs, non-t
 in folders, file permissions, write errors, leftover temporary files, SIGTERM and SIGKILL.
 
 No trained model: `Restorer.from_pretrained` is replaced by a restorer around a scripted
-engine (in-process), or a slow scripted engine in a subprocess for the signal tests."""
+engine (in-process: the `model` fixture of conftest.py), or a slow scripted engine in a
+subprocess for the signal tests."""
 from __future__ import annotations
 
 import json
@@ -15,47 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from helpers import FIXED, SPUN, ScriptedEngine, files_under, restore_run, write
 
 from restore import batch
 from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-
-ROOT = Path(__file__).resolve().parents[1]
-SPUN = "The Home handed the invoice."
-FIXED = "The House passed the bill."
-
-
-@pytest.fixture
-def model(tmp_path, monkeypatch) -> Path:
-    """A model folder whose "weights" are a few bytes; loading it gives a scripted restorer."""
-    folder = tmp_path / "model"
-    folder.mkdir()
-    (folder / "config.json").write_text("{}")
-    (folder / "model.safetensors").write_bytes(b"weights")
-
-    def from_pretrained(path=None, min_confidence=None, lone_edit_confidence=None, min_spun_score=None, **kw):
-        assert Path(path) == folder
-        return Restorer(ScriptedEngine({SPUN: FIXED}), min_confidence=min_confidence or 0.0,
-                        lone_edit_confidence=lone_edit_confidence or 0.0, min_spun_score=min_spun_score or 0.0)
-
-    monkeypatch.setattr(Restorer, "from_pretrained", staticmethod(from_pretrained))
-    return folder
-
-
-def restore_run(model: Path, *args) -> int:
-    return main(["run", *map(str, args), "--model", str(model)])
-
-
-def write(path: Path, data: bytes | str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode() if isinstance(data, str) else data)
-    return path
-
-
-def files_under(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-
 
 # ----------------------------------------------------------------------------- 2: colliding outputs
 
@@ -306,6 +272,7 @@ DRIVER = """
 import sys, time
 from restore.cli import main
 from restore.restorer import Restorer
+from helpers import from_pretrained_double
 
 DELAY = float(sys.argv[1])
 
@@ -321,7 +288,7 @@ class SlowEngine:
         return [[(0, len(t), -0.01), (len(t), len(t), -0.01)] for t in targets]
 
 
-Restorer.from_pretrained = staticmethod(lambda *a, **k: Restorer(SlowEngine()))
+Restorer.from_pretrained = from_pretrained_double(lambda given: Restorer(SlowEngine()))
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -332,7 +299,7 @@ def start(tmp_path):
     any still running at the end of the test are killed."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
     procs = []
 
     def start_run(delay: float, *args) -> subprocess.Popen:

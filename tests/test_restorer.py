@@ -1,38 +1,187 @@
-"""Segmentation that never loses text, the Restorer API and `restore run` on a tiny model."""
-import json
+"""The Restorer: edits with their offsets and confidences, the thresholds and the document
+gate, the spun-ness score and the memory of sentences seen, with a scripted engine (exact
+control of what the "model" says) so the expected answers can be worked out by hand; then
+the Restorer and `restore run` on the tiny and the shipped model."""
+import math
 
+from helpers import ScriptedEngine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore.cli import main
+from restore.guards import kept_edits
 from restore.restorer import Restorer
-from restore.segment import segments, split_long
+from restore.segment import split_long
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab .,!?\n\r\t\"'’“”-3A")), max_size=120))
-def test_segments_reassemble_byte_for_byte(text):
-    chunks = segments(text)
-    assert "".join(c for _, c in chunks) == text
-    for is_sent, chunk in chunks:
-        if is_sent:
-            assert chunk == chunk.strip() and chunk and "\n" not in chunk and "\r" not in chunk
+def test_restore_with_edits_offsets_confidence_and_threshold():
+    text = "First line stays.\n\nThe Home handed the invoice.  Officers mentioned it."
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
+                             "Officers mentioned it.": "Officers said it."},
+                            probs={"House": 0.8, "passed": 0.95, "bill.": 0.3, "said": 0.6})
+    r = Restorer(engine)
+    restored, edits = r.restore_with_edits(text)
+    assert restored == "First line stays.\n\nThe House passed the bill.  Officers said it."
+    assert [(text[e.start:e.end], e.spun, e.replacement) for e in edits] == [
+        ("Home handed", "Home handed", "House passed"), ("invoice", "invoice", "bill"),
+        ("mentioned", "mentioned", "said")]
+    assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3, 0.6]  # the least sure token
+    assert r.restore(text) == restored
+    r.min_confidence = 0.5
+    restored, edits = r.restore_with_edits(text)
+    assert restored == "First line stays.\n\nThe House passed the invoice.  Officers said it."
+    assert [e.replacement for e in edits] == ["House passed", "said"]
+    assert r.restore(text) == restored
+    # each distinct sentence goes to the model once
+    engine.generated.clear()
+    r.restore([text, text])
+    assert sorted(engine.generated) == sorted(set(engine.generated))
 
 
-def test_segments_find_sentences_and_keep_layout():
-    text = "Mr. Smith said hi.  He left!\r\n\r\n- item one\n"
-    chunks = segments(text)
-    sents = [c for s, c in chunks if s]
-    assert sents == ["Mr. Smith said hi.", "He left!", "- item one"]
-    assert "".join(c for _, c in chunks) == text
+def test_the_model_reads_dots_for_an_ellipsis_and_the_input_keeps_it():
+    text = "Officers… the Home handed the invoice “now”."
+    # the model reads "..." (and straight quotes) and may miscount the dots it writes back
+    engine = ScriptedEngine({'Officers... the Home handed the invoice "now".':
+                             'Officers.... the House passed the bill "now".'},
+                            probs={"House": 0.8, "passed": 0.95, "bill": 0.3})
+    restored, edits = Restorer(engine).restore_with_edits(text)
+    assert engine.generated == ['Officers... the Home handed the invoice "now".']
+    assert restored == "Officers… the House passed the bill “now”."
+    assert [(text[e.start:e.end], e.replacement) for e in edits] == [("Home handed", "House passed"),
+                                                                      ("invoice", "bill")]
+    # scored as read, with the token spans mapped back past the "…": each edit gets its own word's
+    assert engine.scored == [('Officers... the Home handed the invoice "now".',
+                              'Officers... the House passed the bill "now".')]
+    assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3]
+    # a source with dots of its own: the output's runs of dots take the source's marks in order
+    engine = ScriptedEngine({"Wait... the Home... left": "Wait.. the House.... left"})
+    assert Restorer(engine).restore("Wait... the Home… left") == "Wait... the House… left"
+    # a run the model dropped: nothing to pair; the edit that would lose the "…" is dropped
+    engine = ScriptedEngine({"Wait... the Home... left": "Wait... the House left now"})
+    assert Restorer(engine).restore("Wait... the Home… left") == "Wait... the Home… left now"
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("abc ,;:")), max_size=400), st.integers(10, 60))
-def test_split_long_pieces_concatenate(sentence, max_chars):
-    pieces = split_long(sentence, max_chars)
-    assert "".join(pieces) == sentence
-    assert all(len(p) <= max_chars for p in pieces)
+def test_lone_edit_gate_is_per_sentence():
+    # two sentences in one text: the first has a single edit, the second two
+    text = "Officers mentioned it. The Home handed the invoice."
+    engine = ScriptedEngine({"Officers mentioned it.": "Officers said it.",
+                             "The Home handed the invoice.": "The House handed the bill."},
+                            probs={"said": 0.8, "House": 0.8, "bill.": 0.7})
+    assert Restorer(engine, 0.5).restore(text) == "Officers said it. The House handed the bill."
+    gated = Restorer(engine, 0.5, lone_edit_confidence=0.9)
+    restored, edits = gated.restore_with_edits(text)
+    assert restored == "Officers mentioned it. The House handed the bill."  # the lone 0.8 edit is dropped
+    assert [(e.replacement, e.sentence) for e in edits] == [("House", 1), ("bill", 1)]
+    assert gated.restore(text) == restored
+    # a sentence left with one edit after min_confidence is a lone edit too
+    assert Restorer(engine, 0.75, lone_edit_confidence=0.9).restore(text) == text
+    # a sure lone edit stays (a new restorer: one remembers the scores it has seen)
+    engine.probs["said"] = 0.95
+    assert Restorer(engine, 0.5, lone_edit_confidence=0.9).restore(text) == \
+        "Officers said it. The House handed the bill."
+    # the gate is a no-op at or below min_confidence
+    assert kept_edits(edits, 0.5, 0.5) == kept_edits(edits, 0.5, 0.0) == edits
+
+
+def test_spun_score_sentence_and_document():
+    text = "Clean words here.  The Home handed the invoice."
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."},
+                            probs={"House": 0.5, "passed": 0.5, "bill.": 1.0})
+    score = Restorer(engine).spun_score(text)
+    # sentence 2 has 6 words (with the full stop): edits of 2 words at 0.5 and 1 word at 1.0
+    assert [round(s, 3) for *_, s in score.sentences] == [0.0, round(2 / 6, 3)]
+    assert score.sentences[1][:2] == (19, len(text))
+    assert math.isclose(score.score, 2 / 10)  # 4 + 6 words
+    assert Restorer(ScriptedEngine({})).spun_score(text).score == 0.0
+
+
+def test_document_gate_leaves_texts_that_look_clean_alone():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
+                             "Officers said it was a fine day.": "Officers said it was a good day."},
+                            probs={"good": 0.8})
+    spun, clean = "The Home handed the invoice.", "Officers said it was a fine day."
+    proposals = Restorer(engine).propose([spun, clean])
+    # spun: House passed + bill at 0.9 over 6 words (0.45); clean: one word at 0.8 over 8 (0.1)
+    assert [round(p.spun_score, 3) for p in proposals] == [0.45, 0.1]
+    gated = Restorer(engine, min_spun_score=0.2)
+    assert gated.thresholds.min_spun_score == 0.2
+    assert gated.restore([spun, clean]) == ["The House passed the bill.", clean]
+    assert gated.restore(clean) == clean and gated.restore_with_edits(clean) == (clean, [])
+    # read as one document the two pool their words: (2.7 + 0.8) / 14 = 0.25, both restored
+    assert gated.restore([spun, clean], one_document=True) == ["The House passed the bill.",
+                                                               "Officers said it was a good day."]
+    assert Restorer(engine, min_spun_score=0.3).restore([spun, clean], one_document=True) == [spun, clean]
+    # the gate needs the confidences even when the other thresholds are 0
+    assert Restorer(engine, min_spun_score=0.46).restore(spun) == spun
+
+
+def test_model_reads_straight_quotes_and_the_input_keeps_its_own():
+    text = "He said “the Home handed it” — twice."
+    straight = 'He said "the Home handed it" - twice.'
+    engine = ScriptedEngine({straight: 'He said "the House passed it" - twice.'})
+    assert Restorer(engine).restore(text) == "He said “the House passed it” — twice."
+    assert engine.generated == [straight]
+    # confidences are scored on what the model read, not on the curly-quoted input
+    restored, edits = Restorer(engine, min_confidence=0.5).restore_with_edits(text)
+    assert restored == "He said “the House passed it” — twice." and len(edits) == 1
+    assert engine.scored[-1] == (straight, 'He said "the House passed it" - twice.')
+
+
+def test_sentences_seen_in_earlier_calls_do_not_go_through_the_model_again():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."})
+    restorer = Restorer(engine, min_confidence=0.5)
+    first = restorer.restore("The Home handed the invoice. Read extra.")
+    assert first == "The House passed the bill. Read extra."
+    engine.generated.clear(), engine.scored.clear()
+    # a later call: the known sentences come from memory, only the new one is decoded
+    again = restorer.restore(["Read extra. The Home handed the invoice.", "A new line."])
+    assert again == ["Read extra. The House passed the bill.", "A new line."]
+    assert engine.generated == ["A new line."] and engine.scored == []
+    # the thresholds still apply to remembered edits (they are stored before thresholds)
+    restorer.min_confidence = 0.95
+    assert restorer.restore("The Home handed the invoice.") == "The Home handed the invoice."
+    assert engine.generated == ["A new line."]
+
+
+def test_the_memory_is_bounded(monkeypatch):
+    import restore.restorer as restorer_module
+
+    monkeypatch.setattr(restorer_module, "MEMO_SIZE", 2)
+    engine = ScriptedEngine({})
+    restorer = Restorer(engine, min_confidence=0.5)
+    restorer.restore(["One.", "Two.", "Three."])
+    engine.generated.clear()
+    restorer.restore(["One.", "Three."])  # "One." was the oldest: forgotten
+    assert engine.generated == ["One."]
+
+
+def test_an_edits_confidence_can_be_computed_another_way():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."},
+                            probs={"House": 0.8, "passed": 0.5})
+    seen = []
+
+    def mean_prob(logprobs):
+        seen.append(len(logprobs))
+        return sum(math.exp(lp) for lp in logprobs) / len(logprobs)
+
+    _, edits = Restorer(engine, edit_confidence=mean_prob).restore_with_edits("The Home handed the invoice.")
+    assert [e.replacement for e in edits] == ["House passed", "bill"]
+    assert [round(e.confidence, 3) for e in edits] == [0.65, 0.9]  # not the least sure token (0.5)
+    assert seen == [2, 1]  # each edit's own tokens
+
+
+def test_a_deletion_is_as_sure_as_the_token_after_it():
+    engine = ScriptedEngine({"It was once going well.": "It was going well."}, probs={"going": 0.3})
+    assert Restorer(engine, 0.5).restore("It was once going well.") == "It was once going well."
+    engine.probs["going"], engine.probs["was"] = 0.95, 0.1
+    assert Restorer(engine, 0.5).restore("It was once going well.") == "It was going well."
+
+
+def test_spun_score_is_capped_per_sentence():
+    # three insertions into a two-token sentence: the sentence counts as wholly changed, not more
+    engine = ScriptedEngine({"Ab.": "x Ab y. z"}, probs={"x": 0.99, "y": 0.99, "z": 0.99, "Ab": 0.99})
+    score = Restorer(engine).spun_score("Ab.")
+    assert score.sentences[0][2] <= 1.0 and score.score <= 1.0
 
 
 def test_output_that_loses_numbers_or_urls_is_not_trusted():
@@ -52,6 +201,74 @@ def test_output_that_loses_numbers_or_urls_is_not_trusted():
     assert check(spun, "The House passed the bill on Tuesday after a long debate.") == \
         "The House passed the bill on Tuesday after a long debate."
 
+
+# -- restore-level property: a scripted engine that really edits --------------------------
+
+SWAP = {"Home": "House", "home": "house", "invoice": "bill", "handed": "passed", "Home’s": "House’s"}
+
+
+class WordSwapEngine(ScriptedEngine):
+    """A "model" that restores three spun words wherever it reads them (any input)."""
+
+    def __init__(self):
+        super().__init__({})
+
+    def generate(self, sentences):
+        import re as _re
+
+        self.generated += sentences
+        return [_re.sub(r"\b(Home|home|invoice|handed)\b", lambda m: SWAP[m.group()], s) for s in sentences]
+
+
+SPUN = st.sampled_from(["Home", "handed", "invoice", "home", "“Home", "invoice”", "Home’s", "(invoice)"])
+PLAIN = st.sampled_from(["the", "officials", "said", "on", "Tuesday", "3.3", "$2", "billion", "and",
+                         "that", "“they", "left”", "(the", "plan)"])
+GAPS = st.sampled_from([" ", " ", " ", "  ", "\u00a0", "\t", " \u200b"])
+ENDS = st.sampled_from(["\n", "\r\n", "\n\n", "\n  "])
+# a line: plain words with spun ones among them (at most one in three, as a spinner does)
+LINE = st.lists(st.tuples(PLAIN, PLAIN, st.one_of(SPUN, PLAIN), GAPS, GAPS, GAPS), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(LINE, ENDS), min_size=1, max_size=6), st.booleans())
+def test_restore_keeps_everything_outside_the_edits(lines, gated):
+    import re as _re
+
+    text = "".join("".join(a + g1 + b + g2 + c + g3 for a, b, c, g1, g2, g3 in words).rstrip() + "." + end
+                   for words, end in lines)
+    engine = WordSwapEngine()
+    r = Restorer(engine, 0.5 if gated else 0.0)
+    out = r.restore(text)
+    # exactly the swapped words changed; every other character (spaces, NBSP, tabs, line
+    # endings, quotes, zero-width characters) where it was
+    expected = _re.sub(r"\b(Home|home|invoice|handed)\b", lambda m: SWAP[m.group()], text)
+    assert out == expected
+    assert out.count("\n") == text.count("\n") and out.count("\r\n") == text.count("\r\n")
+
+
+def test_double_spaces_and_nbsp_inside_a_multiword_edit_are_kept():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."})
+    r = Restorer(engine)
+    assert r.restore("The  Home  handed the invoice.") == "The  House  passed the bill."
+    assert r.restore("The Home\u00a0handed the invoice.") == "The House\u00a0passed the bill."
+    # the model reads one space for any run: the double spacing does not change its answer
+    assert engine.generated[-1] == "The Home handed the invoice."
+
+
+def test_zero_width_characters_and_emoji_at_a_sentence_start_do_not_block_edits():
+    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."})
+    r = Restorer(engine, 0.5)
+    for lead in ("\u200b", "\ufeff", "😀 ", "👍🏽 ", "\u200d"):
+        assert r.restore(lead + "The Home handed the invoice.") == lead + "The House passed the bill."
+
+
+def test_an_edited_word_keeps_the_inputs_curly_apostrophe():
+    engine = ScriptedEngine({"The Home's bill left.": "The House's bill left."})
+    assert Restorer(engine).restore("The Home’s bill left.") == "The House’s bill left."
+    assert Restorer(engine).restore("The Home's bill left.") == "The House's bill left."
+
+
+# -- the tiny and the shipped model --------------------------------------------------------
 
 def test_restorer_keeps_layout_and_is_deterministic(tiny_model):
     r = Restorer.from_pretrained(tiny_model, batch_size=4)
@@ -85,17 +302,6 @@ def test_run_cli_keeps_every_line(tiny_model, tmp_path, capsys):
     assert "no model" in capsys.readouterr().err
 
 
-def test_min_confidence_defaults_to_the_models_recommendation(tiny_model, tmp_path):
-    import shutil
-
-    assert Restorer.from_pretrained(tiny_model).min_confidence == 0.0  # no restore_config.json
-    model = tmp_path / "model"
-    shutil.copytree(tiny_model, model)
-    (model / "restore_config.json").write_text(json.dumps({"min_confidence": 0.7}))
-    assert Restorer.from_pretrained(model).min_confidence == 0.7
-    assert Restorer.from_pretrained(model, min_confidence=0.2).min_confidence == 0.2
-
-
 def test_shipped_model_leaves_non_english_text_essentially_unchanged():
     import difflib
 
@@ -127,39 +333,3 @@ def test_known_words_load_with_the_model_and_can_be_written_later(tiny_model, tm
     assert Restorer.from_pretrained(model).known_words == known_words.collect(originals)
     assert main(["known-words", str(tmp_path / "nowhere"), "--pairs", str(tiny_model.parent / "pairs")]) == 2
     assert "not a model folder" in capsys.readouterr().err
-
-
-def test_a_merged_overlong_sentence_is_cut_again(monkeypatch):
-    """The segmenter can merge thousands of characters after an unbalanced quote; such a
-    'sentence' is cut at plain sentence ends, so a huge line is restored sentence by
-    sentence as the same text line by line would be."""
-    import restore.segment as seg
-
-    sentences = [f"The Home handed bill number {i} to the board on Tuesday." for i in range(30)]
-    body = '"' + " ".join(sentences)
-    monkeypatch.setattr(seg, "split_sentences", lambda text: [text.strip()])  # one merged sentence
-    chunks = seg.segments(body)
-    assert "".join(c for _, c in chunks) == body
-    found = [c for is_sent, c in chunks if is_sent]
-    assert found == ['"' + sentences[0]] + sentences[1:]
-    # initials and titles are not sentence ends
-    long = " ".join(["Mr. J. Smith met Dr. Jones at St. Mary's and left."] * 20)
-    monkeypatch.setattr(seg, "split_sentences", lambda text: [text.strip()])
-    assert [c for s, c in seg.segments(long) if s] == ["Mr. J. Smith met Dr. Jones at St. Mary's and left."] * 20
-
-
-def test_the_packaged_model_loads_by_its_name(tmp_path, monkeypatch):
-    """Restorer.from_pretrained("restore-small") finds the default model from any folder."""
-    import pytest
-
-    from restore.restorer import DEFAULT_MODEL_NAME, ModelNotFound, default_model_dir
-
-    try:
-        expected = default_model_dir()
-    except ModelNotFound:
-        pytest.skip("no default model installed or checked out")
-    monkeypatch.chdir(tmp_path)  # no ./restore-small here
-    by_name = Restorer.from_pretrained(DEFAULT_MODEL_NAME, engine="torch")
-    by_path = Restorer.from_pretrained(expected, engine="torch")
-    text = "The Home handed the invoice on Tuesday, officers stated."
-    assert by_name.thresholds == by_path.thresholds and by_name.restore(text) == by_path.restore(text)

@@ -12,10 +12,7 @@ import pytest
 from restore import batch
 from restore.cli import main
 from restore.restorer import Restorer
-from test_edits_api import ScriptedEngine
-
-SPUN = "The Home handed the invoice."
-FIXED = "The House passed the bill."
+from helpers import FIXED, SPUN, ScriptedEngine, follows
 
 
 def scripted() -> Restorer:
@@ -94,13 +91,13 @@ def test_interrupted_folder_job_resumes_without_redoing(tmp_path, monkeypatch):
     calls = []
     real = restorer.restore
 
-    def flaky(texts, **kw):
-        calls.append(texts)
+    def flaky(given):
+        calls.append(given["texts"])
         if len(calls) == 2:
             raise KeyboardInterrupt  # the user presses Ctrl-C during the second file
-        return real(texts, **kw)
+        return real(**given)
 
-    monkeypatch.setattr(restorer, "restore", flaky)
+    monkeypatch.setattr(restorer, "restore", follows(real, flaky))
     with pytest.raises(KeyboardInterrupt):
         run(restorer, tmp_path, files)
     out = tmp_path / "out"

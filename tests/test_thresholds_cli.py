@@ -14,7 +14,7 @@ from restore.cli import main
 def write_pairs(path, n=24):
     """Spun/original pairs in the tiny model's channel (said -> stated, plan -> scheme),
     two rows an article."""
-    from test_training import OBJECTS, SUBJECTS, TAILS
+    from helpers import OBJECTS, SUBJECTS, TAILS
 
     rows = []
     for i in range(n):

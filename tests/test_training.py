@@ -1,31 +1,14 @@
 """Tokenizer round trip and the whole training loop on the tiny config."""
 import json
-import random
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from helpers import OBJECTS, SUBJECTS, TAILS, VERBS, make_corpus
 from restore.cli import main
 from restore.tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
 from restore.config import ConfigError, load_train_config as load_config, merge, set_values
-
-SUBJECTS = ["The government", "The council", "Officials", "The company", "The minister", "Workers"]
-VERBS = ["said", "announced", "confirmed", "warned", "reported", "denied"]
-OBJECTS = ["a new plan to cut costs", "that prices would rise", "the bill had passed",
-           "a major crisis in the industry", "thousands of jobs were at risk", "the vote was delayed"]
-TAILS = ["on Monday.", "last week.", "in a statement.", "after a long debate.", "according to a report."]
-
-
-def make_corpus(path: Path, n_docs: int = 60, seed: int = 0) -> None:
-    rng = random.Random(seed)
-    with path.open("w") as f:
-        for i in range(n_docs):
-            sents = [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
-                     for _ in range(8)]
-            f.write(json.dumps({"id": f"d{i}", "title": f"Story number {i} about the news",
-                                "text": " ".join(sents)}) + "\n")
-
 
 @pytest.fixture(scope="module")
 def tokenizer():
