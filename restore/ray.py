@@ -65,8 +65,11 @@ def connect(address: str | None = None):
         raise RayUnavailable('the Ray backend needs Ray: pip install "restore[ray]"') from None
     import ray.data
 
-    for handler in logging.getLogger("ray.data").handlers:  # Ray Data's plan and timing lines: its log file only
-        if not isinstance(handler, logging.FileHandler):
+    # Ray Data's plan and timing lines go to its log file only: its own console handler is
+    # quietened; handlers that are not Ray's (the application's, pytest's) are left alone
+    for handler in logging.getLogger("ray.data").handlers:
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler) \
+                and type(handler).__module__.startswith("ray."):
             handler.setLevel(logging.ERROR)
     started = False
     if not ray.is_initialized():

@@ -176,3 +176,21 @@ def test_ray_worker_killed_mid_job_output_still_complete(tiny_model, tmp_path):
             proc.kill()
     assert proc.returncode == 0, err[-2000:]
     assert out.read_bytes() == (tmp_path / "local" / "big.txt").read_bytes()
+
+
+def test_connect_quietens_only_rays_own_console_handler(ray_session):
+    """Ray Data's console lines are turned down; a handler that is not Ray's (an
+    application's, pytest's log capture) keeps its level."""
+    import logging
+
+    ray_data = logging.getLogger("ray.data")
+    mine = logging.StreamHandler()
+    ray_data.addHandler(mine)
+    try:
+        ray_backend.connect()
+        assert mine.level == logging.NOTSET
+        rays = [h for h in ray_data.handlers if type(h).__module__.startswith("ray.")
+                and isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)]
+        assert rays and all(h.level == logging.ERROR for h in rays)
+    finally:
+        ray_data.removeHandler(mine)
