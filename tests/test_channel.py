@@ -98,3 +98,21 @@ def test_read_pairs_reports_a_bad_row(tmp_path):
     path.write_text('{"spun": "a"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bad.jsonl:1"):
         channel.read_pairs(path)
+
+
+def test_rate_scale_multiplies_the_fitted_change_rates(tmp_path):
+    from conftest import FIXTURES
+
+    path = tmp_path / "real.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in _pairs()), encoding="utf-8")
+    config = {"mode": "fitted", "real_pairs": [str(path)], "synonym_sets": str(FIXTURES / "synsets/tiny_spinner.txt"),
+              "behaviours": {"synonym": {"enabled": True, "weight": 1.0}}}
+    base = Spinner.from_config(config).change_rates
+    scaled = Spinner.from_config({**config, "rate_scale": 1.6}).change_rates
+    assert base and set(scaled) == set(base)
+    assert all(scaled[k] == pytest.approx(min(1.0, 1.6 * v)) for k, v in base.items())
+    assert any(v < 1.0 for v in base.values()) and sum(scaled.values()) > sum(base.values())
+    silent = Spinner.from_config({**config, "rate_scale": 0.0, "place_prob": {"min": 1.0, "max": 1.0}, "rules_prob": 0})
+    assert silent.spin("The spokesman said the House was ready.", seed=1) == "The spokesman said the House was ready."
+    with pytest.raises(ValueError, match="rate_scale"):
+        Spinner.from_config({**config, "rate_scale": -1})

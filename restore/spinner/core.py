@@ -131,7 +131,9 @@ class Spinner:
     def _fitted_table(self) -> tables.Table:
         """Fitted mode: the channel of real pairs (:mod:`.channel`), backed off to the
         synonym-set file when given, else to the open thesaurus; articles held out for
-        validation (``holdout_share``) are left out of the fit."""
+        validation (``holdout_share``) are left out of the fit. ``rate_scale`` multiplies each
+        phrase's fitted change rate (capped at 1): the fit spins less than the pairs it was
+        fitted on, since it cannot change what its tables do not hold."""
         from . import channel
 
         share = float(self.config.get("holdout_share", 0.0))
@@ -143,7 +145,11 @@ class Spinner:
         weights = self.config.get("backoff")
         fitted = channel.fit_channel(pairs, backoff, int(self.config["max_phrase_words"]),
                                      dict(weights) if weights else None)
-        table, self.change_rates = fitted.table()
+        table, rates = fitted.table()
+        scale = float(self.config.get("rate_scale", 1.0))
+        if scale < 0:
+            raise ValueError(f"spinner rate_scale must be >= 0, got {scale}")
+        self.change_rates = {k: min(1.0, v * scale) for k, v in rates.items()} if scale != 1.0 else rates
         return tables.fact_safe(table)
 
     # -- public API ---------------------------------------------------------------
