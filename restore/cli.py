@@ -208,13 +208,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_known_words(args: argparse.Namespace) -> int:
     """Write a model folder's list of known words from the training pairs (restore.known_words)."""
-    from . import known_words
+    from .training_data import write_known_words
 
     if not (Path(args.model) / "config.json").is_file():
         raise UserError(f"{args.model} is not a model folder (no config.json)")
     if not Path(args.pairs).is_dir():
         raise UserError(f"--pairs: no pairs folder at {args.pairs}")
-    path, n_words, n_pairs = known_words.write_from_pairs(args.model, args.pairs)
+    path, n_words, n_pairs = write_known_words(args.model, args.pairs)
     print(f"{n_words:,} words from {n_pairs:,} training pairs -> {path}", file=sys.stderr)
     return 0
 

@@ -63,16 +63,3 @@ def invented(replacement: str, source: str, known: frozenset[str] | None) -> lis
         return []
     unknown = {w for w in word_keys(replacement) if w not in known}
     return sorted(unknown - word_keys(source)) if unknown else []  # the source is read only when needed
-
-
-def write_from_pairs(model: str | Path, pairs: str | Path) -> tuple[Path, int, int]:
-    """Join the originals of ``pairs``' train split to ``model``'s list: (file, words, pairs read).
-
-    Deprecated: reading training pairs belongs to the training side,
-    :func:`restore.training_data.write_known_words`; kept only while ``restore known-words``
-    (restore.cli) still calls this name."""
-    from .pairs import load_pairs
-
-    train = load_pairs(pairs)["train"]
-    words = collect(train["original"], load(model) or ())
-    return save(model, words), len(words), len(train)

@@ -10,7 +10,6 @@ KB, never blocks a job and never changes its output.
 """
 from __future__ import annotations
 
-import json
 import re
 
 SAMPLE_BYTES = 16_384       # read from the start of each input
@@ -53,20 +52,3 @@ def looks_english(text: str) -> tuple[bool | None, str]:
     if share < ENGLISH_SHARE:
         return False, f"{share:.0%} of its words are common English words, against 35-50% in English"
     return True, f"{share:.0%} common English words"
-
-
-def sample_text(head: bytes, fmt: str = "txt", field: str = "text") -> str:
-    """The text of the first bytes of an input: as it is, or for JSONL the ``field`` of
-    each whole record in them."""
-    text = head.decode("utf-8", errors="ignore")
-    if fmt != "jsonl":
-        return text
-    values = []
-    for line in text.splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(record, dict) and isinstance(record.get(field), str):
-            values.append(record[field])
-    return "\n".join(values)

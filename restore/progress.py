@@ -1,30 +1,13 @@
 """The progress bar of ``restore run``: lines (Parquet rows) with a total and an ETA.
 
-The total is counted before the work starts, from the files themselves (newlines, or a
-Parquet file's row count in its footer): a quick read next to restoring them. Stdin has
+The total is counted before the work starts, from the files themselves, by their format
+(:meth:`restore.formats.base.Format.count`: newlines, or a Parquet file's row count in its footer): a quick read next to restoring them. Stdin has
 no total; the bar then counts lines and shows the rate.
 """
 from __future__ import annotations
 
 import sys
 from typing import Iterable
-
-CHUNK = 1 << 20
-
-
-def count_lines(path, fmt: str = "txt") -> int:
-    """The lines ``restore run`` reads from a file (the last one without a newline
-    included), or a Parquet file's rows."""
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(path).metadata.num_rows
-    n, last = 0, b"\n"
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            n += chunk.count(b"\n")
-            last = chunk[-1:]
-    return n + (last != b"\n")
 
 
 def total_lines(jobs: Iterable) -> int | None:
@@ -35,7 +18,7 @@ def total_lines(jobs: Iterable) -> int | None:
         if job.source is None:
             return None
         try:
-            total += count_lines(job.source, job.fmt)
+            total += job.format.count(job.source)
         except Exception:  # noqa: BLE001 - a file that cannot be read fails on its own later
             return None
     return total

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from helpers import FIXED, SPUN, from_pretrained_double, swap_restorer
-from restore import language, progress
+from restore import formats, language, progress
 from restore.cli import main
 from restore.restorer import Restorer
 
@@ -96,7 +96,11 @@ def test_line_counts_match_what_is_read(tmp_path):
     cases = {b"": 0, b"a": 1, b"a\n": 1, b"a\r\nb": 2, b"\n\n": 2, b"a\rb\n": 1}
     for data, n in cases.items():
         (tmp_path / "f.txt").write_bytes(data)
-        assert progress.count_lines(tmp_path / "f.txt") == n, data
+        assert formats.get("txt").count(tmp_path / "f.txt") == n, data
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    pq.write_table(pa.table({"text": ["a\nb", None, "c"]}), tmp_path / "t.parquet")
+    assert formats.for_path(tmp_path / "t.parquet").count(tmp_path / "t.parquet") == 3  # rows, not lines
     from restore import batch
 
     jobs = batch.collect_jobs([str(tmp_path / "f.txt"), "-"])
@@ -168,7 +172,8 @@ def test_language_heuristic():
     with open(os.path.join(os.path.dirname(__file__), "..", "examples", "spun.txt"), encoding="utf-8") as f:
         assert language.looks_english(f.read())[0] is True  # spun English is English
     jsonl = b'{"body": "' + FRENCH.strip().replace("'", " ").encode() + b'", "id": 1}\n'
-    assert language.looks_english(language.sample_text(jsonl, "jsonl", "body"))[0] is False
+    assert language.looks_english(formats.get("jsonl").sample(jsonl, "body"))[0] is False
+    assert formats.get("parquet").sample(jsonl, "body") is None  # Parquet is not sampled
 
 
 def test_notice_for_input_that_does_not_look_english(swap, tmp_path, capsys, monkeypatch):

@@ -74,15 +74,12 @@ TRAINING_SIDE = {"restore.pairs", "restore.document_pairs", "restore.corpus", "r
                  "restore.training_data"}
 
 
-@pytest.mark.xfail(strict=True, reason="restore.known_words.write_from_pairs reads training pairs until "
-                                       "restore.cli's known-words calls restore.training_data.write_known_words")
 def test_inference_reads_no_training_pairs():
     """What restoring text imports holds nothing that builds or reads training pairs."""
     assert closure(import_graph(), "restore.restorer") & TRAINING_SIDE == set()
 
 
-# modules still over the 400-line bar of issue 31, brought under it by its other parts: empty this set then
-OVER_THE_BAR = {"restore.cli", "restore.batch", "restore.restorer"}
+OVER_THE_BAR: set[str] = set()  # modules allowed over the 400-line bar of issue 31: none
 
 
 def test_no_package_module_is_over_400_lines():

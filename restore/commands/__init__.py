@@ -33,11 +33,11 @@ def named_inputs(inputs: list[str]) -> list[str]:
 def language_notice(jobs: list[Job], field: str, command: str, limit: int = 20) -> None:
     """One line on stderr when the first inputs do not look like English
     (:mod:`restore.language`); never stops the job, never changes its output."""
-    from ..language import SAMPLE_BYTES, looks_english, sample_text
+    from ..language import SAMPLE_BYTES, looks_english
 
     foreign, checked = [], 0
     for job in jobs:
-        if job.fmt == "parquet" or checked >= limit:
+        if job.format.binary or checked >= limit:  # Parquet is not sampled
             continue
         if job.source is None:  # stdin: peeked at, not read
             peek = getattr(getattr(sys.stdin, "buffer", None), "peek", None)
@@ -52,7 +52,7 @@ def language_notice(jobs: list[Job], field: str, command: str, limit: int = 20) 
             except OSError:
                 continue  # reported when it is restored
         checked += 1
-        verdict, why = looks_english(sample_text(head, job.fmt, field))
+        verdict, why = looks_english(job.format.sample(head, field) or "")
         if verdict is False:
             foreign.append((job.name, why))
     if foreign:

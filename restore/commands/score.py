@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from .. import batch, progress
-from ..inputs import InputError, Job, read_lines, unreadable_reason
+from ..inputs import InputError, Job
 from ..restorer import Restorer
 from . import UserError
 
@@ -30,25 +30,9 @@ def collect(inputs: list[str], recursive: bool, field: str | None) -> list[Job]:
 
 
 def documents(job: Job, field: str, lines: bool) -> Iterator[tuple[int | None, str]]:
-    """``(line or None, text)`` of each document of one input: a text file (each non-blank
-    line with ``lines``), a JSONL record's or a Parquet row's ``field``."""
-    if job.fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            pf = pq.ParquetFile(job.source)
-            if field not in pf.schema_arrow.names:
-                raise InputError(f"{job.name}: no column {field!r} (set it with --field)")
-            row = 0
-            for chunk in pf.iter_batches(batch_size=batch.BLOCK_LINES, columns=[field]):
-                for value in chunk.column(0).to_pylist():
-                    row += 1
-                    if isinstance(value, str):
-                        yield row, value
-        except (pa.ArrowException, OSError) as e:
-            raise InputError(f"{job.name}: not a Parquet file ({str(e).splitlines()[0][:120]})") from None
-        return
+    """``(line or None, text)`` of each document of one input (its format's
+    :meth:`~restore.formats.base.Format.documents`): a text file (each non-blank line with
+    ``lines``), a JSONL record's or a Parquet row's ``field``."""
     if job.source is None:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
@@ -56,28 +40,14 @@ def documents(job: Job, field: str, lines: bool) -> Iterator[tuple[int | None, s
     else:
         stream = job.source.open("rb")
     try:
-        head = stream.peek(8192)[:8192] if hasattr(stream, "peek") else b""
-        reason = unreadable_reason(head)
-        if reason:
-            raise InputError(f"{job.name}: {reason}")
-        read = read_lines(stream, job.name, "strict")
-        if job.fmt == "jsonl":
-            for n, (body, _) in enumerate(read, 1):
-                if body.strip():
-                    record, problem = batch.parse_record(body, field)
-                    if problem is not None:
-                        print(f"restore score: error: {job.name}:{n}: {problem}; not scored", file=sys.stderr)
-                        continue
-                    yield n, record[field]
-        elif lines:
-            for n, (body, _) in enumerate(read, 1):
-                if body.strip():
-                    yield n, body
-        else:
-            yield None, "".join(body + ending for body, ending in read)
+        yield from job.format.documents(stream, job.name, field, lines, _skipped)
     finally:
         if job.source is not None:
             stream.close()
+
+
+def _skipped(message: str) -> None:
+    print(f"restore score: error: {message}", file=sys.stderr)
 
 
 def score_jobs(restorer: Restorer, jobs: list[Job], *, field: str, lines: bool, as_json: bool,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Iterator, Protocol
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ..edits import Edit
@@ -119,6 +120,20 @@ class Format:
     def writer(self, sink: IO) -> PieceWriter:
         """What writes this format's restored pieces to ``sink``."""
         return PieceWriter(sink)
+
+    def count(self, path: Path) -> int:
+        """The units (lines, rows) of a file that the progress bar of ``restore run`` counts."""
+        raise NotImplementedError
+
+    def sample(self, head: bytes, field: str) -> str | None:
+        """The text in an input's first bytes, for the language notice (None: not sampled)."""
+        return None
+
+    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
+                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+        """``(line or None, text)`` of each document of one input, for ``restore score``;
+        ``lines``: each line of a text file is a document; ``warn`` gets a record skipped."""
+        raise NotImplementedError
 
 
 _FORMATS: dict[str, Format] = {}

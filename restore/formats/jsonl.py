@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from .base import InputError, Options, Piece, PieceResult, Restoring, added_fields, register, restore_texts
-from .text import TextFormat
+from .text import TextFormat, read_lines
 
 
 def parse_record(body: str, field_name: str) -> tuple[dict | None, str | None]:
@@ -147,6 +149,30 @@ class JsonlFormat(TextFormat):
             results.append(splice_record(body, opts.field, record[opts.field], output, out_field,
                                          [e.as_dict() for e in record_edits] if opts.show_edits else None) + ending)
         return PieceResult(text="".join(results), bad=bad)
+
+    def sample(self, head: bytes, field: str) -> str | None:
+        """The ``field`` of each whole record in the first bytes."""
+        values = []
+        for line in head.decode("utf-8", errors="ignore").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and isinstance(record.get(field), str):
+                values.append(record[field])
+        return "\n".join(values)
+
+    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
+                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+        """The ``field`` of each record; a record without it is reported and skipped."""
+        self.check_readable(stream, name)
+        for n, (body, _) in enumerate(read_lines(stream, name, "strict"), 1):
+            if body.strip():
+                record, problem = parse_record(body, field)
+                if problem is not None or record is None:
+                    warn(f"{name}:{n}: {problem}; not scored")
+                    continue
+                yield n, record[field]
 
 
 register(JsonlFormat())

@@ -6,7 +6,9 @@ written out unchanged; a column the job would add that is already there stops th
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
 
 from .base import (
     BLOCK_LINES,
@@ -143,6 +145,31 @@ class ParquetFormat(Format):
 
     def writer(self, sink: IO) -> PieceWriter:
         return ParquetWriter(sink)
+
+    def count(self, path: Path) -> int:
+        """The rows, from the file's footer."""
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+
+    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
+                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+        """The ``field`` of each row (null values skipped), numbered from 1."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(stream)
+            if field not in pf.schema_arrow.names:
+                raise InputError(f"{name}: no column {field!r} (set it with --field)")
+            row = 0
+            for chunk in pf.iter_batches(batch_size=BLOCK_LINES, columns=[field]):
+                for value in chunk.column(0).to_pylist():
+                    row += 1
+                    if isinstance(value, str):
+                        yield row, value
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(f"{name}: not a Parquet file ({str(e).splitlines()[0][:120]})") from None
 
 
 register(ParquetFormat())

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import codecs
 import json
-from typing import IO, Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
 
 from .base import (
     BLOCK_CHARS,
@@ -26,6 +28,7 @@ from .base import (
 from .records import render_lines
 
 SNIFF_BYTES = 8192          # read to tell text from binary
+COUNT_CHUNK = 1 << 20       # read at a time to count lines
 ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
 
 
@@ -193,6 +196,38 @@ class TextFormat(Format):
         if opts.show_edits:
             outputs = [inline_diff(body, e, opts.color) for body, e in zip(piece.bodies, edits)]
         return PieceResult(text="".join(out + ending for out, ending in zip(outputs, piece.endings)))
+
+    def count(self, path: Path) -> int:
+        """The lines ``restore run`` reads from a file, the last one without a newline included."""
+        n, last = 0, b"\n"
+        with open(path, "rb") as f:
+            while chunk := f.read(COUNT_CHUNK):
+                n += chunk.count(b"\n")
+                last = chunk[-1:]
+        return n + (last != b"\n")
+
+    def sample(self, head: bytes, field: str) -> str | None:
+        return head.decode("utf-8", errors="ignore")
+
+    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
+                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+        """The whole input as one document, or (``lines``) each non-blank line."""
+        self.check_readable(stream, name)
+        read = read_lines(stream, name, "strict")
+        if not lines:
+            yield None, "".join(body + ending for body, ending in read)
+            return
+        for n, (body, _) in enumerate(read, 1):
+            if body.strip():
+                yield n, body
+
+    @staticmethod
+    def check_readable(stream: IO[bytes], name: str) -> None:
+        """``InputError`` when the first bytes of ``stream`` are not UTF-8 text."""
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+        reason = unreadable_reason(head)
+        if reason:
+            raise InputError(f"{name}: {reason}")
 
 
 register(TextFormat(), default=True)
