@@ -1,4 +1,5 @@
 """``python -m restore``: the ``restore`` command line."""
+
 import sys
 
 from .cli import main

@@ -3,6 +3,7 @@
 Typographic differences (curly vs straight quotes, dash styles, runs of whitespace) are
 not spinning: :func:`normalize_typography` removes them before anything is compared.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -11,8 +12,7 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 # one character for one: offsets in a translated text are offsets in the original
-TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
-                            "\u00a0": " "})
+TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
 WORD_RE = re.compile(r"\w+(?:['.]\w+)*|[^\w\s]")
 
 
@@ -54,7 +54,7 @@ def opcodes(source: list[str], target: list[str]) -> list[tuple[str, int, int, i
             anchored = max(left[2] - left[1], left[4] - left[3]) + max(right[2] - right[1], right[4] - right[3])
             merged = max(right[2] - left[1], right[4] - left[3])
             if merged < anchored:
-                ops[i - 1:i + 2] = [("replace", left[1], right[2], left[3], right[4])]
+                ops[i - 1 : i + 2] = [("replace", left[1], right[2], left[3], right[4])]
                 # the merged change is ops[i - 1]: the unchanged runs on both sides of it
                 # (ops[i - 2] and ops[i]) are checked again
                 i = max(1, i - 2)

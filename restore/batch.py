@@ -15,15 +15,17 @@ failure leaves an existing output as it was. A folder job records what made each
 ``<output>/.restore-run.jsonl`` (:class:`Bookkeeper`), so a rerun skips exactly the
 outputs that the same input and settings made and redoes the others.
 """
+
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterator
+from typing import IO
 
 from . import formats
 from .formats.base import BLOCK_LINES, FileReport, InputError, Options, Piece, PieceResult, PieceWriter, Restoring
@@ -41,14 +43,37 @@ from .outputs import (
 )
 from .spec import RestorerSpec
 
-__all__ = ["Summary", "Bookkeeper", "Terminated", "run_jobs", "restore_file", "read_pieces", "restore_piece",
-           "write_pieces", "settings_digest", "RECORD_WARNINGS",
-           # the names a caller of restore run's machinery needs, from the modules that define them
-           "Job", "Walk", "Options", "Piece", "PieceResult", "PieceWriter", "FileReport", "collect_jobs",
-           "check_outputs", "model_fingerprint", "parse_record", "MANIFEST", "InputError", "OutputError",
-           "TEXT_SUFFIXES", "BLOCK_LINES"]
+__all__ = [
+    "Summary",
+    "Bookkeeper",
+    "Terminated",
+    "run_jobs",
+    "restore_file",
+    "read_pieces",
+    "restore_piece",
+    "write_pieces",
+    "settings_digest",
+    "RECORD_WARNINGS",
+    # the names a caller of restore run's machinery needs, from the modules that define them
+    "Job",
+    "Walk",
+    "Options",
+    "Piece",
+    "PieceResult",
+    "PieceWriter",
+    "FileReport",
+    "collect_jobs",
+    "check_outputs",
+    "model_fingerprint",
+    "parse_record",
+    "MANIFEST",
+    "InputError",
+    "OutputError",
+    "TEXT_SUFFIXES",
+    "BLOCK_LINES",
+]
 
-RECORD_WARNINGS = 20        # bad records reported one by one in a file; the rest are counted
+RECORD_WARNINGS = 20  # bad records reported one by one in a file; the rest are counted
 
 
 class Terminated(BaseException):
@@ -59,12 +84,13 @@ class Terminated(BaseException):
 class Summary:
     written: list[str] = field(default_factory=list)
     skipped_finished: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)      # (input, message): nothing written
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (input, message): nothing written
     bad_records: list[tuple[str, int]] = field(default_factory=list)  # (input, records written unchanged)
     lines: int = 0
 
 
 # ----------------------------------------------------------------------------- pieces
+
 
 def read_pieces(fmt: str, stream: IO[bytes], name: str, opts: Options, stdin: bool = False) -> Iterator[Piece]:
     """The pieces of one input in the format called ``fmt``
@@ -78,9 +104,13 @@ def restore_piece(restorer: Restoring, piece: Piece, fmt: str, opts: Options, na
     return formats.get(fmt).restore(restorer, piece, opts, name)
 
 
-def write_pieces(job: Job, dest: Path | None, results: Iterator[tuple[int, int, PieceResult]],
-                 on_lines: Callable[[int], None] = lambda n: None,
-                 warn: Callable[[str], None] = print) -> FileReport:
+def write_pieces(
+    job: Job,
+    dest: Path | None,
+    results: Iterator[tuple[int, int, PieceResult]],
+    on_lines: Callable[[int], None] = lambda n: None,
+    warn: Callable[[str], None] = print,
+) -> FileReport:
     """Write one job's restored pieces, in order, to ``dest`` (None: stdout; a temporary
     file renamed when complete otherwise). ``results``: ``(lines, replaced, result)`` for
     each piece: its lines (or rows), how many of them had bytes that are not UTF-8, and the
@@ -113,12 +143,15 @@ def write_pieces(job: Job, dest: Path | None, results: Iterator[tuple[int, int, 
     else:
         write_atomically(dest, produce, binary=fmt.binary)
     if report.bad_records > RECORD_WARNINGS:
-        warn(f"error: {job.name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
-             f"restored; written unchanged")
+        warn(
+            f"error: {job.name}: {report.bad_records - RECORD_WARNINGS} more record(s) could not be "
+            f"restored; written unchanged"
+        )
     return report
 
 
 # ----------------------------------------------------------------------------- settings
+
 
 def settings_digest(opts: Options, fmt: str) -> str:
     """A digest of what, besides the input, shapes the bytes of an output of format ``fmt``
@@ -133,9 +166,15 @@ def settings_digest(opts: Options, fmt: str) -> str:
 
 # ----------------------------------------------------------------------------- running
 
-def restore_file(restorer: Restoring, job: Job, dest: Path | None, opts: Options,
-                 on_lines: Callable[[int], None] = lambda n: None,
-                 warn: Callable[[str], None] = print) -> FileReport:
+
+def restore_file(
+    restorer: Restoring,
+    job: Job,
+    dest: Path | None,
+    opts: Options,
+    on_lines: Callable[[int], None] = lambda n: None,
+    warn: Callable[[str], None] = print,
+) -> FileReport:
     """Restore one job into ``dest`` (None: stdout), in this process. Raises ``InputError``
     for an input that cannot be read, ``OutputError`` for an output that cannot be written."""
     if job.source is None:
@@ -149,8 +188,9 @@ def restore_file(restorer: Restoring, job: Job, dest: Path | None, opts: Options
             raise InputError(f"{job.name}: cannot read ({e.strerror or e})") from None
     try:
         pieces = read_pieces(job.fmt, stream, job.name, opts, stdin=job.source is None)
-        results = ((len(piece), piece.replaced, restore_piece(restorer, piece, job.fmt, opts, job.name))
-                   for piece in pieces)
+        results = (
+            (len(piece), piece.replaced, restore_piece(restorer, piece, job.fmt, opts, job.name)) for piece in pieces
+        )
         return write_pieces(job, dest, results, on_lines, warn)
     finally:
         if job.source is not None:
@@ -165,8 +205,14 @@ class Bookkeeper:
     made that output, so a rerun redoes it only when its input or settings changed.
     Raises ``ValueError`` before any work when outputs collide (:func:`check_outputs`)."""
 
-    def __init__(self, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
-                 warn: Callable[[str], None] = print):
+    def __init__(
+        self,
+        jobs: list[Job],
+        output: Path | None,
+        output_is_dir: bool,
+        opts: Options,
+        warn: Callable[[str], None] = print,
+    ):
         check_outputs(jobs, output, output_is_dir)
         self.jobs, self.output, self.output_is_dir, self.opts, self.warn = jobs, output, output_is_dir, opts, warn
         self.summary = Summary()
@@ -191,8 +237,9 @@ class Bookkeeper:
         for job in self.jobs:
             if self.manifest is not None and job.source is not None and not self.opts.overwrite:
                 with contextlib.suppress(OSError):
-                    if self.manifest.is_finished(job, self.dest(job), settings_digest(self.opts, job.fmt),
-                                                 self.opts.errors):
+                    if self.manifest.is_finished(
+                        job, self.dest(job), settings_digest(self.opts, job.fmt), self.opts.errors
+                    ):
                         self.summary.skipped_finished.append(job.name)
                         continue
             todo.append(job)
@@ -206,24 +253,35 @@ class Bookkeeper:
     def done(self, job: Job, report: FileReport, input_stamp: dict | None) -> None:
         # a file with bad records is not recorded: a rerun redoes it and reports them again
         if self.manifest is not None and input_stamp is not None and not report.bad_records:
-            self.manifest.record(job, self.dest(job), settings_digest(self.opts, job.fmt), input_stamp,
-                                 report.replaced > 0)
+            self.manifest.record(
+                job, self.dest(job), settings_digest(self.opts, job.fmt), input_stamp, report.replaced > 0
+            )
         self.summary.lines += report.lines
         self.summary.written.append(job.name)
         if report.bad_records:
             self.summary.bad_records.append((job.name, report.bad_records))
 
     def failed(self, job: Job, error: Exception) -> None:
-        msg = str(error) if isinstance(error, (InputError, OutputError)) else \
-            f"{job.name}: {getattr(error, 'strerror', None) or error}"
+        msg = (
+            str(error)
+            if isinstance(error, (InputError, OutputError))
+            else f"{job.name}: {getattr(error, 'strerror', None) or error}"
+        )
         self.summary.failed.append((job.name, msg))  # its existing output, if any, is left as it was
         if len(self.jobs) > 1:  # reported as it happens; the summary lists it again
             self.warn(f"error: {msg}")
 
 
-def run_jobs(restorer: Restoring, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
-             on_lines: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = print,
-             on_start: Callable[[list[Job]], None] = lambda jobs: None) -> Summary:
+def run_jobs(
+    restorer: Restoring,
+    jobs: list[Job],
+    output: Path | None,
+    output_is_dir: bool,
+    opts: Options,
+    on_lines: Callable[[int], None] = lambda n: None,
+    warn: Callable[[str], None] = print,
+    on_start: Callable[[list[Job]], None] = lambda jobs: None,
+) -> Summary:
     """Restore every job, one after the other, in this process; a failing file is recorded
     and the others still run (see :class:`Bookkeeper`). ``on_start`` is called with the
     jobs that will run (those a folder rerun does not skip), before the first."""
@@ -243,11 +301,17 @@ def run_jobs(restorer: Restoring, jobs: list[Job], output: Path | None, output_i
 
 # ----------------------------------------------------------------------------- provenance
 
+
 def made_by(spec: RestorerSpec, engine_class: str) -> dict:
     """What makes a folder job's outputs, recorded with each (:attr:`Options.made_by`): the
     model's files, the engine, its class and beams, and the thresholds; a rerun with another
     model or other settings redoes the outputs."""
     from dataclasses import asdict
 
-    return {**model_fingerprint(spec.model), "engine": spec.engine, "engine_class": engine_class,
-            "num_beams": spec.num_beams, **asdict(spec.thresholds)}
+    return {
+        **model_fingerprint(spec.model),
+        "engine": spec.engine,
+        "engine_class": engine_class,
+        "num_beams": spec.num_beams,
+        **asdict(spec.thresholds),
+    }

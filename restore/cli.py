@@ -12,6 +12,7 @@ Each ``cmd_*`` checks its flags, builds what it runs (a :class:`restore.spec.Res
 for the commands that restore), runs it and reports. The flags are declared in
 :mod:`restore.options`; the work of ``run`` and ``score`` is in :mod:`restore.commands`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,14 +31,21 @@ def cmd_pairs(args: argparse.Namespace) -> int:
 
     config = read_config(args.config, args.set)
     try:
-        stats = build_pairs(config, args.output, base_dir=Path(args.config).resolve().parent,
-                            limit_docs=args.limit_docs, num_proc=args.num_proc)
+        stats = build_pairs(
+            config,
+            args.output,
+            base_dir=Path(args.config).resolve().parent,
+            limit_docs=args.limit_docs,
+            num_proc=args.num_proc,
+        )
     except (FileNotFoundError, ValueError) as e:
         raise UserError(str(e)) from None
     splits = stats.get("pairs", {})
-    print(f"wrote pairs to {args.output}: " + ", ".join(
-        f"{name} {sum(v.values()) if isinstance(v, dict) else v:,}" for name, v in splits.items()),
-        file=sys.stderr)
+    print(
+        f"wrote pairs to {args.output}: "
+        + ", ".join(f"{name} {sum(v.values()) if isinstance(v, dict) else v:,}" for name, v in splits.items()),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -69,9 +77,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     except (ConfigError, FileNotFoundError) as e:
         raise UserError(str(e)) from None
     final = report["final_eval"]
-    print(f"trained {report['steps']} steps in {report['wall_seconds'] / 60:.1f} min "
-          f"({report['tokens_per_second']:.0f} tokens/s); valid F0.5 {final.get('eval_f0.5', float('nan')):.3f}, "
-          f"loss {final.get('eval_loss', float('nan')):.3f}; model in {cfg.output_dir}/model", file=sys.stderr)
+    print(
+        f"trained {report['steps']} steps in {report['wall_seconds'] / 60:.1f} min "
+        f"({report['tokens_per_second']:.0f} tokens/s); valid F0.5 {final.get('eval_f0.5', float('nan')):.3f}, "
+        f"loss {final.get('eval_loss', float('nan')):.3f}; model in {cfg.output_dir}/model",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -119,8 +130,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("stdout is closed: give -o FILE (or a folder) for the output")
     # stdin is text, or JSONL when --field or --output-field names a field to restore
     stdin_format = "jsonl" if args.field is not None or args.output_field is not None else "txt"
-    plan = runner.plan(args.inputs, args.output, recursive=args.recursive, glob=args.glob,
-                       stdin_format=stdin_format, fmt=args.format)
+    plan = runner.plan(
+        args.inputs, args.output, recursive=args.recursive, glob=args.glob, stdin_format=stdin_format, fmt=args.format
+    )
     runner.walk_notes(plan.walk, args.quiet)
     if not plan.jobs:
         if not args.quiet:
@@ -134,13 +146,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         language_notice(plan.jobs, args.field or "text", "run")
     spec = restorer_spec(args, device)
     restorer, engine_class = runner.load(spec, args.backend)
-    opts = runner.options(plan, made_by(spec, engine_class), field=args.field or "text", fmt=args.format,
-                          output_field=args.output_field, errors=args.errors, show_edits=args.show_edits,
-                          overwrite=args.overwrite)
-    ray_opts = RayOptions(address=args.address, workers=args.workers, cpus_per_worker=args.cpus_per_worker,
-                          gpus_per_worker=args.gpus_per_worker) if args.backend == "ray" else None
-    summary = runner.restore_all(restorer, spec, plan, opts, ray_opts,
-                                 show_bar=not args.quiet and (args.progress or sys.stderr.isatty()))
+    opts = runner.options(
+        plan,
+        made_by(spec, engine_class),
+        field=args.field or "text",
+        fmt=args.format,
+        output_field=args.output_field,
+        errors=args.errors,
+        show_edits=args.show_edits,
+        overwrite=args.overwrite,
+    )
+    ray_opts = (
+        RayOptions(
+            address=args.address,
+            workers=args.workers,
+            cpus_per_worker=args.cpus_per_worker,
+            gpus_per_worker=args.gpus_per_worker,
+        )
+        if args.backend == "ray"
+        else None
+    )
+    summary = runner.restore_all(
+        restorer, spec, plan, opts, ray_opts, show_bar=not args.quiet and (args.progress or sys.stderr.isatty())
+    )
     return runner.TERMINATED if summary is None else runner.report(summary, plan, args.quiet)
 
 
@@ -164,8 +192,14 @@ def cmd_score(args: argparse.Namespace) -> int:
         restorer = Restorer.from_spec(spec)
     except ModelNotFound as e:
         raise UserError(str(e)) from None
-    return score_jobs(restorer, jobs, field=args.field or "text", lines=args.lines, as_json=args.json,
-                      show_bar=not args.quiet and (args.progress or sys.stderr.isatty()))
+    return score_jobs(
+        restorer,
+        jobs,
+        field=args.field or "text",
+        lines=args.lines,
+        as_json=args.json,
+        show_bar=not args.quiet and (args.progress or sys.stderr.isatty()),
+    )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -188,8 +222,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (evaluation.DataError, ModelNotFound) as e:
         raise UserError(str(e)) from None
     out = Path(args.output) if args.output else Path("eval") / "runs" / Path(args.suite or args.data).stem
-    common = dict(thresholds=spec.thresholds, progress=args.progress or sys.stderr.isatty(),
-                  info=model_info(spec.model, args.engine))
+    common = dict(
+        thresholds=spec.thresholds,
+        progress=args.progress or sys.stderr.isatty(),
+        info=model_info(spec.model, args.engine),
+    )
     systems = evaluation.default_systems(restorer)
     try:
         if args.suite:
@@ -240,10 +277,13 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
     evidence = EVIDENCE[args.document_evidence]
     best = choose_thresholds(restorer, spun, originals, docs, None, evidence, args.max_clean_harm)["best"]
     print(json.dumps(best))
-    print(f"chosen on {len(spun)} pairs ({len(set(docs))} documents): min_confidence {best['min_confidence']}, "
-          f"lone_edit_confidence {best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, "
-          f"document_evidence {best['document_evidence']}: F0.5 {best['f0.5']:.3f}, clean harm "
-          f"{best['clean_harm']:.1%}", file=sys.stderr)
+    print(
+        f"chosen on {len(spun)} pairs ({len(set(docs))} documents): min_confidence {best['min_confidence']}, "
+        f"lone_edit_confidence {best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, "
+        f"document_evidence {best['document_evidence']}: F0.5 {best['f0.5']:.3f}, clean harm "
+        f"{best['clean_harm']:.1%}",
+        file=sys.stderr,
+    )
     if args.write:
         path = write_choice(args.model, best, f"{args.pairs}: {len(spun)} pairs", args.max_clean_harm)
         print(f"written to {path}", file=sys.stderr)
@@ -262,18 +302,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .serve import serve
     except ImportError as e:
         raise UserError(str(e)) from None
-    print(f"restore serve: loading the model, then serving http://{args.host}:{args.port}/ "
-          f"(Ctrl-C stops it)", file=sys.stderr)
+    print(
+        f"restore serve: loading the model, then serving http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+        file=sys.stderr,
+    )
     try:
-        serve(args.host, args.port, model=args.model, engine=args.engine, max_chars=args.max_chars,
-              max_batch=args.max_batch)
+        serve(
+            args.host,
+            args.port,
+            model=args.model,
+            engine=args.engine,
+            max_chars=args.max_chars,
+            max_batch=args.max_batch,
+        )
     except ModelNotFound as e:
         raise UserError(str(e)) from None
     return 0
 
 
-COMMANDS = {"spin": cmd_spin, "pairs": cmd_pairs, "train": cmd_train, "run": cmd_run, "score": cmd_score,
-            "eval": cmd_eval, "known-words": cmd_known_words, "thresholds": cmd_thresholds, "serve": cmd_serve}
+COMMANDS = {
+    "spin": cmd_spin,
+    "pairs": cmd_pairs,
+    "train": cmd_train,
+    "run": cmd_run,
+    "score": cmd_score,
+    "eval": cmd_eval,
+    "known-words": cmd_known_words,
+    "thresholds": cmd_thresholds,
+    "serve": cmd_serve,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ Data and spinner configs stay mappings (their defaults live with the code that r
 them: :data:`restore.pairs.DEFAULTS`, ``restore/resources/spinner_default.yaml``) and go
 through the same :func:`read_yaml`, :func:`merge` and :func:`set_values`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -16,8 +17,18 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["ConfigError", "read_yaml", "merge", "set_values", "DataArgs", "TokenizerArgs", "ModelArgs",
-           "TrainingArgs", "TrainConfig", "load_train_config"]
+__all__ = [
+    "ConfigError",
+    "read_yaml",
+    "merge",
+    "set_values",
+    "DataArgs",
+    "TokenizerArgs",
+    "ModelArgs",
+    "TrainingArgs",
+    "TrainConfig",
+    "load_train_config",
+]
 
 
 class ConfigError(ValueError):
@@ -76,17 +87,18 @@ def set_values(cfg: dict, overrides: list[str] | tuple[str, ...] = ()) -> dict:
 
 # ----------------------------------------------------------------------------- training config
 
+
 @dataclass
 class DataArgs:
-    pairs: str | None = None              # a pairs folder made by `restore pairs` (relative to the config file)
-    build: str | None = None              # or a data config: pairs are built into OUTPUT_DIR/pairs first
-    limit_docs: int | None = None         # documents read per corpus when building
-    max_train_pairs: int | None = None    # a shuffled sample (with `mix`: of the main source)
+    pairs: str | None = None  # a pairs folder made by `restore pairs` (relative to the config file)
+    build: str | None = None  # or a data config: pairs are built into OUTPUT_DIR/pairs first
+    limit_docs: int | None = None  # documents read per corpus when building
+    max_train_pairs: int | None = None  # a shuffled sample (with `mix`: of the main source)
     max_valid_pairs: int = 500
-    max_length: int = 128                 # tokens of an input or a target
-    mix: list | None = None               # more sources mixed into train (and valid): each
-                                          # {pairs: FOLDER, max_train_pairs: N} or {jsonl: FILE of
-                                          # {spun, original[, article]}, repeat: N, holdout_share: S}
+    max_length: int = 128  # tokens of an input or a target
+    mix: list | None = None  # more sources mixed into train (and valid): each
+    # {pairs: FOLDER, max_train_pairs: N} or {jsonl: FILE of
+    # {spun, original[, article]}, repeat: N, holdout_share: S}
 
 
 @dataclass
@@ -110,7 +122,7 @@ class ModelArgs:
 @dataclass
 class TrainingArgs:
     max_steps: int = 1000
-    max_minutes: float | None = None      # stop (saving and evaluating first) after this long
+    max_minutes: float | None = None  # stop (saving and evaluating first) after this long
     batch_size: int = 32
     learning_rate: float = 1e-3
     warmup_steps: int = 200
@@ -118,17 +130,17 @@ class TrainingArgs:
     weight_decay: float = 0.01
     label_smoothing: float = 0.0
     eval_steps: int = 200
-    eval_generate: int = 200              # valid rows decoded at each evaluation (edit F0.5)
-    select_by: str = "loss"               # the checkpoint kept: "loss" (lowest valid loss, every valid
-                                          # row) or "f0.5" (highest F0.5 of the eval_generate rows)
+    eval_generate: int = 200  # valid rows decoded at each evaluation (edit F0.5)
+    select_by: str = "loss"  # the checkpoint kept: "loss" (lowest valid loss, every valid
+    # row) or "f0.5" (highest F0.5 of the eval_generate rows)
     logging_steps: int = 20
     bf16: str | bool = "auto"
     seed: int = 13
     save_total_limit: int = 2
     num_beams: int = 1
     dtype_saved: str = "float16"
-    threshold_pairs: int = 500            # valid pairs the restorer's thresholds are chosen on at
-                                          # the end (restore.thresholds); 0: none chosen
+    threshold_pairs: int = 500  # valid pairs the restorer's thresholds are chosen on at
+    # the end (restore.thresholds); 0: none chosen
 
 
 SELECT_BY = ("loss", "f0.5")  # training.select_by
@@ -161,20 +173,22 @@ def _typed(cls, section: str, values: dict):
 @dataclass
 class TrainConfig:
     """What ``restore train`` reads from a YAML config (``configs/small.yaml``)."""
-    output_dir: str = "runs/restore"      # relative to the current folder, like any Trainer
+
+    output_dir: str = "runs/restore"  # relative to the current folder, like any Trainer
     data: DataArgs = field(default_factory=DataArgs)
     tokenizer: TokenizerArgs = field(default_factory=TokenizerArgs)
     model: ModelArgs = field(default_factory=ModelArgs)
     training: TrainingArgs = field(default_factory=TrainingArgs)
-    config_dir: str | None = None         # the config file's folder: data paths are relative to it
+    config_dir: str | None = None  # the config file's folder: data paths are relative to it
 
     def __post_init__(self):
         if self.training.select_by not in SELECT_BY:
-            raise ConfigError(f"training.select_by: expected one of {', '.join(SELECT_BY)}, "
-                              f"got {self.training.select_by!r}")
+            raise ConfigError(
+                f"training.select_by: expected one of {', '.join(SELECT_BY)}, got {self.training.select_by!r}"
+            )
 
     @classmethod
-    def from_dict(cls, values: dict, config_dir: str | Path | None = None) -> "TrainConfig":
+    def from_dict(cls, values: dict, config_dir: str | Path | None = None) -> TrainConfig:
         unknown = set(values) - {"output_dir", *SECTIONS}
         if unknown:
             raise ConfigError(f"unknown sections {sorted(unknown)}; known: {sorted(['output_dir', *SECTIONS])}")
@@ -184,8 +198,11 @@ class TrainConfig:
             if not isinstance(section, dict):
                 raise ConfigError(f"{name}: expected a mapping, got {section!r}")
             sections[name] = _typed(cls_, name, section)
-        return cls(output_dir=str(values.get("output_dir", cls.output_dir)), **sections,
-                   config_dir=str(config_dir) if config_dir is not None else None)
+        return cls(
+            output_dir=str(values.get("output_dir", cls.output_dir)),
+            **sections,
+            config_dir=str(config_dir) if config_dir is not None else None,
+        )
 
     def to_dict(self) -> dict:
         out = asdict(self)

@@ -20,8 +20,8 @@ import hashlib
 import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .segment import split_sentences  # sentence splitting lives with the segmenter (inference side)
 
@@ -64,8 +64,7 @@ def _source_files(path: str | Path, base_dir: str | Path | None) -> list[Path]:
         return files
     if p.is_dir():
         files = sorted(
-            f for f in p.rglob("*")
-            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
         )
         if not files:
             raise FileNotFoundError(f"corpus folder {str(p)!r} holds no files")
@@ -126,8 +125,7 @@ def _read_text(path: Path) -> Iterator[dict]:
             if line:
                 block.append(line)
             if block and (not line or not has_blank):
-                yield {"doc_id": f"{path.stem}:{n}", "title": None, "text": "\n".join(block),
-                       "source": str(path)}
+                yield {"doc_id": f"{path.stem}:{n}", "title": None, "text": "\n".join(block), "source": str(path)}
                 block, n = [], n + 1
 
 
@@ -205,8 +203,9 @@ def _tokens(text: str) -> list[str]:
     return [t for t in (tok.strip(_STRIP) for tok in text.split()) if t]
 
 
-def is_prose(paragraph: str, min_words: int = 4, min_alpha: float = 0.7,
-             max_upper: float = 0.5, max_number_run: int = 3) -> bool:
+def is_prose(
+    paragraph: str, min_words: int = 4, min_alpha: float = 0.7, max_upper: float = 0.5, max_number_run: int = 3
+) -> bool:
     """Tell whether a paragraph is running prose (not a table, figures or a heading).
 
     A paragraph is prose when at least ``min_words`` tokens are words, at least

@@ -1,6 +1,7 @@
 """One document's training pairs: its sentences segmented and spun several times
 (:func:`segment_and_spin`), and the rows they give (:func:`doc_rows`): spun sentences,
 multi-sentence spans and identity pairs, in the shares the data config asks for."""
+
 from __future__ import annotations
 
 import math
@@ -39,24 +40,36 @@ def segment_and_spin(doc: dict, cfg: dict, spinner) -> dict:
                 sentences.append(sent)
                 runs.append(run)
     t1 = time.perf_counter()
-    spins = [
-        spinner.spin_document(sentences, seed=stable_int(seed, doc["doc_id"], k))
-        for k in range(n_spins)
-    ] if sentences else []
+    spins = (
+        [spinner.spin_document(sentences, seed=stable_int(seed, doc["doc_id"], k)) for k in range(n_spins)]
+        if sentences
+        else []
+    )
     title = doc.get("title") if cfg["include_titles"] else None
     title = title.strip() if title and title_ok(title.strip(), max_chars) else None
-    title_spins = [
-        spinner.spin_document([title], seed=stable_int(seed, doc["doc_id"], "title", k), is_title=True)[0]
-        for k in range(n_spins)
-    ] if title else []
+    title_spins = (
+        [
+            spinner.spin_document([title], seed=stable_int(seed, doc["doc_id"], "title", k), is_title=True)[0]
+            for k in range(n_spins)
+        ]
+        if title
+        else []
+    )
     t2 = time.perf_counter()
     for spun in spins:
         if len(spun) != len(sentences):
             raise RuntimeError(f"spinner returned {len(spun)} sentences for {len(sentences)}")
     return {
-        "doc_id": doc["doc_id"], "sentences": sentences, "runs": runs, "spins": spins,
-        "title": title, "title_spins": title_spins, "too_long": too_long,
-        "no_letters": no_letters, "t_segment": t1 - t0, "t_spin": t2 - t1,
+        "doc_id": doc["doc_id"],
+        "sentences": sentences,
+        "runs": runs,
+        "spins": spins,
+        "title": title,
+        "title_spins": title_spins,
+        "too_long": too_long,
+        "no_letters": no_letters,
+        "t_segment": t1 - t0,
+        "t_spin": t2 - t1,
     }
 
 
@@ -103,12 +116,14 @@ def doc_rows(res: dict, keep: list[bool], keep_title: bool, cfg: dict) -> tuple[
     fi, fm = float(cfg["identity_frac"]), float(cfg["multi_sentence_frac"])
     n_multi = _stochastic_round(fm * len(rows) / (1 - fi - fm), rng)
     groups = [
-        (i, n) for n in (2, 3) for i in range(len(sents) - n + 1)
-        if all(keep[i:i + n]) and res["runs"][i] == res["runs"][i + n - 1]
+        (i, n)
+        for n in (2, 3)
+        for i in range(len(sents) - n + 1)
+        if all(keep[i : i + n]) and res["runs"][i] == res["runs"][i + n - 1]
     ]
     for i, n in sorted(rng.sample(groups, min(n_multi, len(groups)))):
         spun = spins[rng.randrange(len(spins))]
-        add(" ".join(spun[i:i + n]), " ".join(sents[i:i + n]), "multi", n)
+        add(" ".join(spun[i : i + n]), " ".join(sents[i : i + n]), "multi", n)
 
     n_identity = _stochastic_round(fi * len(rows) / (1 - fi), rng)
     chosen = list(unchanged)[:n_identity]

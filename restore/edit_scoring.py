@@ -15,6 +15,7 @@ edits that write the original's words, partial fixes included: the harm figure, 
 precision is the strict one the F0.5 uses.
 The full metric set (damage removed, clean harm, BLEU, chrF ...) is in :mod:`restore.metrics`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -100,6 +101,13 @@ class EditCounts:
         return (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
-        return {"precision": self.precision, "recall": self.recall, "f0.5": self.f_beta(0.5),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn, "partial": self.partial,
-                "edits_right": self.edits_right}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f0.5": self.f_beta(0.5),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "partial": self.partial,
+            "edits_right": self.edits_right,
+        }

@@ -5,6 +5,7 @@ the changed spans of the source with their replacements; :func:`apply_edits` app
 edits. Only edits are ever applied, so everything the model did not change word-wise
 (spacing, quote style, layout) stays byte for byte as in the input.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,6 +43,7 @@ class Edit:
     replacement (for a deletion, of the token after it): 1.0 = certain. ``sentence``
     numbers the sentence piece of the text the edit is in (the restorer's unit).
     """
+
     start: int
     end: int
     spun: str
@@ -50,8 +52,13 @@ class Edit:
     sentence: int = 0
 
     def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "spun": self.spun,
-                "replacement": self.replacement, "confidence": round(self.confidence, 4)}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "spun": self.spun,
+            "replacement": self.replacement,
+            "confidence": round(self.confidence, 4),
+        }
 
 
 def read_words(text: str) -> list[tuple[int, int, str]]:
@@ -62,8 +69,11 @@ def read_words(text: str) -> list[tuple[int, int, str]]:
     Characters the model does not read (zero-width, emoji) are layout, not words."""
     # a token of WORD_RE longer than one character holds a word character, which is read:
     # only a lone mark can be unread
-    return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text.translate(TYPOGRAPHY))
-            if len(m.group()) > 1 or not is_unread(m.group())]
+    return [
+        (m.start(), m.end(), m.group())
+        for m in WORD_RE.finditer(text.translate(TYPOGRAPHY))
+        if len(m.group()) > 1 or not is_unread(m.group())
+    ]
 
 
 def sentence_edits(source: str, output: str) -> list[Edit]:
@@ -91,11 +101,11 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
             if (_is_layout(old[0]) and _is_layout(new[0])) or (i1 == 0 and _is_layout(old[0])):
                 cut = _layout_run(old)
                 start += cut
-                old, new = old[cut:], new[_layout_run(new):]
+                old, new = old[cut:], new[_layout_run(new) :]
             if (_is_layout(old[-1]) and _is_layout(new[-1])) or (i2 == len(src) and _is_layout(old[-1])):
                 cut = _layout_run(old[::-1])
                 end -= cut
-                old, new = old[:len(old) - cut], new[:len(new) - _layout_run(new[::-1])]
+                old, new = old[: len(old) - cut], new[: len(new) - _layout_run(new[::-1])]
             old_core, new_core = old, _input_style(old, new, source)
             if old_core == new_core:
                 continue
@@ -106,10 +116,11 @@ def sentence_edits(source: str, output: str) -> list[Edit]:
         while lead < min(len(old), len(new)) and old[lead] == new[lead] and old[lead].isspace():
             lead += 1
         trail = 0
-        while (trail < min(len(old), len(new)) - lead and old[-1 - trail] == new[-1 - trail]
-               and old[-1 - trail].isspace()):
+        while (
+            trail < min(len(old), len(new)) - lead and old[-1 - trail] == new[-1 - trail] and old[-1 - trail].isspace()
+        ):
             trail += 1
-        old_core, new_core = old[lead:len(old) - trail], new[lead:len(new) - trail]
+        old_core, new_core = old[lead : len(old) - trail], new[lead : len(new) - trail]
         if old_core == new_core:
             continue
         start, end = s0 + lead, s1 - trail
@@ -147,9 +158,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     """``text`` with non-overlapping ``edits`` (spans of ``text``) applied."""
     parts, pos = [], 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        parts += [text[pos:e.start], e.replacement]
+        parts += [text[pos : e.start], e.replacement]
         pos = e.end
     parts.append(text[pos:])
     return "".join(parts)
-
-

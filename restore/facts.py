@@ -12,50 +12,112 @@ them (:func:`spell_decimal`) and the guards read them (:data:`SPELLED_DECIMAL_RE
 
 This module is a leaf: it imports nothing from the package.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-__all__ = ["signature", "same_facts", "may_state_facts", "spell_decimal", "spelled_decimal_value",
-           "SPELLED_DECIMAL_RE", "SOFT_NUMBER_RE", "DIGIT_NAMES"]
+__all__ = [
+    "signature",
+    "same_facts",
+    "may_state_facts",
+    "spell_decimal",
+    "spelled_decimal_value",
+    "SPELLED_DECIMAL_RE",
+    "SOFT_NUMBER_RE",
+    "DIGIT_NAMES",
+]
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-          "fifteen sixteen seventeen eighteen nineteen").split()
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)}
 NUMBER_WORDS.update({w: 20 + 10 * i for i, w in enumerate(_TENS)})
 # "one" is left out: it is as often a pronoun ("one of them", "the one") as a number
 del NUMBER_WORDS["one"]
-ORDINAL_WORDS = {w: i for i, w in enumerate(
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())}
+ORDINAL_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+    )
+}
 del ORDINAL_WORDS["zeroth"]
 MAGNITUDES = {
-    "dozen": "dozen", "dozens": "dozen", "hundred": "hundred", "hundreds": "hundred",
-    "thousand": "thousand", "thousands": "thousand", "million": "million", "millions": "million",
-    "mln": "million", "mn": "million", "billion": "billion", "billions": "billion",
-    "bln": "billion", "bn": "billion", "trillion": "trillion", "trillions": "trillion",
-    "lakh": "lakh", "lakhs": "lakh", "crore": "crore", "crores": "crore",
+    "dozen": "dozen",
+    "dozens": "dozen",
+    "hundred": "hundred",
+    "hundreds": "hundred",
+    "thousand": "thousand",
+    "thousands": "thousand",
+    "million": "million",
+    "millions": "million",
+    "mln": "million",
+    "mn": "million",
+    "billion": "billion",
+    "billions": "billion",
+    "bln": "billion",
+    "bn": "billion",
+    "trillion": "trillion",
+    "trillions": "trillion",
+    "lakh": "lakh",
+    "lakhs": "lakh",
+    "crore": "crore",
+    "crores": "crore",
 }
 PERCENT = {"percent", "per cent", "pct", "p.c.", "p.c", "%", "percentage point", "percentage points"}
 COMPASS = {}
-for _base in ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-              "north-east", "north-west", "south-east", "south-west"):
+for _base in (
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
+):
     _key = _base.replace("-", "")
     COMPASS[_base] = _key
     COMPASS[_base + "ern"] = _key
     COMPASS[_base + "erly"] = _key
     COMPASS[_base + "ward"] = _key
     COMPASS[_base + "wards"] = _key
-NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor",
-             "cannot", "without", "n't", "nope", "nought", "naught"}
-MONTHS = ("January February March April June July August September October November "
-          "December").split()  # May is left out: the modal verb "may" opens sentences
+NEGATIONS = {
+    "not",
+    "no",
+    "never",
+    "none",
+    "nobody",
+    "nothing",
+    "nowhere",
+    "neither",
+    "nor",
+    "cannot",
+    "without",
+    "n't",
+    "nope",
+    "nought",
+    "naught",
+}
+MONTHS = (
+    "January February March April June July August September October November December"
+).split()  # May is left out: the modal verb "may" opens sentences
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 DATE_WORDS = set(MONTHS) | set(WEEKDAYS)
-DECADE_NAMES = {name.lower(): 1900 + 10 * i for i, name in enumerate(
-    "Noughties Tens Twenties Thirties Forties Fifties Sixties Seventies Eighties Nineties".split())
-    if i >= 2}
+DECADE_NAMES = {
+    name.lower(): 1900 + 10 * i
+    for i, name in enumerate(
+        "Noughties Tens Twenties Thirties Forties Fifties Sixties Seventies Eighties Nineties".split()
+    )
+    if i >= 2
+}
 
 # -- the spinner's renderings of numbers: one home for each rule (the spinner writes them,
 # the guards and the signature read them)
@@ -84,18 +146,21 @@ SPUN_NUMBERS = [(r"12 months", "year"), (r"1,?000'?s", "thousands"), (r"100'?s",
 # without losing a number. "10 years" is not one: clean text says it as often as "decade"
 # ("the following 10 years" -> "the next decade" lost the number); "12 months" for "year"
 # is the commonest real spinner rendering
-SOFT_NUMBER_RE = re.compile(r"\b(?:" + "|".join(p for p, _ in SPUN_NUMBERS) + r"|\d+(?:st|nd|rd|th))\b",
-                            re.IGNORECASE)
+SOFT_NUMBER_RE = re.compile(r"\b(?:" + "|".join(p for p, _ in SPUN_NUMBERS) + r"|\d+(?:st|nd|rd|th))\b", re.IGNORECASE)
 # spinner renderings of a fact, read as the fact itself before the signature is taken
 # (each pattern is matched case-insensitively on whole words)
 _EQUIVALENTS = [
-    *SPUN_NUMBERS, (r"twelve months", "year"), (r"10 years", "decade"), (r"ten years", "decade"),
-    (r"a whole bunch", "hundreds"), (r"two times", "twice"),
+    *SPUN_NUMBERS,
+    (r"twelve months", "year"),
+    (r"10 years", "decade"),
+    (r"ten years", "decade"),
+    (r"a whole bunch", "hundreds"),
+    (r"two times", "twice"),
 ]
 _EQUIV_RE = [(re.compile(rf"(?<![\w.]){p}(?![\w])", re.IGNORECASE), r) for p, r in _EQUIVALENTS]
 _SPELLED_DECIMAL_ANY_CASE_RE = re.compile(SPELLED_DECIMAL, re.IGNORECASE)
 _TOKEN_RE = re.compile(
-    r"\d+(?:[.,]\d+)*(?:'?s|st|nd|rd|th)?"      # 3.3, 1,000, 1990s, 3rd
+    r"\d+(?:[.,]\d+)*(?:'?s|st|nd|rd|th)?"  # 3.3, 1,000, 1990s, 3rd
     r"|p\.c\.?|%|\$|£|€|¥"
     r"|[A-Za-z]+n't"
     r"|[A-Za-z]+(?:-[A-Za-z]+)*"
@@ -158,7 +223,7 @@ def signature(text: str, ignore_case: bool = False) -> Counter:
         if low in _TENS_VALUES and k + 1 < len(matches):
             nxt = matches[k + 1]
             unit = nxt.group().lower()
-            if unit in _UNIT_VALUES and unit != "zero" and normal[match.end():nxt.start()] == " ":
+            if unit in _UNIT_VALUES and unit != "zero" and normal[match.end() : nxt.start()] == " ":
                 sig[str(_TENS_VALUES[low] + _UNIT_VALUES[unit])] += 1
                 skip = True
                 continue
@@ -211,12 +276,23 @@ def same_facts(a: str, b: str) -> bool:
     return signature(a) == signature(b)
 
 
-_FACT_WORDS = (set(NUMBER_WORDS) | set(ORDINAL_WORDS) | set(MAGNITUDES) | set(COMPASS) | NEGATIONS
-               | set(DECADE_NAMES) | {w.lower() for w in MONTHS + WEEKDAYS}
-               | {"percent", "cent", "pct", "twice", "months", "years", "bunch", "times", "half", "quarter"})
+_FACT_WORDS = (
+    set(NUMBER_WORDS)
+    | set(ORDINAL_WORDS)
+    | set(MAGNITUDES)
+    | set(COMPASS)
+    | NEGATIONS
+    | set(DECADE_NAMES)
+    | {w.lower() for w in MONTHS + WEEKDAYS}
+    | {"percent", "cent", "pct", "twice", "months", "years", "bunch", "times", "half", "quarter"}
+)
 # word edges as the signature's tokens see them (ASCII letters)
-_MAYBE_RE = re.compile(r"\d|%|\$|£|€|¥|n['’]t|p\.c|(?<![A-Za-z])(?:" + "|".join(
-    sorted(map(re.escape, _FACT_WORDS), key=len, reverse=True)) + r")(?![A-Za-z])", re.IGNORECASE)
+_MAYBE_RE = re.compile(
+    r"\d|%|\$|£|€|¥|n['’]t|p\.c|(?<![A-Za-z])(?:"
+    + "|".join(sorted(map(re.escape, _FACT_WORDS), key=len, reverse=True))
+    + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
 
 
 def may_state_facts(text: str) -> bool:

@@ -7,6 +7,7 @@ model never saw in its training targets, changes punctuation alone, drops an ell
 removes a sentence end, markup or more than two words, changes a name or coordinates a
 word with itself ("services and services") is dropped.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,7 +20,18 @@ from .facts import NUMBER_WORDS, SOFT_NUMBER_RE, SPELLED_DECIMAL_RE, same_facts,
 from .known_words import invented
 from .reading import ELLIPSIS_RE
 
-__all__ = ["guarded_edits", "drops_text", "changes_name", "changes_facts", "doubles_word", "kept_edits", "Proposal", "document_score", "Thresholds", "MIN_SIMILARITY"]
+__all__ = [
+    "guarded_edits",
+    "drops_text",
+    "changes_name",
+    "changes_facts",
+    "doubles_word",
+    "kept_edits",
+    "Proposal",
+    "document_score",
+    "Thresholds",
+    "MIN_SIMILARITY",
+]
 
 # numbers, URLs and e-mail addresses that an output must keep (3.Three -> 3.3 is fine: the
 # restored side has the digits, restore.facts.SPELLED_DECIMAL_RE)
@@ -36,8 +48,11 @@ DELETED_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # by a space and a capital, digit or opening quote, or by the end of the sentence
 SENTENCE_END_RE = re.compile(r"[?!…]|\.(?=[\"'”’)\]]*(?:\s+[\"“‘(\[]?[A-Z0-9]|\s*$))")
 # markup a spinner never touches: tags, wiki links, templates, tables and headings, entities, file names
-MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>|\[\[|\]\]|\{\{|\}\}|\||'''|==|&#?\w+;"
-                       r"|\.(?:jpe?g|png|gif|svg|pdf|webp)\b", re.IGNORECASE)
+MARKUP_RE = re.compile(
+    r"</?[A-Za-z][^<>]*>|\[\[|\]\]|\{\{|\}\}|\||'''|==|&#?\w+;"
+    r"|\.(?:jpe?g|png|gif|svg|pdf|webp)\b",
+    re.IGNORECASE,
+)
 NO_LONGER_RE = re.compile(r"\bno\s+longer\b", re.IGNORECASE)
 RESPELLING_SIMILARITY = 0.8  # difflib ratio from which a changed capitalised word is a respelling
 
@@ -76,12 +91,19 @@ def changes_name(source: str, edit: Edit) -> bool:
     new = DELETED_WORD_RE.findall(edit.replacement)
     new_keys = {w.lower() for w in new}
     for w in old:
-        if w[0].isupper() and w.lower() not in new_keys and any(
-                difflib.SequenceMatcher(a=w.lower(), b=r.lower()).ratio() >= RESPELLING_SIMILARITY for r in new):
+        if (
+            w[0].isupper()
+            and w.lower() not in new_keys
+            and any(difflib.SequenceMatcher(a=w.lower(), b=r.lower()).ratio() >= RESPELLING_SIMILARITY for r in new)
+        ):
             return True
     names = [w for w in old if w[0].isupper()]
-    if names and old[0][0].isupper() and not (len(old) > 1 and old[1][0].isupper()) \
-            and not source[:edit.start].strip(" \t\"'“‘([-"):
+    if (
+        names
+        and old[0][0].isupper()
+        and not (len(old) > 1 and old[1][0].isupper())
+        and not source[: edit.start].strip(" \t\"'“‘([-")
+    ):
         names = names[1:]  # the sentence's first word is capitalised whatever it is, unless a name goes on
     new_names = [w for w in new if w[0].isupper()]
     return len(names) >= 2 and len(new_names) >= 2 and not {w.lower() for w in names} & {w.lower() for w in new_names}
@@ -99,8 +121,8 @@ def changes_facts(source: str, edit: Edit) -> bool:
     (:func:`restore.facts.same_facts`), read with the number words it is joined to
     ("forty-five" -> "40-five"), or removes or adds "no longer" ("no longer" -> "not" loses
     that it was so before)."""
-    left = _LEFT_NUMBER_RE.search(source[:edit.start])
-    right = _RIGHT_NUMBER_RE.match(source[edit.end:])
+    left = _LEFT_NUMBER_RE.search(source[: edit.start])
+    right = _RIGHT_NUMBER_RE.match(source[edit.end :])
     before = left.group() if left else ""
     after = right.group() if right else ""
     if not same_facts(before + edit.spun + after, before + edit.replacement + after):
@@ -112,8 +134,10 @@ def changes_facts(source: str, edit: Edit) -> bool:
 # spun text did not have, is the model copying a neighbour, not a restoration. Idioms that
 # double a word ("more and more", "again and again", "bigger and bigger") are left alone
 DOUBLED_RE = re.compile(r"\b([^\W\d_]+) (?:and|or) \1\b", re.IGNORECASE)
-DOUBLING_IDIOMS = frozenset("""more less fewer again over on through round time times years
-    months days weeks hours worse millions billions thousands hundreds dozens neck""".split())
+DOUBLING_IDIOMS = frozenset(
+    """more less fewer again over on through round time times years
+    months days weeks hours worse millions billions thousands hundreds dozens neck""".split()
+)
 CONTEXT = 40  # characters either side of an edit read by doubles_word
 
 
@@ -121,11 +145,14 @@ def doubles_word(source: str, edit: Edit) -> bool:
     """Whether applying ``edit`` to ``source`` coordinates a word with itself ("chopping
     services and products" -> "services and services") where the source had no such pair.
     Comparatives ("bigger and bigger") and the idioms in :data:`DOUBLING_IDIOMS` do not count."""
-    left, right = source[max(0, edit.start - CONTEXT):edit.start], source[edit.end:edit.end + CONTEXT]
+    left, right = source[max(0, edit.start - CONTEXT) : edit.start], source[edit.end : edit.end + CONTEXT]
 
     def doubled(text: str) -> int:
-        return sum(1 for m in DOUBLED_RE.finditer(text)
-                   if m.group(1).lower() not in DOUBLING_IDIOMS and not m.group(1).lower().endswith("er"))
+        return sum(
+            1
+            for m in DOUBLED_RE.finditer(text)
+            if m.group(1).lower() not in DOUBLING_IDIOMS and not m.group(1).lower().endswith("er")
+        )
 
     return doubled(left + edit.replacement + right) > doubled(left + edit.spun + right)
 
@@ -157,8 +184,11 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
     if difflib.SequenceMatcher(a=source_words, b=output_words, autojunk=False).ratio() < MIN_SIMILARITY:
         return []
     protected = [(m.start(), m.end(), spelled_decimal_value(m)) for m in SPELLED_DECIMAL_RE.finditer(source)]
-    protected += [(m.start(), m.end(), m.group()) for m in PROTECTED_RE.finditer(source)
-                  if not any(s <= m.start() < e for s, e, _ in protected)]
+    protected += [
+        (m.start(), m.end(), m.group())
+        for m in PROTECTED_RE.finditer(source)
+        if not any(s <= m.start() < e for s, e, _ in protected)
+    ]
     # a spinner's numbers for words (restore.facts.SOFT_NUMBER_RE): restoring the word loses no number
     soft = [(m.start(), m.end()) for m in SOFT_NUMBER_RE.finditer(source)]
     kept = []
@@ -177,9 +207,14 @@ def guarded_edits(source: str, output: str, known_words: frozenset[str] | None =
             elif not any(a <= s and e <= b for a, b in soft) or re.search(r"\d", edit.replacement):
                 # lost or altered; a spinner's number (1000's) may become words, not another number
                 safe = False
-        if safe and not invented(edit.replacement, source, known_words) \
-                and not changes_facts(source, edit) and not drops_text(edit, source[edit.end:]) \
-                and not changes_name(source, edit) and not doubles_word(source, edit):
+        if (
+            safe
+            and not invented(edit.replacement, source, known_words)
+            and not changes_facts(source, edit)
+            and not drops_text(edit, source[edit.end :])
+            and not changes_name(source, edit)
+            and not doubles_word(source, edit)
+        ):
             kept.append(edit)
     return kept
 
@@ -206,6 +241,7 @@ class Proposal:
     and how spun the text looks: ``changed`` words, confidence-weighted (an edit counts the
     words it replaces, at least one, times its confidence; capped per sentence piece at the
     piece's words), of ``words`` in all."""
+
     edits: list[Edit]
     words: int
     changed: float
@@ -232,6 +268,7 @@ class Thresholds:
       Clean text gets a few unsure proposals; spun text many.
     - ``min_confidence`` and ``lone_edit_confidence``: per edit (:func:`kept_edits`).
     """
+
     min_confidence: float = 0.0
     lone_edit_confidence: float = 0.0
     min_spun_score: float = 0.0
@@ -246,8 +283,9 @@ class Thresholds:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
 
-    def apply(self, proposal: Proposal, pooled_score: float | None = None,
-              best: dict[tuple[str, str], float] | None = None) -> list[Edit]:
+    def apply(
+        self, proposal: Proposal, pooled_score: float | None = None, best: dict[tuple[str, str], float] | None = None
+    ) -> list[Edit]:
         """The edits of ``proposal`` to apply. ``pooled_score``: the score of the whole
         document the text belongs to (:func:`document_score`); ``best``: its restorations'
         best confidences (:func:`best_confidences`); default: the text's own."""

@@ -1,6 +1,7 @@
 """The inputs of ``restore run``: which files a job takes (folders walked, non-text files
 skipped), in which format each is read (:mod:`restore.formats`, by suffix), and where
 each output goes (no two inputs to one output, no output over an input)."""
+
 from __future__ import annotations
 
 import codecs
@@ -13,23 +14,56 @@ from .formats.base import InputError
 from .formats.text import SNIFF_BYTES, looks_binary, read_lines, unreadable_reason
 from .outputs import MANIFEST
 
-__all__ = ["Job", "Walk", "InputError", "TEXT_SUFFIXES", "BUILD_FILES", "collect_jobs", "output_path",
-           "check_outputs", "file_format", "is_text_file", "read_lines", "unreadable_reason"]
+__all__ = [
+    "Job",
+    "Walk",
+    "InputError",
+    "TEXT_SUFFIXES",
+    "BUILD_FILES",
+    "collect_jobs",
+    "output_path",
+    "check_outputs",
+    "file_format",
+    "is_text_file",
+    "read_lines",
+    "unreadable_reason",
+]
 
 # what a folder job takes without --glob: the suffixes of the formats (restore.formats); files
 # without an extension when they are UTF-8 text (but not scripts, which start with "#!", nor
 # the build files named below)
 TEXT_SUFFIXES = formats.suffixes()
-BUILD_FILES = frozenset({"makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile", "vagrantfile",
-                         "gemfile", "rakefile", "procfile", "brewfile", "justfile", "snakefile", "sconstruct",
-                         "sconscript", "pipfile", "podfile", "fastfile", "berksfile", "guardfile", "capfile"})
+BUILD_FILES = frozenset(
+    {
+        "makefile",
+        "gnumakefile",
+        "dockerfile",
+        "containerfile",
+        "jenkinsfile",
+        "vagrantfile",
+        "gemfile",
+        "rakefile",
+        "procfile",
+        "brewfile",
+        "justfile",
+        "snakefile",
+        "sconstruct",
+        "sconscript",
+        "pipfile",
+        "podfile",
+        "fastfile",
+        "berksfile",
+        "guardfile",
+        "capfile",
+    }
+)
 
 
 @dataclass
 class Job:
-    source: Path | None           # None: stdin
-    relative: Path                # path under the output folder
-    fmt: str                      # its format's name: "txt", "jsonl" or "parquet"
+    source: Path | None  # None: stdin
+    relative: Path  # path under the output folder
+    fmt: str  # its format's name: "txt", "jsonl" or "parquet"
 
     @property
     def name(self) -> str:
@@ -74,6 +108,7 @@ class Walk:
     (skipped without ``--glob``), folders that could not be read (reported: their files
     were not restored), and folders skipped because they hold a run manifest (an earlier
     run's output folder)."""
+
     skipped: list[Path] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -98,9 +133,15 @@ def _walk_folders(root: Path, walk: Walk | None) -> set[Path]:
     return earlier_outputs
 
 
-def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = None,
-                 output: Path | None = None, skipped: list[Path] | None = None,
-                 walk: Walk | None = None, stdin_format: str = "txt") -> list[Job]:
+def collect_jobs(
+    inputs: list[str],
+    recursive: bool = False,
+    glob: str | None = None,
+    output: Path | None = None,
+    skipped: list[Path] | None = None,
+    walk: Walk | None = None,
+    stdin_format: str = "txt",
+) -> list[Job]:
     """The files to restore. In folders: the files matching ``glob``, or without it the
     text-like ones (:func:`is_text_file`; the others are appended to ``skipped`` and
     ``walk.skipped``); never hidden files, files under ``output``, nor files in a subfolder
@@ -129,9 +170,9 @@ def collect_jobs(inputs: list[str], recursive: bool = False, glob: str | None = 
                 if not p.is_file() or p.name.startswith("."):
                     continue
                 relative = p.relative_to(path)
-                if inside is not None and relative.parts[:len(inside)] == inside:
+                if inside is not None and relative.parts[: len(inside)] == inside:
                     continue  # the output folder, inside this input folder
-                if any(relative.parts[:len(o.parts)] == o.parts for o in earlier_outputs):
+                if any(relative.parts[: len(o.parts)] == o.parts for o in earlier_outputs):
                     continue  # an earlier run's output folder
                 if glob is None and not is_text_file(p):
                     if skipped is not None:
@@ -165,12 +206,16 @@ def check_outputs(jobs: list[Job], output: Path | None, output_is_dir: bool) -> 
         dest = output_path(job, output, output_is_dir)
         key = dest.resolve()
         if key in seen:
-            raise ValueError(f"{seen[key].name} and {job.name} would both be written to {dest}: "
-                             f"restore them in separate runs or to separate -o folders")
+            raise ValueError(
+                f"{seen[key].name} and {job.name} would both be written to {dest}: "
+                f"restore them in separate runs or to separate -o folders"
+            )
         seen[key] = job
         if key in sources:
-            raise ValueError(f"-o {output}: the output of {job.name} would replace the input "
-                             f"{sources[key].name}: give another output")
+            raise ValueError(
+                f"-o {output}: the output of {job.name} would replace the input "
+                f"{sources[key].name}: give another output"
+            )
 
 
 def plan_output(inputs: list[str], output: str | None) -> bool:

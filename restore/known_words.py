@@ -14,11 +14,12 @@ an ``--init-from`` model). For a model folder without one,
 ``restore known-words MODEL_DIR --pairs data/pairs``
 (:func:`restore.training_data.write_known_words`).
 """
+
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .align import TYPOGRAPHY, WORD_RE
 
@@ -28,8 +29,11 @@ FILE = "known_words.txt.gz"
 def word_keys(text: str) -> set[str]:
     """The lower-cased words of ``text`` that hold a letter and no digit (straight
     apostrophes: "Russia’s" and "Russia's" are one word)."""
-    return {w.lower() for w in WORD_RE.findall(text.translate(TYPOGRAPHY))
-            if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)}
+    return {
+        w.lower()
+        for w in WORD_RE.findall(text.translate(TYPOGRAPHY))
+        if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)
+    }
 
 
 def collect(texts: Iterable[str], known: Iterable[str] = ()) -> set[str]:

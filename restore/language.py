@@ -8,17 +8,19 @@ under 10% in French, German, Spanish, Italian, Portuguese or Dutch. Text mostly 
 another script (Cyrillic, CJK, Arabic ...) is told by its letters. The check reads a few
 KB, never blocks a job and never changes its output.
 """
+
 from __future__ import annotations
 
 import re
 
-SAMPLE_BYTES = 16_384       # read from the start of each input
-MIN_WORDS = 20              # fewer words: no opinion
+SAMPLE_BYTES = 16_384  # read from the start of each input
+MIN_WORDS = 20  # fewer words: no opinion
 MIN_LETTERS = 20
-ENGLISH_SHARE = 0.15        # below this share of function words: not English
-LATIN_SHARE = 0.5           # below this share of ASCII letters: not English
+ENGLISH_SHARE = 0.15  # below this share of function words: not English
+LATIN_SHARE = 0.5  # below this share of ASCII letters: not English
 
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have
 having he her here hers herself him himself his how i if in into is it its itself just me more most my
@@ -26,7 +28,8 @@ myself no nor not now of off on once only or other our ours ourselves out over o
 some such than that the their theirs them themselves then there these they this those through to too
 under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves
-""".split())
+""".split()
+)
 
 _WORD = re.compile(r"[^\W\d_]+")
 

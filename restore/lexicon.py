@@ -25,6 +25,7 @@ rules for names (never after an honorific, never ALL CAPS; a capitalised phrase 
 sentence only when the evidence beats the spinner's ``capitalized_prob``), possessive
 ``'s`` kept, spun decimals (``3.Three``) turned back into digits.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -33,8 +34,8 @@ from pathlib import Path
 
 from .edits import Edit, apply_edits
 from .facts import SPELLED_DECIMAL_RE, spelled_decimal_value
-from .spinner.text import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, sentence_initial, transfer_case
 from .spinner.tables import RESOURCES
+from .spinner.text import HONORIFICS, POSSESSIVE_RE, TOKEN_RE, Token, sentence_initial, transfer_case
 
 LEXICON_PATH = RESOURCES / "lexicon.tsv.gz"
 # characters allowed between the tokens of one phrase ("in keeping with", "1000's")
@@ -60,7 +61,7 @@ class Lexicon:
 
     # -- loading ------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Lexicon":
+    def load(cls, path: str | Path | None = None) -> Lexicon:
         """The shipped lexicon (``resources/lexicon.tsv.gz``) or another one in its format:
         ``spun<TAB>original<TAB>ratio<TAB>i|c`` (``c``: case-sensitive)."""
         path = Path(path) if path else LEXICON_PATH
@@ -99,8 +100,11 @@ class Lexicon:
         for m in SPELLED_DECIMAL_RE.finditer(text):  # 3.Three -> 3.3
             edits.append(Edit(m.start(), m.end(), m.group(), spelled_decimal_value(m), 1.0))
             taken.append((m.start(), m.end()))
-        tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)
-                  if not any(s <= m.start() < e for s, e in taken)]
+        tokens = [
+            Token(m.start(), m.end(), m.group())
+            for m in TOKEN_RE.finditer(text)
+            if not any(s <= m.start() < e for s, e in taken)
+        ]
         apostrophe = "’" if "’" in text else "'"
         i = 0
         while i < len(tokens):
@@ -119,11 +123,14 @@ class Lexicon:
     def _match(self, text: str, tokens: list[Token], i: int) -> tuple[int, str] | None:
         """Longest table phrase starting at token ``i``: (last token, replacement)."""
         last = i
-        while (last + 1 < len(tokens) and last - i + 1 < self.max_tokens
-               and _GAP_RE.fullmatch(text[tokens[last].end:tokens[last + 1].start])):
+        while (
+            last + 1 < len(tokens)
+            and last - i + 1 < self.max_tokens
+            and _GAP_RE.fullmatch(text[tokens[last].end : tokens[last + 1].start])
+        ):
             last += 1
         for j in range(last, i - 1, -1):
-            phrase = text[tokens[i].start:tokens[j].end]
+            phrase = text[tokens[i].start : tokens[j].end]
             if phrase in self.cased:
                 return j, self.cased[phrase][0]
             suffix = ""
@@ -140,7 +147,7 @@ class Lexicon:
 
     def _allowed(self, text: str, tokens: list[Token], i: int, j: int, ratio: float) -> bool:
         """The spinner's rules for names, read backwards."""
-        words = [t.text for t in tokens[i:j + 1]]
+        words = [t.text for t in tokens[i : j + 1]]
         if any(len(w) > 1 and w.isupper() for w in words):
             return False
         capital = [w[:1].isupper() and w != "I" and not w.startswith(("I'", "I’")) for w in words]
@@ -154,5 +161,3 @@ class Lexicon:
 
 
 # --------------------------------------------------------------------------- building
-
-

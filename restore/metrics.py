@@ -15,6 +15,7 @@ Conventions shared by every metric here:
 * Figures are micro-averaged: counts are summed over the corpus, then divided.
 * The three lists are row-aligned; lists of different lengths raise ``ValueError``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -37,9 +38,15 @@ def spin_edits(sources: Sequence[str], outputs: Sequence[str], originals: Sequen
     return _total(_row_counts(sources, outputs, originals)).as_dict()
 
 
-def f05_interval(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str],
-                 groups: Sequence[str] | None = None, level: float = 0.95, resamples: int = 1000,
-                 seed: int = 0) -> tuple[float, float]:
+def f05_interval(
+    sources: Sequence[str],
+    outputs: Sequence[str],
+    originals: Sequence[str],
+    groups: Sequence[str] | None = None,
+    level: float = 0.95,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float]:
     """Percentile bootstrap interval of the edit F0.5 (:func:`spin_edits`): ``resamples``
     resamplings with replacement (fixed ``seed``: same inputs, same interval).
 
@@ -61,12 +68,14 @@ def _row_counts(sources: Sequence[str], outputs: Sequence[str], originals: Seque
 
 
 def _total(rows: Sequence[EditCounts]) -> EditCounts:
-    return EditCounts(sum(c.tp for c in rows), sum(c.fp for c in rows), sum(c.fn for c in rows),
-                      sum(c.partial for c in rows))
+    return EditCounts(
+        sum(c.tp for c in rows), sum(c.fp for c in rows), sum(c.fn for c in rows), sum(c.partial for c in rows)
+    )
 
 
-def _interval(rows: Sequence[EditCounts], groups: Sequence[str] | None, level: float = 0.95,
-              resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+def _interval(
+    rows: Sequence[EditCounts], groups: Sequence[str] | None, level: float = 0.95, resamples: int = 1000, seed: int = 0
+) -> tuple[float, float]:
     """:func:`f05_interval` from each row's counts."""
     import numpy as np
 
@@ -99,9 +108,16 @@ def _resampled(n: int, resamples: int, seed: int):
     return np.random.default_rng(seed).integers(0, n, size=(resamples, n))
 
 
-def f05_difference(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: Sequence[str],
-                   originals: Sequence[str], groups: Sequence[str] | None = None, level: float = 0.95,
-                   resamples: int = 2000, seed: int = 0) -> dict:
+def f05_difference(
+    sources: Sequence[str],
+    outputs_a: Sequence[str],
+    outputs_b: Sequence[str],
+    originals: Sequence[str],
+    groups: Sequence[str] | None = None,
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> dict:
     """Two systems on the same rows: F0.5 of each, ``difference`` (b − a) and its paired
     percentile bootstrap interval (the same resampled rows, or whole ``groups``, score both
     systems, so what the rows share cancels out; an interval that excludes 0 is a difference
@@ -113,28 +129,47 @@ def f05_difference(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: 
     counts_a, counts_b = _group_counts(a, groups), _group_counts(b, groups)
     picks = _resampled(len(counts_a), resamples, seed)  # the same resampling scores both
     sums_a, sums_b = counts_a[picks].sum(axis=1), counts_b[picks].sum(axis=1)  # (resamples, 3)
-    diffs = np.array([EditCounts(*map(int, sb)).f_beta(0.5) - EditCounts(*map(int, sa)).f_beta(0.5)
-                      for sa, sb in zip(sums_a, sums_b)])
+    diffs = np.array(
+        [
+            EditCounts(*map(int, sb)).f_beta(0.5) - EditCounts(*map(int, sa)).f_beta(0.5)
+            for sa, sb in zip(sums_a, sums_b)
+        ]
+    )
     lo, hi = np.quantile(diffs, [(1 - level) / 2, (1 + level) / 2])
     fa, fb = _total(a).f_beta(0.5), _total(b).f_beta(0.5)
-    return {"f0.5_a": fa, "f0.5_b": fb, "difference": fb - fa, "interval": [float(lo), float(hi)],
-            "b_better": float((diffs > 0).mean()), "groups": len(counts_a), "resamples": resamples}
+    return {
+        "f0.5_a": fa,
+        "f0.5_b": fb,
+        "difference": fb - fa,
+        "interval": [float(lo), float(hi)],
+        "b_better": float((diffs > 0).mean()),
+        "groups": len(counts_a),
+        "resamples": resamples,
+    }
 
 
 def paired_clean_harm(sources: Sequence[str], outputs_a: Sequence[str], outputs_b: Sequence[str]) -> dict:
     """Two systems on the same clean sentences: how many each changed, how many only one of
     them changed, and the exact two-sided McNemar p-value of those discordant counts (whether
     one harms clean text more than the other beyond chance)."""
-    return paired_changes([words(o) != words(s) for s, o in zip(sources, outputs_a, strict=True)],
-                          [words(o) != words(s) for s, o in zip(sources, outputs_b, strict=True)])
+    return paired_changes(
+        [words(o) != words(s) for s, o in zip(sources, outputs_a, strict=True)],
+        [words(o) != words(s) for s, o in zip(sources, outputs_b, strict=True)],
+    )
 
 
 def paired_changes(changed_a: Sequence[bool], changed_b: Sequence[bool]) -> dict:
     """:func:`paired_clean_harm` from whether each system changed each sentence."""
     only_a = sum(x and not y for x, y in zip(changed_a, changed_b, strict=True))
     only_b = sum(y and not x for x, y in zip(changed_a, changed_b, strict=True))
-    return {"n": len(changed_a), "changed_a": sum(changed_a), "changed_b": sum(changed_b),
-            "only_a": only_a, "only_b": only_b, "p": mcnemar_p(only_a, only_b)}
+    return {
+        "n": len(changed_a),
+        "changed_a": sum(changed_a),
+        "changed_b": sum(changed_b),
+        "only_a": only_a,
+        "only_b": only_b,
+        "p": mcnemar_p(only_a, only_b),
+    }
 
 
 def mcnemar_p(only_a: int, only_b: int) -> float:
@@ -143,7 +178,7 @@ def mcnemar_p(only_a: int, only_b: int) -> float:
     import math
 
     m, k = only_a + only_b, min(only_a, only_b)
-    return min(1.0, 2 * sum(math.comb(m, i) for i in range(k + 1)) / 2 ** m) if m else 1.0
+    return min(1.0, 2 * sum(math.comb(m, i) for i in range(k + 1)) / 2**m) if m else 1.0
 
 
 def damage_removed(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str]) -> dict:
@@ -167,13 +202,17 @@ def damage_removed(sources: Sequence[str], outputs: Sequence[str], originals: Se
         d_spun += edit_distance(words(s), ref)
         d_out += edit_distance(words(o), ref)
         n_words += len(ref)
-    return {"damage_removed": 1 - d_out / d_spun if d_spun else None,
-            "wer_spun": d_spun / max(1, n_words), "wer_output": d_out / max(1, n_words),
-            "spun_distance": d_spun, "output_distance": d_out, "original_words": n_words}
+    return {
+        "damage_removed": 1 - d_out / d_spun if d_spun else None,
+        "wer_spun": d_spun / max(1, n_words),
+        "wer_output": d_out / max(1, n_words),
+        "spun_distance": d_spun,
+        "output_distance": d_out,
+        "original_words": n_words,
+    }
 
 
-def clean_harm(sources: Sequence[str], outputs: Sequence[str],
-               originals: Sequence[str] | None = None) -> dict:
+def clean_harm(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str] | None = None) -> dict:
     """Share of clean inputs that the system changed (lower is better).
 
     Input convention: without ``originals`` every source is taken to be a clean sentence
@@ -210,12 +249,16 @@ def bleu_chrf(outputs: Sequence[str], originals: Sequence[str]) -> dict:
         raise ValueError(f"{len(outputs)} outputs but {len(originals)} originals")
     hyp = [normalize_typography(o) for o in outputs]
     refs = [[normalize_typography(r) for r in originals]]
-    return {"bleu": sacrebleu.corpus_bleu(hyp, refs).score,
-            "chrf": sacrebleu.corpus_chrf(hyp, refs).score}
+    return {"bleu": sacrebleu.corpus_bleu(hyp, refs).score, "chrf": sacrebleu.corpus_chrf(hyp, refs).score}
 
 
-def score(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[str],
-          groups: Sequence[str] | None = None, interval: bool = True) -> dict:
+def score(
+    sources: Sequence[str],
+    outputs: Sequence[str],
+    originals: Sequence[str],
+    groups: Sequence[str] | None = None,
+    interval: bool = True,
+) -> dict:
     """Every metric above for one row-aligned corpus, as one flat dict: the one entry point
     (``restore eval``, training's validation and the tools all call it).
 
@@ -230,10 +273,12 @@ def score(sources: Sequence[str], outputs: Sequence[str], originals: Sequence[st
     """
     sources, outputs, originals = list(sources), list(outputs), list(originals)
     rows = _row_counts(sources, outputs, originals)
-    return {**_total(rows).as_dict(),
-            "f0.5_ci": list(_interval(rows, groups)) if rows and interval else None,
-            **damage_removed(sources, outputs, originals),
-            **clean_harm(sources, outputs, originals),
-            **exact_match(outputs, originals),
-            **bleu_chrf(outputs, originals),
-            "n": len(sources)}
+    return {
+        **_total(rows).as_dict(),
+        "f0.5_ci": list(_interval(rows, groups)) if rows and interval else None,
+        **damage_removed(sources, outputs, originals),
+        **clean_harm(sources, outputs, originals),
+        **exact_match(outputs, originals),
+        **bleu_chrf(outputs, originals),
+        "n": len(sources),
+    }

@@ -4,6 +4,7 @@ a traceback from deep inside a loader (issue 29, item 8).
 
 This module is a leaf: it imports nothing from the package.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -85,8 +86,10 @@ def check_model_dir(path: Path) -> dict:
     if not isinstance(kind, str) or not kind:
         raise InvalidModel(f"{path / 'config.json'}: no model_type: not a Hugging Face model config")
     if kind not in SEQ2SEQ_TYPES and config.get("is_encoder_decoder") is not True:
-        raise InvalidModel(f"{path}: a {kind!r} model, not a sequence-to-sequence one "
-                           "(restore needs an encoder-decoder model such as BART or T5)")
+        raise InvalidModel(
+            f"{path}: a {kind!r} model, not a sequence-to-sequence one "
+            "(restore needs an encoder-decoder model such as BART or T5)"
+        )
     if not any((path / name).is_file() for name in TOKENIZER_FILES):
         raise InvalidModel(f"{path}: no tokenizer (tokenizer.json missing)")
     safetensors = sorted(path.glob("*.safetensors"))

@@ -1,6 +1,7 @@
 """Outputs of a batch job: atomic writes, the temporary files killed runs leave, and the
 record of what made each output of a folder job (so that a rerun resumes correctly).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,11 +12,24 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Callable, Protocol
+from typing import IO, Protocol
 
-__all__ = ["OutputError", "write_atomically", "destination", "remove_orphan_temps", "model_fingerprint", "Manifest",
-           "ManifestJob", "MANIFEST", "TEMP_RE", "file_stamp", "file_sha256", "input_stamp"]
+__all__ = [
+    "OutputError",
+    "write_atomically",
+    "destination",
+    "remove_orphan_temps",
+    "model_fingerprint",
+    "Manifest",
+    "ManifestJob",
+    "MANIFEST",
+    "TEMP_RE",
+    "file_stamp",
+    "file_sha256",
+    "input_stamp",
+]
 
 MANIFEST = ".restore-run.jsonl"  # in the output folder: what made each output
 # a temporary output: ".NAME.restore-PID-HEX.part". Only names with this tool's marker are
@@ -29,6 +43,7 @@ class OutputError(Exception):
 
 
 # ----------------------------------------------------------------------------- writing
+
 
 def _fd_of(dest: Path) -> int | None:
     """The file descriptor ``dest`` names (``/dev/stdout``, ``/dev/fd/N``,
@@ -61,8 +76,15 @@ def destination(dest: Path) -> tuple[str, Path]:
         return "replace", Path(os.path.realpath(dest)) if os.path.islink(dest) else dest
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         return "through", dest
-    kind = "a folder" if stat.S_ISDIR(mode) else "a block device" if stat.S_ISBLK(mode) else \
-        "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a block device"
+        if stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
     raise OutputError(f"cannot write {dest}: it is {kind}; give a file")
 
 
@@ -185,6 +207,7 @@ def remove_orphan_temps(folder: Path, name: str | None = None) -> int:
 
 # ----------------------------------------------------------------------------- resuming
 
+
 def model_fingerprint(model_dir: Path) -> dict:
     """The model folder and the size and time of each file in it (weights, thresholds,
     known words): an output made by another model, or this one changed, is redone."""
@@ -270,8 +293,13 @@ class Manifest:
     def record(self, job: ManifestJob, dest: Path, settings: str, stamp: dict, replaced: bool) -> None:
         """Record that ``dest`` was made from ``job``'s input as ``stamp`` (:func:`input_stamp`,
         taken before it was read) found it."""
-        entry = {"output": job.relative.as_posix(), **stamp, "settings": settings,
-                 "replaced": replaced, "made": file_stamp(dest)}
+        entry = {
+            "output": job.relative.as_posix(),
+            **stamp,
+            "settings": settings,
+            "replaced": replaced,
+            "made": file_stamp(dest),
+        }
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
         self.entries[entry["output"]] = entry

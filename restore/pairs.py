@@ -24,8 +24,8 @@ import shutil
 import sys
 import time
 import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import yaml
 
@@ -108,16 +108,16 @@ def _segment_and_spin(doc: dict) -> dict:
 # --------------------------------------------------------------------------- build
 
 
-def iter_documents(cfg: dict, base_dir: Path | None, limit_docs: int | None,
-                    source_stats: dict) -> Iterator[dict]:
+def iter_documents(cfg: dict, base_dir: Path | None, limit_docs: int | None, source_stats: dict) -> Iterator[dict]:
     """Clean, prose-filtered, document-deduplicated documents of every corpus, in order.
 
     ``limit_docs`` caps the documents *read* from each corpus.
     """
     seen = Deduper()
     for source in cfg["corpora"]:
-        st = source_stats.setdefault(_source_name(source), {
-            "read": 0, "kept": 0, "dropped_nonprose": 0, "dropped_duplicate": 0, "words_kept": 0})
+        st = source_stats.setdefault(
+            _source_name(source), {"read": 0, "kept": 0, "dropped_nonprose": 0, "dropped_duplicate": 0, "words_kept": 0}
+        )
         docs: Iterable[dict] = read_documents(source, base_dir)
         if limit_docs is not None:
             docs = itertools.islice(docs, limit_docs)
@@ -188,9 +188,15 @@ def _progress_bars(enabled: bool):
             datasets.enable_progress_bars()
 
 
-def build_pairs(config: dict | str | Path, out_dir: str | Path, base_dir: str | Path | None = None,
-                limit_docs: int | None = None, progress: bool = True, spinner=None,
-                num_proc: int = 1) -> dict:
+def build_pairs(
+    config: dict | str | Path,
+    out_dir: str | Path,
+    base_dir: str | Path | None = None,
+    limit_docs: int | None = None,
+    progress: bool = True,
+    spinner=None,
+    num_proc: int = 1,
+) -> dict:
     """Build the train/valid/test pair datasets of a data config into ``out_dir``.
 
     ``config`` is a dict (or a YAML path) as in ``configs/data.yaml``; relative corpus
@@ -254,18 +260,26 @@ def build_pairs(config: dict | str | Path, out_dir: str | Path, base_dir: str | 
 
     import datasets  # imported after the worker processes are gone
 
-    features = datasets.Features({
-        "spun": datasets.Value("string"), "original": datasets.Value("string"),
-        "doc_id": datasets.Value("string"), "kind": datasets.Value("string"),
-        "n_sent": datasets.Value("int32"),
-    })
+    features = datasets.Features(
+        {
+            "spun": datasets.Value("string"),
+            "original": datasets.Value("string"),
+            "doc_id": datasets.Value("string"),
+            "kind": datasets.Value("string"),
+            "n_sent": datasets.Value("int32"),
+        }
+    )
     splits = {}
     for split in SPLITS:
         if sum(stats["pairs"][split].values()):
             with _progress_bars(progress):
                 splits[split] = datasets.load_dataset(
-                    "json", data_files=str(tmp / f"{split}.jsonl"), split="train",
-                    features=features, cache_dir=str(tmp / "cache"))
+                    "json",
+                    data_files=str(tmp / f"{split}.jsonl"),
+                    split="train",
+                    features=features,
+                    cache_dir=str(tmp / "cache"),
+                )
         else:
             splits[split] = datasets.Dataset.from_dict({c: [] for c in COLUMNS}, features=features)
     # an empty split must still get one (empty) shard, or load_from_disk fails on it
@@ -278,8 +292,12 @@ def build_pairs(config: dict | str | Path, out_dir: str | Path, base_dir: str | 
     stats["seconds"] = {k: round(v, 2) for k, v in stats["seconds"].items()}
     stats["seconds"]["total"] = round(time.perf_counter() - start, 2)
     (out / "stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
-    resolved = {**cfg, "base_dir": str(base.resolve()) if base else None,
-                "limit_docs": limit_docs, "num_proc": num_proc}
+    resolved = {
+        **cfg,
+        "base_dir": str(base.resolve()) if base else None,
+        "limit_docs": limit_docs,
+        "num_proc": num_proc,
+    }
     (out / "data_config.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False), encoding="utf-8")
     return stats
 

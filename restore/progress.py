@@ -4,10 +4,11 @@ The total is counted before the work starts, from the files themselves, by their
 (:meth:`restore.formats.base.Format.count`: newlines, or a Parquet file's row count in its footer): a quick read next to restoring them. Stdin has
 no total; the bar then counts lines and shows the rate.
 """
+
 from __future__ import annotations
 
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def total_lines(jobs: Iterable) -> int | None:

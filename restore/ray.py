@@ -13,6 +13,7 @@ read from local disk or object storage by Ray's own readers), for pipelines alre
 
 Needs the ``ray`` extra: ``pip install "restore[ray]"``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,12 +22,22 @@ import itertools
 import logging
 import os
 import pickle
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
-from .batch import (BLOCK_LINES, Bookkeeper, InputError, Job, Options, OutputError, Summary, read_pieces,
-                    restore_piece, write_pieces)
+from .batch import (
+    BLOCK_LINES,
+    Bookkeeper,
+    InputError,
+    Job,
+    Options,
+    OutputError,
+    Summary,
+    read_pieces,
+    restore_piece,
+    write_pieces,
+)
 from .spec import RestorerSpec
 
 __all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_dataset", "connect", "engine_class"]
@@ -34,8 +45,8 @@ __all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_
 
 @dataclass
 class RayOptions:
-    address: str | None = None        # None: start a Ray instance on this machine; "auto", "ray://HOST:PORT"
-    workers: int | None = None        # model replicas (actors); None: as many as the cluster's CPUs allow
+    address: str | None = None  # None: start a Ray instance on this machine; "auto", "ray://HOST:PORT"
+    workers: int | None = None  # model replicas (actors); None: as many as the cluster's CPUs allow
     cpus_per_worker: float = 1.0
     gpus_per_worker: float = 0.0
 
@@ -68,8 +79,11 @@ def connect(address: str | None = None):
     # Ray Data's plan and timing lines go to its log file only: its own console handler is
     # quietened; handlers that are not Ray's (the application's, pytest's) are left alone
     for handler in logging.getLogger("ray.data").handlers:
-        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler) \
-                and type(handler).__module__.startswith("ray."):
+        if (
+            isinstance(handler, logging.StreamHandler)
+            and not isinstance(handler, logging.FileHandler)
+            and type(handler).__module__.startswith("ray.")
+        ):
             handler.setLevel(logging.ERROR)
     started = False
     if not ray.is_initialized():
@@ -81,18 +95,30 @@ def connect(address: str | None = None):
             # "Started a local Ray instance") are not the user's business: the driver's stderr is
             # closed to them for the call; a failure still raises with its message
             with _stderr_to_devnull():
-                ray.init(address=address, include_dashboard=False, logging_level=logging.ERROR,
-                         log_to_driver=False, configure_logging=True)
+                ray.init(
+                    address=address,
+                    include_dashboard=False,
+                    logging_level=logging.ERROR,
+                    log_to_driver=False,
+                    configure_logging=True,
+                )
         except ConnectionError as e:
-            raise RayUnavailable(f"cannot reach a Ray cluster at {address!r}: {str(e).splitlines()[0]} "
-                                 f"(start one with `ray start --head`, or leave out --address to start "
-                                 f"Ray on this machine)") from None
+            raise RayUnavailable(
+                f"cannot reach a Ray cluster at {address!r}: {str(e).splitlines()[0]} "
+                f"(start one with `ray start --head`, or leave out --address to start "
+                f"Ray on this machine)"
+            ) from None
         started = True
     ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True   # pieces come back in file order
-    ctx.enable_progress_bars = False              # restore run shows its own
-    for name in ("enable_operator_progress_bars", "enable_rich_progress_bars", "print_on_execution_start",
-                 "enable_auto_log_stats", "verbose_stats_logs"):  # Ray Data's own lines on stderr
+    ctx.execution_options.preserve_order = True  # pieces come back in file order
+    ctx.enable_progress_bars = False  # restore run shows its own
+    for name in (
+        "enable_operator_progress_bars",
+        "enable_rich_progress_bars",
+        "print_on_execution_start",
+        "enable_auto_log_stats",
+        "verbose_stats_logs",
+    ):  # Ray Data's own lines on stderr
         if hasattr(ctx, name):
             setattr(ctx, name, False)
     return ray, started
@@ -139,14 +165,22 @@ def _compute(ray, opts: RayOptions, spare_cpus: int = 0):
 
 # ----------------------------------------------------------------------------- restore run
 
+
 def _read_job(item: dict, opts: Options) -> Iterator[dict]:
     """The pieces of one input file as rows (pickled :class:`Piece` s); a file that cannot
     be read ends with a row carrying the error."""
     index = 0
 
     def row(piece, final: bool, error: str = "") -> dict:
-        return {"job": item["job"], "index": index, "final": final, "fmt": item["fmt"], "name": item["name"],
-                "piece": pickle.dumps(piece) if piece is not None else b"", "error": error}
+        return {
+            "job": item["job"],
+            "index": index,
+            "final": final,
+            "fmt": item["fmt"],
+            "name": item["name"],
+            "piece": pickle.dumps(piece) if piece is not None else b"",
+            "error": error,
+        }
 
     try:
         with open(item["path"], "rb") as stream:
@@ -181,16 +215,40 @@ class _PieceWorker:
                 piece = pickle.loads(row["piece"])
                 restored = restore_piece(self.restorer, piece, row["fmt"], self.opts, row["name"])
                 result = pickle.dumps((len(piece), piece.replaced, restored))
-            out.append({"job": row["job"], "index": row["index"], "final": row["final"], "result": result,
-                        "error": row["error"]})
-        return pa.Table.from_pylist(out, schema=pa.schema([("job", pa.int64()), ("index", pa.int64()),
-                                                           ("final", pa.bool_()), ("result", pa.binary()),
-                                                           ("error", pa.string())]))
+            out.append(
+                {
+                    "job": row["job"],
+                    "index": row["index"],
+                    "final": row["final"],
+                    "result": result,
+                    "error": row["error"],
+                }
+            )
+        return pa.Table.from_pylist(
+            out,
+            schema=pa.schema(
+                [
+                    ("job", pa.int64()),
+                    ("index", pa.int64()),
+                    ("final", pa.bool_()),
+                    ("result", pa.binary()),
+                    ("error", pa.string()),
+                ]
+            ),
+        )
 
 
-def run_jobs(spec: RestorerSpec, jobs: list[Job], output: Path | None, output_is_dir: bool, opts: Options,
-             ray_opts: RayOptions, on_lines: Callable[[int], None] = lambda n: None,
-             warn: Callable[[str], None] = print, on_start: Callable[[list[Job]], None] = lambda jobs: None) -> Summary:
+def run_jobs(
+    spec: RestorerSpec,
+    jobs: list[Job],
+    output: Path | None,
+    output_is_dir: bool,
+    opts: Options,
+    ray_opts: RayOptions,
+    on_lines: Callable[[int], None] = lambda n: None,
+    warn: Callable[[str], None] = print,
+    on_start: Callable[[list[Job]], None] = lambda jobs: None,
+) -> Summary:
     """:func:`restore.batch.run_jobs` on Ray: the same outputs, bookkeeping and summary.
     Raises ``ValueError`` for stdin (Ray workers read files) and for colliding outputs."""
     if any(job.source is None for job in jobs):
@@ -217,10 +275,20 @@ def run_jobs(spec: RestorerSpec, jobs: list[Job], output: Path | None, output_is
         ds = ray.data.from_items(items, override_num_blocks=len(items))
         # reading is light: no CPU reserved, so that it never waits for the actors' CPUs
         ds = ds.flat_map(functools.partial(_read_job, opts=opts), num_cpus=0)
-        ds = ds.map_batches(_PieceWorker, batch_size=1, batch_format="pyarrow", compute=_compute(ray, ray_opts),
-                            fn_constructor_kwargs={"spec": spec, "opts": opts, "cpus": ray_opts.cpus_per_worker,
-                                                   "gpus": ray_opts.gpus_per_worker},
-                            num_cpus=ray_opts.cpus_per_worker, num_gpus=ray_opts.gpus_per_worker or None)
+        ds = ds.map_batches(
+            _PieceWorker,
+            batch_size=1,
+            batch_format="pyarrow",
+            compute=_compute(ray, ray_opts),
+            fn_constructor_kwargs={
+                "spec": spec,
+                "opts": opts,
+                "cpus": ray_opts.cpus_per_worker,
+                "gpus": ray_opts.gpus_per_worker,
+            },
+            num_cpus=ray_opts.cpus_per_worker,
+            num_gpus=ray_opts.gpus_per_worker or None,
+        )
         seen = set()
         for i, rows in itertools.groupby(ds.iter_rows(), key=lambda r: r["job"]):
             if i in seen:
@@ -262,11 +330,13 @@ def _results(job: Job, rows) -> Iterator[tuple[int, int, object]]:
 
 # ----------------------------------------------------------------------------- datasets
 
+
 class _RowWorker:
     """A Ray actor restoring one column of a dataset's rows; each row is one document."""
 
-    def __init__(self, spec: RestorerSpec, column: str, output_column: str, error_column: str | None,
-                 cpus: float, gpus: float):
+    def __init__(
+        self, spec: RestorerSpec, column: str, output_column: str, error_column: str | None, cpus: float, gpus: float
+    ):
         from .restorer import Restorer
 
         self.restorer = Restorer.from_spec(spec.on_worker(cpus, gpus))
@@ -306,11 +376,23 @@ def _set_column(names: list, columns: list, name: str, values) -> tuple[list, li
     return names, columns
 
 
-def restore_dataset(ds, column: str = "text", model: str | Path | None = None, *, output_column: str | None = None,
-                    error_column: str | None = "restore_error", workers: int | None = None,
-                    cpus_per_worker: float = 1.0, gpus_per_worker: float = 0.0, engine: str = "auto",
-                    batch_size: int = 32, num_beams: int = 1, min_confidence: float | None = None,
-                    lone_edit_confidence: float | None = None, min_spun_score: float | None = None):
+def restore_dataset(
+    ds,
+    column: str = "text",
+    model: str | Path | None = None,
+    *,
+    output_column: str | None = None,
+    error_column: str | None = "restore_error",
+    workers: int | None = None,
+    cpus_per_worker: float = 1.0,
+    gpus_per_worker: float = 0.0,
+    engine: str = "auto",
+    batch_size: int = 32,
+    num_beams: int = 1,
+    min_confidence: float | None = None,
+    lone_edit_confidence: float | None = None,
+    min_spun_score: float | None = None,
+):
     """``ds`` (a ``ray.data.Dataset``) with ``column`` restored, lazily, as a new Dataset.
 
     Each row is one document (as a JSONL record is for ``restore run``). The restored text
@@ -326,17 +408,35 @@ def restore_dataset(ds, column: str = "text", model: str | Path | None = None, *
     import warnings
 
     ray, _ = connect()
-    spec = RestorerSpec.build(model, engine=engine, batch_size=batch_size, num_beams=num_beams,
-                              min_confidence=min_confidence, lone_edit_confidence=lone_edit_confidence,
-                              min_spun_score=min_spun_score)
+    spec = RestorerSpec.build(
+        model,
+        engine=engine,
+        batch_size=batch_size,
+        num_beams=num_beams,
+        min_confidence=min_confidence,
+        lone_edit_confidence=lone_edit_confidence,
+        min_spun_score=min_spun_score,
+    )
     opts = RayOptions(workers=workers, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
     if workers is not None and workers * cpus_per_worker >= ray.cluster_resources().get("CPU", 0):
-        warnings.warn(f"restore_dataset: {workers} workers x {cpus_per_worker} CPUs take every CPU of the cluster; "
-                      f"the tasks reading the dataset may never run (leave a CPU free)", stacklevel=2)
-    return ds.map_batches(_RowWorker, batch_size=BLOCK_LINES, batch_format="pyarrow",
-                          compute=_compute(ray, opts, spare_cpus=1),
-                          fn_constructor_kwargs={"spec": spec, "column": column,
-                                                 "output_column": output_column or column,
-                                                 "error_column": error_column, "cpus": cpus_per_worker,
-                                                 "gpus": gpus_per_worker},
-                          num_cpus=cpus_per_worker, num_gpus=gpus_per_worker or None)
+        warnings.warn(
+            f"restore_dataset: {workers} workers x {cpus_per_worker} CPUs take every CPU of the cluster; "
+            f"the tasks reading the dataset may never run (leave a CPU free)",
+            stacklevel=2,
+        )
+    return ds.map_batches(
+        _RowWorker,
+        batch_size=BLOCK_LINES,
+        batch_format="pyarrow",
+        compute=_compute(ray, opts, spare_cpus=1),
+        fn_constructor_kwargs={
+            "spec": spec,
+            "column": column,
+            "output_column": output_column or column,
+            "error_column": error_column,
+            "cpus": cpus_per_worker,
+            "gpus": gpus_per_worker,
+        },
+        num_cpus=cpus_per_worker,
+        num_gpus=gpus_per_worker or None,
+    )

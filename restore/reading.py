@@ -2,6 +2,7 @@
 any run of whitespace, no zero-width characters or emoji; and the input's own ellipsis
 marks put back into the model's output.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,6 +56,6 @@ def ellipses_back(source: str, output: str) -> str:
         return DOTS_RE.sub("…", output) if ".." not in source else output
     parts, pos = [], 0
     for run, mark in zip(runs, marks):
-        parts += [output[pos:run.start()], mark]
+        parts += [output[pos : run.start()], mark]
         pos = run.end()
     return "".join(parts) + output[pos:]

@@ -16,6 +16,7 @@ edits are applied. Everything the model did not change word-wise (spacing, quote
 stays byte for byte as in the input, and ``min_confidence`` drops the edits the model was
 unsure of.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,19 @@ from .spec import DEFAULT_MODEL_NAME, RestorerSpec, default_model_dir, model_set
 
 # what this module defines, the errors its loading raises (restore.model_folder's) and what
 # its loading reads (restore.spec's)
-__all__ = ["Restorer", "restore", "SpunScore", "span_logprobs", "least_likely_token", "RestorerSpec",
-           "default_model_dir", "model_settings", "DEFAULT_MODEL_NAME", "ModelNotFound", "InvalidModel"]
+__all__ = [
+    "Restorer",
+    "restore",
+    "SpunScore",
+    "span_logprobs",
+    "least_likely_token",
+    "RestorerSpec",
+    "default_model_dir",
+    "model_settings",
+    "DEFAULT_MODEL_NAME",
+    "ModelNotFound",
+    "InvalidModel",
+]
 
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
 
@@ -47,6 +59,7 @@ MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers
 class SpunScore:
     """How spun a text looks: the confidence-weighted share of its words the model would
     change, for the whole text (``score``) and for each sentence ``(start, end, score)``."""
+
     score: float
     words: int
     sentences: list[tuple[int, int, float]]
@@ -55,6 +68,7 @@ class SpunScore:
 @dataclass
 class _Sentence:
     """A sentence piece of an input text: where it sits and what the model made of it."""
+
     text_index: int
     offset: int
     source: str
@@ -86,10 +100,11 @@ def least_likely_token(logprobs: list[float]) -> float:
 
 def _threshold(name: str) -> property:
     """A restorer attribute that reads and sets one field of its :class:`Thresholds`."""
-    def get(self: "Restorer"):
+
+    def get(self: Restorer):
         return getattr(self.thresholds, name)
 
-    def set_(self: "Restorer", value) -> None:
+    def set_(self: Restorer, value) -> None:
         self.thresholds = replace(self.thresholds, **{name: value})
 
     return property(get, set_, doc=f"``Thresholds.{name}`` of this restorer.")
@@ -109,10 +124,16 @@ class Restorer:
     min_spun_score = _threshold("min_spun_score")
     document_evidence = _threshold("document_evidence")
 
-    def __init__(self, engine, min_confidence: float = 0.0, lone_edit_confidence: float = 0.0,
-                 known_words: frozenset[str] | None = None, min_spun_score: float = 0.0,
-                 edit_confidence: Callable[[list[float]], float] = least_likely_token,
-                 document_evidence: bool = False):
+    def __init__(
+        self,
+        engine,
+        min_confidence: float = 0.0,
+        lone_edit_confidence: float = 0.0,
+        known_words: frozenset[str] | None = None,
+        min_spun_score: float = 0.0,
+        edit_confidence: Callable[[list[float]], float] = least_likely_token,
+        document_evidence: bool = False,
+    ):
         self.engine = engine
         # an edit's confidence from the log-probabilities of its replacement's tokens; the
         # thresholds are chosen for the default (tools/choose_thresholds). Set it before the
@@ -121,8 +142,9 @@ class Restorer:
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
         Thresholds(min_confidence, lone_edit_confidence, min_spun_score)  # each from 0 to 1, or ValueError
-        self.thresholds = Thresholds(float(min_confidence), float(lone_edit_confidence), float(min_spun_score),
-                                     bool(document_evidence))
+        self.thresholds = Thresholds(
+            float(min_confidence), float(lone_edit_confidence), float(min_spun_score), bool(document_evidence)
+        )
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
         # scored edits of recently seen sentences: scraped text repeats bylines, captions and
@@ -133,21 +155,37 @@ class Restorer:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, batch_size: int = 32, num_beams: int = 1,
-                        device: str = "cpu", min_confidence: float | None = None,
-                        engine: str = "auto", lone_edit_confidence: float | None = None,
-                        min_spun_score: float | None = None, threads: int | None = None,
-                        document_evidence: bool | None = None) -> "Restorer":
+    def from_pretrained(
+        cls,
+        path: str | Path | None = None,
+        batch_size: int = 32,
+        num_beams: int = 1,
+        device: str = "cpu",
+        min_confidence: float | None = None,
+        engine: str = "auto",
+        lone_edit_confidence: float | None = None,
+        min_spun_score: float | None = None,
+        threads: int | None = None,
+        document_evidence: bool | None = None,
+    ) -> Restorer:
         """Load a model folder (default: the shipped model). A threshold left ``None``
         takes the model's own recommended value from its ``restore_config.json`` (0
         without one); see :class:`Thresholds`. ``threads``: CPU threads (default: every
         core this process may run on)."""
         from .engines import load_engine
 
-        spec = RestorerSpec.build(path, engine=engine, batch_size=batch_size, num_beams=num_beams, device=device,
-                                  threads=threads, min_confidence=min_confidence,
-                                  lone_edit_confidence=lone_edit_confidence, min_spun_score=min_spun_score,
-                                  document_evidence=document_evidence)
+        spec = RestorerSpec.build(
+            path,
+            engine=engine,
+            batch_size=batch_size,
+            num_beams=num_beams,
+            device=device,
+            threads=threads,
+            min_confidence=min_confidence,
+            lone_edit_confidence=lone_edit_confidence,
+            min_spun_score=min_spun_score,
+            document_evidence=document_evidence,
+        )
         path = Path(spec.model)
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"no model folder at {path} (config.json missing)")
@@ -156,8 +194,15 @@ class Restorer:
         # else PyTorch), "ct2" (float32), "ct2-int8" or "torch"
         precision = {"compute_type": spec.compute_type} if spec.compute_type else {}
         try:
-            loaded = load_engine(path, spec.engine, device=spec.device, batch_size=spec.batch_size,
-                                 num_beams=spec.num_beams, threads=spec.threads, **precision)
+            loaded = load_engine(
+                path,
+                spec.engine,
+                device=spec.device,
+                batch_size=spec.batch_size,
+                num_beams=spec.num_beams,
+                threads=spec.threads,
+                **precision,
+            )
             known_words = load_known_words(path)
         except (ImportError, MemoryError):
             raise
@@ -167,15 +212,28 @@ class Restorer:
             raise InvalidModel(f"{path}: cannot load the model ({type(e).__name__}: {first_line(e)})") from e
         spec.warn_if_unchosen()
         t = spec.thresholds
-        return cls(loaded, min_confidence=t.min_confidence, lone_edit_confidence=t.lone_edit_confidence,
-                   known_words=known_words, min_spun_score=t.min_spun_score, document_evidence=t.document_evidence)
+        return cls(
+            loaded,
+            min_confidence=t.min_confidence,
+            lone_edit_confidence=t.lone_edit_confidence,
+            known_words=known_words,
+            min_spun_score=t.min_spun_score,
+            document_evidence=t.document_evidence,
+        )
 
     @classmethod
-    def from_spec(cls, spec: RestorerSpec) -> "Restorer":
+    def from_spec(cls, spec: RestorerSpec) -> Restorer:
         """The restorer ``spec`` describes (:meth:`from_pretrained` loads it)."""
         thresholds = asdict(spec.thresholds) if spec.thresholds is not None else {}  # {}: the model's own
-        restorer = cls.from_pretrained(spec.model, batch_size=spec.batch_size, num_beams=spec.num_beams,
-                                       device=spec.device, engine=spec.engine, threads=spec.threads, **thresholds)
+        restorer = cls.from_pretrained(
+            spec.model,
+            batch_size=spec.batch_size,
+            num_beams=spec.num_beams,
+            device=spec.device,
+            engine=spec.engine,
+            threads=spec.threads,
+            **thresholds,
+        )
         spec.warn_if_unchosen()
         return restorer
 
@@ -233,8 +291,10 @@ class Restorer:
         words, changed = [0] * len(texts), [0.0] * len(texts)
         for sent in self._sentences(texts, with_confidence):
             t = sent.text_index
-            plans[t] += [Edit(e.start + sent.offset, e.end + sent.offset, e.spun, e.replacement,
-                              e.confidence, pieces[t]) for e in sent.edits]
+            plans[t] += [
+                Edit(e.start + sent.offset, e.end + sent.offset, e.spun, e.replacement, e.confidence, pieces[t])
+                for e in sent.edits
+            ]
             pieces[t] += 1
             n, c = _evidence(sent.source, sent.edits)
             words[t] += n
@@ -280,8 +340,9 @@ class Restorer:
         """The guarded edits of each sentence (keys: the sentences, values: as the model
         reads them); the model's output gets the input's "…" back before the two are compared."""
         outputs = self.generate(list(model_input.values())) if model_input else []
-        return {src: guarded_edits(src, ellipses_back(src, out), self.known_words)
-                for src, out in zip(model_input, outputs)}
+        return {
+            src: guarded_edits(src, ellipses_back(src, out), self.known_words) for src, out in zip(model_input, outputs)
+        }
 
     def _score(self, proposed: dict[str, list[Edit]], model_input: dict[str, str]) -> dict[str, list[Edit]]:
         """``proposed`` with each edit's confidence, from the token scores of the restored
@@ -289,8 +350,7 @@ class Restorer:
         decoding's own scores can be reused; spans are mapped back where "…" was expanded."""
         changed = [src for src in proposed if proposed[src]]
         readings = [model_reading(apply_edits(src, proposed[src])) for src in changed]
-        scores_of = self.engine.token_logprobs([model_input[src] for src in changed],
-                                               [text for text, _ in readings])
+        scores_of = self.engine.token_logprobs([model_input[src] for src in changed], [text for text, _ in readings])
         scored = dict(proposed)
         for src, scores, (_, back) in zip(changed, scores_of, readings):
             if back is not None:  # spans in the target as the model read it -> in the target
@@ -304,8 +364,15 @@ class Restorer:
         shift, scored = 0, []  # shift: where the output has moved past the edits so far
         for e in edits:
             start = e.start + shift
-            scored.append(Edit(e.start, e.end, e.spun, e.replacement,
-                               self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement)))))
+            scored.append(
+                Edit(
+                    e.start,
+                    e.end,
+                    e.spun,
+                    e.replacement,
+                    self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement))),
+                )
+            )
             shift += len(e.replacement) - (e.end - e.start)
         return scored
 

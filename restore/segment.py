@@ -6,11 +6,11 @@ Sentences come from :func:`split_sentences` (pysbd), located back in the text so
 is re-spaced. The training data (:mod:`restore.corpus`) splits its sentences with the same
 function, so the model sees at run time the kind of sentences it was trained on.
 """
+
 from __future__ import annotations
 
 import re
 import threading
-
 
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 WINDOW_CHARS = 5000  # a longer line is cut (at a sentence end if it can) before segmenting
@@ -18,9 +18,11 @@ SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+")
 # the segmenter can merge thousands of characters into one "sentence" (after an unbalanced
 # quote); a longer one is cut again at plain sentence ends (a mark, space, capital)
 LONG_SENTENCE_CHARS = 600
-PLAIN_END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))"
-                          r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\b[A-Z]\.)"
-                          r"\s+(?=[\"“‘(\[]?[A-Z0-9])")
+PLAIN_END_RE = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))"
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\b[A-Z]\.)"
+    r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
+)
 
 
 # pysbd's Segmenter keeps the text being segmented on the instance (segment() sets
@@ -117,7 +119,7 @@ def _segment_body(body: str, out: list) -> None:
             out.append((False, rest[:lead]))
         if core:
             out.append((True, core))
-        tail = rest[lead + len(core):]
+        tail = rest[lead + len(core) :]
         if tail:
             out.append((False, tail))
 

@@ -23,6 +23,7 @@ for more), so the model decodes one batch at a time. A request holds at most
 that is not what an endpoint takes (bad JSON, a missing or non-string text) gets a 422.
 Errors are ``{"detail": "..."}``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -134,7 +135,7 @@ class Batcher:
             return
         i = 0
         for texts, fut in jobs:
-            fut.set_result(results[i:i + len(texts)])
+            fut.set_result(results[i : i + len(texts)])
             i += len(texts)
 
 
@@ -162,8 +163,11 @@ def _json(body: bytes):
 
 def _check_texts(texts: list, max_chars: int, max_batch: int) -> list[str]:
     if len(texts) > max_batch:
-        raise RequestError(413, f"{len(texts)} texts in one request; the limit is {max_batch} "
-                                f"(send several requests, or start the service with a larger --max-batch)")
+        raise RequestError(
+            413,
+            f"{len(texts)} texts in one request; the limit is {max_batch} "
+            f"(send several requests, or start the service with a larger --max-batch)",
+        )
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             where = "text" if len(texts) == 1 else f"texts[{i}]"
@@ -174,8 +178,11 @@ def _check_texts(texts: list, max_chars: int, max_batch: int) -> list[str]:
             raise RequestError(422, f"text {i} holds a lone surrogate (\\ud800-\\udfff): not valid Unicode") from None
     total = sum(len(t) for t in texts)
     if total > max_chars:
-        raise RequestError(413, f"{total} characters in one request; the limit is {max_chars} "
-                                f"(split the text, or start the service with a larger --max-chars)")
+        raise RequestError(
+            413,
+            f"{total} characters in one request; the limit is {max_chars} "
+            f"(split the text, or start the service with a larger --max-chars)",
+        )
     return texts
 
 
@@ -201,8 +208,7 @@ def _check_input(request: Request, body: bytes) -> dict:
         params.update(data)
     elif body:
         if ctype not in ("", "application/x-www-form-urlencoded"):
-            raise RequestError(422, f"send the text as a form (application/x-www-form-urlencoded) or JSON, "
-                                    f"not {ctype}")
+            raise RequestError(422, f"send the text as a form (application/x-www-form-urlencoded) or JSON, not {ctype}")
         try:
             form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
         except UnicodeDecodeError:
@@ -229,34 +235,50 @@ def check_answer(text: str, edits: list[Edit], score: float) -> dict:
     """A LanguageTool ``/v2/check`` answer for ``text`` (offsets in UTF-16 code units)."""
     matches = []
     for e in edits:
-        offset, length = utf16_len(text[:e.start]), utf16_len(e.spun)
+        offset, length = utf16_len(text[: e.start]), utf16_len(e.spun)
         lo, hi = max(0, e.start - CONTEXT), min(len(text), e.end + CONTEXT)
         context = text[lo:hi].replace("\n", " ").replace("\r", " ")
         spun = e.spun or "(nothing)"
-        message = (f"Likely spun wording: '{spun}' probably stands for '{e.replacement}'"
-                   if e.replacement else f"Likely spun wording: '{spun}' was probably added")
-        matches.append({
-            "message": f"{message} (confidence {e.confidence:.2f}).",
-            "shortMessage": "Spun wording",
-            "offset": offset,
-            "length": length,
-            "replacements": [{"value": e.replacement}],
-            "context": {"text": context, "offset": utf16_len(text[lo:e.start]), "length": length},
-            "confidence": round(e.confidence, 4),
-            "type": {"typeName": "Other"},
-            "rule": {"id": "RESTORE_SPUN_WORDING",
-                     "description": "Wording an article spinner swapped in (restore's model)",
-                     "issueType": "style",
-                     "category": {"id": "RESTORE", "name": "Spun wording"}},
-            "ignoreForIncompleteSentence": False,
-            "contextForSureMatch": 0,
-        })
+        message = (
+            f"Likely spun wording: '{spun}' probably stands for '{e.replacement}'"
+            if e.replacement
+            else f"Likely spun wording: '{spun}' was probably added"
+        )
+        matches.append(
+            {
+                "message": f"{message} (confidence {e.confidence:.2f}).",
+                "shortMessage": "Spun wording",
+                "offset": offset,
+                "length": length,
+                "replacements": [{"value": e.replacement}],
+                "context": {"text": context, "offset": utf16_len(text[lo : e.start]), "length": length},
+                "confidence": round(e.confidence, 4),
+                "type": {"typeName": "Other"},
+                "rule": {
+                    "id": "RESTORE_SPUN_WORDING",
+                    "description": "Wording an article spinner swapped in (restore's model)",
+                    "issueType": "style",
+                    "category": {"id": "RESTORE", "name": "Spun wording"},
+                },
+                "ignoreForIncompleteSentence": False,
+                "contextForSureMatch": 0,
+            }
+        )
     return {
-        "software": {"name": "restore", "version": __version__, "buildDate": None, "apiVersion": 1,
-                     "premium": False, "status": ""},
+        "software": {
+            "name": "restore",
+            "version": __version__,
+            "buildDate": None,
+            "apiVersion": 1,
+            "premium": False,
+            "status": "",
+        },
         "warnings": {"incompleteResults": False},
-        "language": {"name": "English", "code": "en-US",
-                     "detectedLanguage": {"name": "English", "code": "en-US", "confidence": 1.0}},
+        "language": {
+            "name": "English",
+            "code": "en-US",
+            "detectedLanguage": {"name": "English", "code": "en-US", "confidence": 1.0},
+        },
         "spunScore": round(score, 4),
         "matches": matches,
     }
@@ -267,8 +289,14 @@ def page() -> str:
     return resources.files("restore").joinpath("static/index.html").read_text(encoding="utf-8")
 
 
-def create_app(restorer=None, model: str | Path | None = None, engine: str = "auto",
-               max_chars: int = MAX_CHARS, max_batch: int = MAX_BATCH, batch_wait: float = BATCH_WAIT) -> FastAPI:
+def create_app(
+    restorer=None,
+    model: str | Path | None = None,
+    engine: str = "auto",
+    max_chars: int = MAX_CHARS,
+    max_batch: int = MAX_BATCH,
+    batch_wait: float = BATCH_WAIT,
+) -> FastAPI:
     """The FastAPI app around ``restorer`` (default: the model folder ``model``, or the
     shipped model, loaded now with ``engine``)."""
     from contextlib import asynccontextmanager
@@ -288,9 +316,13 @@ def create_app(restorer=None, model: str | Path | None = None, engine: str = "au
         yield
         batcher.close()
 
-    app = FastAPI(title="restore", version=__version__, lifespan=lifespan,
-                  description="Restore article-spinner output. Offsets: /restore in Unicode code points, "
-                              "/check in UTF-16 code units (as LanguageTool).")
+    app = FastAPI(
+        title="restore",
+        version=__version__,
+        lifespan=lifespan,
+        description="Restore article-spinner output. Offsets: /restore in Unicode code points, "
+        "/check in UTF-16 code units (as LanguageTool).",
+    )
     app.state.restorer, app.state.batcher = restorer, batcher
 
     @app.exception_handler(RequestError)
@@ -321,13 +353,21 @@ def create_app(restorer=None, model: str | Path | None = None, engine: str = "au
     @app.get("/health")
     async def health():
         engine_ = restorer.engine
-        return {"status": "ok", "version": __version__, "engine": type(engine_).__name__,
-                "thresholds": {"min_confidence": restorer.min_confidence,
-                               "lone_edit_confidence": restorer.lone_edit_confidence,
-                               "min_spun_score": restorer.min_spun_score},
-                "max_chars": max_chars, "max_batch": max_batch, "batches": batcher.batches,
-                # sentences whose edits the restorer remembers (bounded: restore.restorer.MEMO_SIZE)
-                "remembered_sentences": getattr(restorer, "remembered", 0)}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "engine": type(engine_).__name__,
+            "thresholds": {
+                "min_confidence": restorer.min_confidence,
+                "lone_edit_confidence": restorer.lone_edit_confidence,
+                "min_spun_score": restorer.min_spun_score,
+            },
+            "max_chars": max_chars,
+            "max_batch": max_batch,
+            "batches": batcher.batches,
+            # sentences whose edits the restorer remembers (bounded: restore.restorer.MEMO_SIZE)
+            "remembered_sentences": getattr(restorer, "remembered", 0),
+        }
 
     @app.get("/", response_class=HTMLResponse)
     async def index():
@@ -336,8 +376,15 @@ def create_app(restorer=None, model: str | Path | None = None, engine: str = "au
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, model: str | Path | None = None, engine: str = "auto",
-          max_chars: int = MAX_CHARS, max_batch: int = MAX_BATCH, log_level: str = "info") -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    model: str | Path | None = None,
+    engine: str = "auto",
+    max_chars: int = MAX_CHARS,
+    max_batch: int = MAX_BATCH,
+    log_level: str = "info",
+) -> None:
     """Load the model and serve it with uvicorn until interrupted."""
     import uvicorn
 

@@ -6,6 +6,7 @@ makes one from the caller's settings and the model's own (``restore_config.json`
 loading the model; ``restore run`` builds it once and hands it to the local restorer
 (:meth:`restore.restorer.Restorer.from_spec`) or to each Ray worker (:mod:`restore.ray`).
 """
+
 from __future__ import annotations
 
 import os
@@ -40,14 +41,19 @@ def default_model_dir() -> Path:
         if not (path / "config.json").is_file():
             raise ModelNotFound(f"RESTORE_MODEL={env}: no model folder there (config.json missing)")
         return path
-    candidates = [MODELS_DIR / DEFAULT_MODEL_NAME, *_installed_model_dirs(),
-                  Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share")
-                  / "restore/models" / DEFAULT_MODEL_NAME]
+    candidates = [
+        MODELS_DIR / DEFAULT_MODEL_NAME,
+        *_installed_model_dirs(),
+        Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share") / "restore/models" / DEFAULT_MODEL_NAME,
+    ]
     for path in candidates:
         if (path / "config.json").is_file():
             return path
-    raise ModelNotFound("no restore model found (looked in: " + ", ".join(map(str, candidates))
-                        + "); pass --model DIR or set RESTORE_MODEL")
+    raise ModelNotFound(
+        "no restore model found (looked in: "
+        + ", ".join(map(str, candidates))
+        + "); pass --model DIR or set RESTORE_MODEL"
+    )
 
 
 def _installed_model_dirs() -> list[Path]:
@@ -85,8 +91,9 @@ def model_settings(path: Path) -> dict:
     file = Path(path) / "restore_config.json"
     settings = read_json(file) if file.is_file() else {}
     if settings.get("compute_type", "float32") not in COMPUTE_TYPES:
-        raise InvalidModel(f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, "
-                           f"got {settings['compute_type']!r}")
+        raise InvalidModel(
+            f"{file}: compute_type must be one of {', '.join(COMPUTE_TYPES)}, got {settings['compute_type']!r}"
+        )
     try:
         Thresholds(**{k: settings[k] for k in THRESHOLD_NAMES if k in settings})
     except ValueError as e:
@@ -98,6 +105,7 @@ def model_settings(path: Path) -> dict:
 class RestorerSpec:
     """How to make a restorer: the model folder (readable wherever the restorer is made),
     its engine and decoding settings, and its thresholds (``None``: the model's own)."""
+
     model: str | Path
     engine: str = "auto"
     batch_size: int = 32
@@ -109,10 +117,20 @@ class RestorerSpec:
     unchosen: bool = False  # some thresholds are 0 because the model recommends none (warn_if_unchosen)
 
     @classmethod
-    def build(cls, model: str | Path | None = None, *, engine: str = "auto", batch_size: int = 32,
-              num_beams: int = 1, device: str = "cpu", threads: int | None = None,
-              min_confidence: float | None = None, lone_edit_confidence: float | None = None,
-              min_spun_score: float | None = None, document_evidence: bool | None = None) -> RestorerSpec:
+    def build(
+        cls,
+        model: str | Path | None = None,
+        *,
+        engine: str = "auto",
+        batch_size: int = 32,
+        num_beams: int = 1,
+        device: str = "cpu",
+        threads: int | None = None,
+        min_confidence: float | None = None,
+        lone_edit_confidence: float | None = None,
+        min_spun_score: float | None = None,
+        document_evidence: bool | None = None,
+    ) -> RestorerSpec:
         """The spec for the model folder ``model`` (default: the shipped model), its
         thresholds filled in: each one left ``None`` takes the model's recommended value
         from its ``restore_config.json`` (0 without one: :meth:`warn_if_unchosen`). Reads
@@ -131,20 +149,29 @@ class RestorerSpec:
         Thresholds(**values)  # each from 0 to 1, or ValueError
         evidence = settings.get("document_evidence", False) if document_evidence is None else document_evidence
         thresholds = Thresholds(**{k: float(v) for k, v in values.items()}, document_evidence=bool(evidence))
-        return cls(folder, engine=engine, batch_size=batch_size, num_beams=num_beams, device=device,
-                   threads=threads, thresholds=thresholds,
-                   compute_type=settings.get("compute_type") if engine == "auto" else None,
-                   unchosen=("min_confidence" not in settings and None in given.values()))
+        return cls(
+            folder,
+            engine=engine,
+            batch_size=batch_size,
+            num_beams=num_beams,
+            device=device,
+            threads=threads,
+            thresholds=thresholds,
+            compute_type=settings.get("compute_type") if engine == "auto" else None,
+            unchosen=("min_confidence" not in settings and None in given.values()),
+        )
 
     def warn_if_unchosen(self) -> None:
         """Warn (for the caller's caller) when the model recommends no thresholds and some
         were left to it: every edit the model proposes, sure or not, is then applied."""
         if self.unchosen:
             # on clean text that is many false fixes (a fine-tuned model without them changed 76 of 300)
-            warnings.warn(f"{self.model} has no recommended thresholds (restore_config.json): every edit the "
-                          f"model proposes is applied, and clean text will be changed; choose them with `restore "
-                          f"thresholds {self.model} --pairs PAIRS.jsonl --write` (restore train does it)",
-                          stacklevel=3)
+            warnings.warn(
+                f"{self.model} has no recommended thresholds (restore_config.json): every edit the "
+                f"model proposes is applied, and clean text will be changed; choose them with `restore "
+                f"thresholds {self.model} --pairs PAIRS.jsonl --write` (restore train does it)",
+                stacklevel=3,
+            )
 
     def on_worker(self, cpus: float, gpus: float) -> RestorerSpec:
         """This spec for a worker given ``cpus`` CPUs and ``gpus`` GPUs (a Ray actor)."""

@@ -18,13 +18,14 @@ wins; without any, the lowest harm. ``restore train`` runs it on its validation 
 the end, so a trained model never leaves without thresholds; ``tools/choose_thresholds``
 runs it on spun synthetic valid documents and real held-out articles for a release.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .edits import apply_edits
 from .edit_scoring import EditCounts, judge
+from .edits import apply_edits
 from .guards import Proposal, Thresholds
 
 MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -60,9 +61,15 @@ def read_pair_documents(path: str | Path, holdout_share: float | None = None) ->
     return [r["spun"] for r in rows], [r["original"] for r in rows], docs
 
 
-def score_grid(spun: list[str], originals: list[str], docs: list, spun_props: list[Proposal],
-               clean_props: list[Proposal], parts: list[str] | None = None,
-               evidence: tuple[bool, ...] = (False,)) -> list[dict]:
+def score_grid(
+    spun: list[str],
+    originals: list[str],
+    docs: list,
+    spun_props: list[Proposal],
+    clean_props: list[Proposal],
+    parts: list[str] | None = None,
+    evidence: tuple[bool, ...] = (False,),
+) -> list[dict]:
     """Every grid point's F0.5 (spun sentences) and clean harm (originals, read both ways).
     ``parts`` names the set of each sentence (e.g. synthetic valid and real): F0.5 is then
     scored per set (``f0.5 <set>``) and ``f0.5`` is their mean, so that a small real set
@@ -95,22 +102,38 @@ def score_grid(spun: list[str], originals: list[str], docs: list, spun_props: li
                         kept = th.apply_all(clean_props, d)
                         harm[mode] = sum(bool(e) for e in kept) / len(kept)
                     every = EditCounts(*(sum(cs[i] for cs in counts_of.values()) for i in range(3)))
-                    row = {"min_confidence": c, "lone_edit_confidence": lone, "min_spun_score": gate,
-                           "document_evidence": pooled, "precision": round(every.precision, 4),
-                           "recall": round(every.recall, 4), "f0.5": round(every.f_beta(0.5), 4)}
+                    row = {
+                        "min_confidence": c,
+                        "lone_edit_confidence": lone,
+                        "min_spun_score": gate,
+                        "document_evidence": pooled,
+                        "precision": round(every.precision, 4),
+                        "recall": round(every.recall, 4),
+                        "f0.5": round(every.f_beta(0.5), 4),
+                    }
                     if len(names) > 1:
                         row["f0.5"] = round(sum(scores[n] for n in names) / len(names), 4)
                         row.update({f"f0.5 {n}": round(scores[n], 4) for n in names})
-                    rows.append({**row, "clean_harm_documents": round(harm["documents"], 4),
-                                 "clean_harm_sentences": round(harm["sentences"], 4),
-                                 "clean_harm": round(max(harm.values()), 4)})
+                    rows.append(
+                        {
+                            **row,
+                            "clean_harm_documents": round(harm["documents"], 4),
+                            "clean_harm_sentences": round(harm["sentences"], 4),
+                            "clean_harm": round(max(harm.values()), 4),
+                        }
+                    )
     return rows
 
 
-
-
-def choose_thresholds(restorer, spun: list[str], originals: list[str], docs: list, parts: list[str] | None = None,
-                      evidence: tuple[bool, ...] = (False, True), max_clean_harm: float = 0.02) -> dict:
+def choose_thresholds(
+    restorer,
+    spun: list[str],
+    originals: list[str],
+    docs: list,
+    parts: list[str] | None = None,
+    evidence: tuple[bool, ...] = (False, True),
+    max_clean_harm: float = 0.02,
+) -> dict:
     """Propose once over ``spun`` and ``originals``, score the grid (:func:`score_grid`)
     and :func:`choose`; returns ``{"best": row, "rows": rows}``."""
     if not spun:
@@ -125,13 +148,20 @@ def write_choice(model_dir: str | Path, best: dict, chosen_on: str, max_clean_ha
     config = Path(model_dir) / "restore_config.json"
     settings = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
     settings.pop("note", None)  # a note on an earlier choice
-    settings.update(min_confidence=best["min_confidence"], lone_edit_confidence=best["lone_edit_confidence"],
-                    min_spun_score=best["min_spun_score"], document_evidence=best.get("document_evidence", False),
-                    chosen_on=chosen_on, rule=rule(max_clean_harm))
+    settings.update(
+        min_confidence=best["min_confidence"],
+        lone_edit_confidence=best["lone_edit_confidence"],
+        min_spun_score=best["min_spun_score"],
+        document_evidence=best.get("document_evidence", False),
+        chosen_on=chosen_on,
+        rule=rule(max_clean_harm),
+    )
     config.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     return config
 
 
 def rule(max_clean_harm: float) -> str:
-    return (f"max F0.5 (ties within {TIE}: lower harm) with clean harm <= {max_clean_harm} "
-            "read as documents and as single sentences")
+    return (
+        f"max F0.5 (ties within {TIE}: lower harm) with clean harm <= {max_clean_harm} "
+        "read as documents and as single sentences"
+    )

@@ -9,18 +9,24 @@ back the exact text of a sentence.
 
 Ids follow T5: pad 0, eos 1, unk 2 (``decoder_start_token_id`` = pad).
 """
+
 from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 PAD, EOS, UNK = "<pad>", "</s>", "<unk>"
 
 
-def train_sentencepiece(texts: Iterable[str], vocab_size: int = 8000, model_type: str = "unigram",
-                        max_sentences: int = 2_000_000, seed_sentencepiece_size: int = 1_000_000) -> bytes:
+def train_sentencepiece(
+    texts: Iterable[str],
+    vocab_size: int = 8000,
+    model_type: str = "unigram",
+    max_sentences: int = 2_000_000,
+    seed_sentencepiece_size: int = 1_000_000,
+) -> bytes:
     """Train a SentencePiece model on ``texts`` and return its serialized bytes."""
     import sentencepiece as spm
 
@@ -39,17 +45,32 @@ def train_sentencepiece(texts: Iterable[str], vocab_size: int = 8000, model_type
         if n == 0:
             raise ValueError("no text to train the tokenizer on")
         spm.SentencePieceTrainer.train(
-            input=path, model_writer=model, vocab_size=vocab_size, model_type=model_type,
-            character_coverage=0.9999, byte_fallback=True, split_digits=True,
-            normalization_rule_name="identity", remove_extra_whitespaces=False,
-            add_dummy_prefix=True, allow_whitespace_only_pieces=True,
-            split_by_whitespace=True, max_sentence_length=8192,
-            pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
-            pad_piece=PAD, eos_piece=EOS, unk_piece=UNK,
-            input_sentence_size=max_sentences, shuffle_input_sentence=True,
+            input=path,
+            model_writer=model,
+            vocab_size=vocab_size,
+            model_type=model_type,
+            character_coverage=0.9999,
+            byte_fallback=True,
+            split_digits=True,
+            normalization_rule_name="identity",
+            remove_extra_whitespaces=False,
+            add_dummy_prefix=True,
+            allow_whitespace_only_pieces=True,
+            split_by_whitespace=True,
+            max_sentence_length=8192,
+            pad_id=0,
+            eos_id=1,
+            unk_id=2,
+            bos_id=-1,
+            pad_piece=PAD,
+            eos_piece=EOS,
+            unk_piece=UNK,
+            input_sentence_size=max_sentences,
+            shuffle_input_sentence=True,
             seed_sentencepiece_size=seed_sentencepiece_size,
             hard_vocab_limit=False,  # a small corpus gets a smaller vocabulary, not an error
-            num_threads=2, minloglevel=2,
+            num_threads=2,
+            minloglevel=2,
         )
     finally:
         Path(path).unlink(missing_ok=True)
@@ -74,14 +95,23 @@ def hf_tokenizer_from_sentencepiece(model_bytes: bytes, model_max_length: int = 
     vocab = [(p.piece, p.score) for p in proto.pieces]
     backend = Tokenizer(models.Unigram(vocab, unk_id=proto.trainer_spec.unk_id, byte_fallback=True))
     backend.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    backend.decoder = decoders.Sequence([
-        decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse(),
-        decoders.Strip(content=" ", left=1, right=0),
-    ])
+    backend.decoder = decoders.Sequence(
+        [
+            decoders.Replace("▁", " "),
+            decoders.ByteFallback(),
+            decoders.Fuse(),
+            decoders.Strip(content=" ", left=1, right=0),
+        ]
+    )
     backend.post_processor = processors.TemplateProcessing(
-        single=f"$A {EOS}", pair=f"$A {EOS} $B {EOS}",
-        special_tokens=[(EOS, proto.trainer_spec.eos_id)])
+        single=f"$A {EOS}", pair=f"$A {EOS} $B {EOS}", special_tokens=[(EOS, proto.trainer_spec.eos_id)]
+    )
     return PreTrainedTokenizerFast(
-        tokenizer_object=backend, pad_token=PAD, eos_token=EOS, unk_token=UNK,
-        model_max_length=model_max_length, padding_side="right", clean_up_tokenization_spaces=False,
+        tokenizer_object=backend,
+        pad_token=PAD,
+        eos_token=EOS,
+        unk_token=UNK,
+        model_max_length=model_max_length,
+        padding_side="right",
+        clean_up_tokenization_spaces=False,
     )

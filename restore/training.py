@@ -15,6 +15,7 @@ Trainer handles distribution). A config names:
 - ``training``: steps, batch, learning rate and schedule, evaluation cadence, bf16;
 - ``output_dir``: where checkpoints, the best model and ``train_report.json`` go.
 """
+
 from __future__ import annotations
 
 import copy
@@ -36,6 +37,7 @@ __all__ = ["train", "build_model", "save_model", "set_generation_defaults", "loa
 
 # ----------------------------------------------------------------------------- pieces
 
+
 def build_model(model_cfg: ModelArgs, tokenizer):
     """A BART-style encoder-decoder sized by ``model_cfg``, ids from ``tokenizer``."""
     from transformers import BartConfig, BartForConditionalGeneration
@@ -43,25 +45,42 @@ def build_model(model_cfg: ModelArgs, tokenizer):
     if model_cfg.arch != "bart":
         raise ConfigError(f"model.arch {model_cfg.arch!r} not supported (bart)")
     config = BartConfig(
-        vocab_size=len(tokenizer), d_model=model_cfg.d_model,
-        encoder_layers=model_cfg.encoder_layers, decoder_layers=model_cfg.decoder_layers,
-        encoder_attention_heads=model_cfg.heads, decoder_attention_heads=model_cfg.heads,
-        encoder_ffn_dim=model_cfg.ffn_dim, decoder_ffn_dim=model_cfg.ffn_dim,
-        dropout=model_cfg.dropout, attention_dropout=0.0, activation_dropout=0.0,
-        max_position_embeddings=model_cfg.max_positions, scale_embedding=True,
-        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
-        bos_token_id=tokenizer.pad_token_id, decoder_start_token_id=tokenizer.pad_token_id,
-        forced_bos_token_id=None, forced_eos_token_id=None, tie_word_embeddings=True,
+        vocab_size=len(tokenizer),
+        d_model=model_cfg.d_model,
+        encoder_layers=model_cfg.encoder_layers,
+        decoder_layers=model_cfg.decoder_layers,
+        encoder_attention_heads=model_cfg.heads,
+        decoder_attention_heads=model_cfg.heads,
+        encoder_ffn_dim=model_cfg.ffn_dim,
+        decoder_ffn_dim=model_cfg.ffn_dim,
+        dropout=model_cfg.dropout,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        max_position_embeddings=model_cfg.max_positions,
+        scale_embedding=True,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.pad_token_id,
+        decoder_start_token_id=tokenizer.pad_token_id,
+        forced_bos_token_id=None,
+        forced_eos_token_id=None,
+        tie_word_embeddings=True,
     )
     return BartForConditionalGeneration(config)
 
 
 def model_args_of(config) -> dict:
     """The ``model:`` section (:class:`ModelArgs`) describing a loaded BART config."""
-    return {"arch": config.model_type, "d_model": config.d_model, "encoder_layers": config.encoder_layers,
-            "decoder_layers": config.decoder_layers, "heads": config.encoder_attention_heads,
-            "ffn_dim": config.encoder_ffn_dim, "dropout": config.dropout,
-            "max_positions": config.max_position_embeddings}
+    return {
+        "arch": config.model_type,
+        "d_model": config.d_model,
+        "encoder_layers": config.encoder_layers,
+        "decoder_layers": config.decoder_layers,
+        "heads": config.encoder_attention_heads,
+        "ffn_dim": config.encoder_ffn_dim,
+        "dropout": config.dropout,
+        "max_positions": config.max_position_embeddings,
+    }
 
 
 def set_generation_defaults(model, tokenizer, max_length: int, num_beams: int = 1) -> None:
@@ -90,24 +109,32 @@ def metrics_from_predictions(tokenizer):
 
     def decode(rows) -> list[str]:
         rows = rows[0] if isinstance(rows, tuple) else rows
-        return tokenizer.batch_decode([[t for t in row if t >= 0] for row in rows.tolist()],
-                                      skip_special_tokens=True)
+        return tokenizer.batch_decode([[t for t in row if t >= 0] for row in rows.tolist()], skip_special_tokens=True)
 
     def compute_metrics(pred) -> dict:
         outputs, originals, spun = decode(pred.predictions), decode(pred.label_ids), decode(pred.inputs)
-        return {k: v for k, v in score(spun, outputs, originals, interval=False).items()
-                if k in ("precision", "recall", "f0.5", "exact_match")}
+        return {
+            k: v
+            for k, v in score(spun, outputs, originals, interval=False).items()
+            if k in ("precision", "recall", "f0.5", "exact_match")
+        }
 
     return compute_metrics
 
 
 # ----------------------------------------------------------------------------- train
 
+
 def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = False) -> dict:
     """Run training; returns the report also written to ``OUTPUT/train_report.json``."""
     import torch
-    from transformers import (AutoModelForSeq2SeqLM, DataCollatorForSeq2Seq, Seq2SeqTrainer,
-                              Seq2SeqTrainingArguments, TrainerCallback)
+    from transformers import (
+        AutoModelForSeq2SeqLM,
+        DataCollatorForSeq2Seq,
+        Seq2SeqTrainer,
+        Seq2SeqTrainingArguments,
+        TrainerCallback,
+    )
 
     t_start = time.time()
     tcfg = cfg.training
@@ -131,8 +158,9 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     pairs = training_pairs(cfg, out_dir)
     tokenizer = training_tokenizer(cfg, pairs, out_dir, start_from)
     max_len = cfg.data.max_length
-    train_ds = tokenized(pairs["train"], tokenizer, max_len,
-                          None if cfg.data.mix else cfg.data.max_train_pairs, tcfg.seed)
+    train_ds = tokenized(
+        pairs["train"], tokenizer, max_len, None if cfg.data.mix else cfg.data.max_train_pairs, tcfg.seed
+    )
     valid_raw, valid_ds = valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
     gen_n = min(len(valid_raw), tcfg.eval_generate)
 
@@ -141,9 +169,15 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         loaded = model_args_of(model.config)
         ignored = {k: v for k, v in dataclasses.asdict(cfg.model).items() if loaded.get(k) != v}
         if ignored:
-            logger.warning("restore train: --init-from %s: training its architecture (%s+%s layers, d_model %s); "
-                           "the config's model settings %s are not used", init_from, loaded["encoder_layers"],
-                           loaded["decoder_layers"], loaded["d_model"], ignored)
+            logger.warning(
+                "restore train: --init-from %s: training its architecture (%s+%s layers, d_model %s); "
+                "the config's model settings %s are not used",
+                init_from,
+                loaded["encoder_layers"],
+                loaded["decoder_layers"],
+                loaded["d_model"],
+                ignored,
+            )
     else:
         model = build_model(cfg.model, tokenizer)
     set_generation_defaults(model, tokenizer, max_len, tcfg.num_beams)
@@ -165,19 +199,27 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         warmup_steps=tcfg.warmup_steps,
         weight_decay=tcfg.weight_decay,
         label_smoothing_factor=tcfg.label_smoothing,
-        eval_strategy="steps", eval_steps=tcfg.eval_steps,
-        save_strategy="steps", save_steps=tcfg.eval_steps,
+        eval_strategy="steps",
+        eval_steps=tcfg.eval_steps,
+        save_strategy="steps",
+        save_steps=tcfg.eval_steps,
         save_total_limit=tcfg.save_total_limit,
         # the checkpoint kept: lowest loss over every valid row, or (select_by f0.5) highest F0.5
         # of the generated rows; 200 rows are too few to rank close checkpoints by F0.5
-        load_best_model_at_end=True, metric_for_best_model="loss" if tcfg.select_by == "loss" else "select",
+        load_best_model_at_end=True,
+        metric_for_best_model="loss" if tcfg.select_by == "loss" else "select",
         greater_is_better=tcfg.select_by != "loss",
-        logging_steps=tcfg.logging_steps, logging_first_step=True,
-        predict_with_generate=True, include_for_metrics=["inputs"],
-        bf16=bool(bf16), use_cpu=not cuda,
+        logging_steps=tcfg.logging_steps,
+        logging_first_step=True,
+        predict_with_generate=True,
+        include_for_metrics=["inputs"],
+        bf16=bool(bf16),
+        use_cpu=not cuda,
         train_sampling_strategy="group_by_length",
         include_num_input_tokens_seen="non_padding",
-        dataloader_num_workers=0, report_to="none", seed=tcfg.seed,
+        dataloader_num_workers=0,
+        report_to="none",
+        seed=tcfg.seed,
         disable_tqdm=not bool(os.environ.get("RESTORE_PROGRESS", "1") == "1"),
     )
     if not cuda and "OMP_NUM_THREADS" not in os.environ:  # a set OMP_NUM_THREADS is respected
@@ -215,9 +257,14 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
             return {**gen, f"{metric_key_prefix}_loss": full_loss, f"{metric_key_prefix}_select": score}
 
     trainer = GenerateSubset(
-        model=model, args=args, train_dataset=train_ds, eval_dataset=valid_ds,
+        model=model,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=valid_ds,
         data_collator=DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100),
-        processing_class=tokenizer, compute_metrics=compute_metrics, callbacks=[Clock()],
+        processing_class=tokenizer,
+        compute_metrics=compute_metrics,
+        callbacks=[Clock()],
     )
     result = trainer.train(resume_from_checkpoint=checkpoint)
     final = trainer.evaluate()
@@ -225,12 +272,15 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     save_model(trainer.model, tokenizer, out_dir / "model", tcfg.dtype_saved)
     # the words of the training targets (and of the model fine-tuned from): what the
     # restorer may write besides its input's words (restore.known_words)
-    known_words.save(out_dir / "model", known_words.collect(
-        pairs["train"]["original"], (known_words.load(init_from) or ()) if init_from else ()))
+    known_words.save(
+        out_dir / "model",
+        known_words.collect(pairs["train"]["original"], (known_words.load(init_from) or ()) if init_from else ()),
+    )
     # a model never leaves without thresholds: chosen on the run's valid pairs by the rule
     # restore.thresholds documents (each pair its own document)
-    thresholds = (_choose_thresholds(out_dir / "model", valid_raw, tcfg.threshold_pairs)
-                  if tcfg.threshold_pairs else None)
+    thresholds = (
+        _choose_thresholds(out_dir / "model", valid_raw, tcfg.threshold_pairs) if tcfg.threshold_pairs else None
+    )
     train_tokens = trainer.state.num_input_tokens_seen
     wall = time.time() - t_start
     config = cfg.to_dict()
@@ -251,7 +301,8 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
         "final_eval": final,
         "thresholds": thresholds,
         "curve": [e for e in trainer.state.log_history],
-        "train_pairs": len(train_ds), "valid_pairs": len(valid_ds),
+        "train_pairs": len(train_ds),
+        "valid_pairs": len(valid_ds),
     }
     (out_dir / "train_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     return report
@@ -276,10 +327,13 @@ def _choose_thresholds(model_dir: Path, valid, n: int) -> dict:
     best = choose_thresholds(restorer, spun, originals, list(range(len(spun))))["best"]
     write_choice(model_dir, best, f"{len(spun)} valid pairs of the training run, each its own document", 0.02)
     # the command's report of what it wrote (restore train's output, not a diagnostic)
-    print(f"restore train: thresholds min_confidence {best['min_confidence']}, lone_edit_confidence "
-          f"{best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, document_evidence "
-          f"{best['document_evidence']} (valid F0.5 {best['f0.5']:.3f}, clean harm {best['clean_harm']:.1%}) "
-          f"written to {model_dir / 'restore_config.json'}", file=sys.stderr)
+    print(
+        f"restore train: thresholds min_confidence {best['min_confidence']}, lone_edit_confidence "
+        f"{best['lone_edit_confidence']}, min_spun_score {best['min_spun_score']}, document_evidence "
+        f"{best['document_evidence']} (valid F0.5 {best['f0.5']:.3f}, clean harm {best['clean_harm']:.1%}) "
+        f"written to {model_dir / 'restore_config.json'}",
+        file=sys.stderr,
+    )
     return best
 
 

@@ -1,6 +1,7 @@
 """The data of a training run: its (spun, original) pairs (a ``restore pairs`` folder, one
 built from a data config, or a JSONL file of real pairs, with ``data.mix`` sources added),
 the tokenizer (trained on them, or the ``--init-from`` model's) and the tokenized sets."""
+
 from __future__ import annotations
 
 import os
@@ -23,9 +24,11 @@ def training_pairs(cfg: TrainConfig, out_dir: Path):
         elif path.is_file():  # a JSONL of {spun, original} pairs, as `restore eval --data` takes
             pairs = jsonl_pairs(path, 1, 0.1)
         else:
-            raise ConfigError(f"data.pairs: no pair datasets in {path} (build them with "
-                              f"`restore pairs --config configs/data.yaml -o {path}`, or name a "
-                              f"JSONL file of {{spun, original}} pairs)")
+            raise ConfigError(
+                f"data.pairs: no pair datasets in {path} (build them with "
+                f"`restore pairs --config configs/data.yaml -o {path}`, or name a "
+                f"JSONL file of {{spun, original}} pairs)"
+            )
     elif data.build:
         cfg_path = cfg.path(data.build)
         target = out_dir / "pairs"
@@ -60,9 +63,14 @@ def jsonl_pairs(path: Path, repeat: int, holdout_share: float):
     if not split["train"]:
         raise ConfigError(f"data: {path} holds no training pairs")
     split["train"] = split["train"] * repeat
-    return datasets.DatasetDict({name: datasets.Dataset.from_dict({"spun": [r["spun"] for r in part],
-                                                                    "original": [r["original"] for r in part]})
-                                 for name, part in split.items()})
+    return datasets.DatasetDict(
+        {
+            name: datasets.Dataset.from_dict(
+                {"spun": [r["spun"] for r in part], "original": [r["original"] for r in part]}
+            )
+            for name, part in split.items()
+        }
+    )
 
 
 def mixed_pairs(cfg: TrainConfig, pairs):
@@ -93,18 +101,19 @@ def mixed_pairs(cfg: TrainConfig, pairs):
             part = load_pairs(path)
             limit = source.get("max_train_pairs")
             part_train = part["train"].shuffle(seed=seed)
-            train.append(only(part_train.select(range(min(int(limit), len(part_train))))
-                              if limit else part_train))
+            train.append(only(part_train.select(range(min(int(limit), len(part_train)))) if limit else part_train))
         else:
-            part = jsonl_pairs(cfg.path(source["jsonl"]), int(source.get("repeat", 1)),
-                                float(source.get("holdout_share", 0.0)))
+            part = jsonl_pairs(
+                cfg.path(source["jsonl"]), int(source.get("repeat", 1)), float(source.get("holdout_share", 0.0))
+            )
             train.append(part["train"])
             valid.append(part["valid"])
     main_valid = only(pairs["valid"]).shuffle(seed=seed)
     room = max(0, cfg.data.max_valid_pairs - sum(len(v) for v in valid))
     valid.insert(0, main_valid.select(range(min(room, len(main_valid)))))
-    return datasets.DatasetDict({"train": datasets.concatenate_datasets(train),
-                                 "valid": datasets.concatenate_datasets(valid)})
+    return datasets.DatasetDict(
+        {"train": datasets.concatenate_datasets(train), "valid": datasets.concatenate_datasets(valid)}
+    )
 
 
 def training_tokenizer(cfg: TrainConfig, pairs, out_dir: Path, init_from: Path | None):
@@ -142,8 +151,13 @@ def tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int | 
     # a full pair set (650k rows) takes ~2.5 min in one process: on a GPU machine with
     # many cores that is half of a short run's budget
     num_proc = min(os.cpu_count() or 1, 8) if len(ds) >= 100_000 else 1
-    return ds.map(encode, batched=True, remove_columns=ds.column_names, desc="tokenizing",
-                  num_proc=num_proc if num_proc > 1 else None)
+    return ds.map(
+        encode,
+        batched=True,
+        remove_columns=ds.column_names,
+        desc="tokenizing",
+        num_proc=num_proc if num_proc > 1 else None,
+    )
 
 
 def valid_sets(valid, tokenizer, max_length: int, limit: int, seed: int):

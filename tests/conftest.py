@@ -54,9 +54,12 @@ def model(tmp_path, monkeypatch) -> Path:
 
     def from_pretrained(given: dict) -> Restorer:
         assert Path(given["path"]) == folder
-        return Restorer(ScriptedEngine({SPUN: FIXED}), min_confidence=given.get("min_confidence") or 0.0,
-                        lone_edit_confidence=given.get("lone_edit_confidence") or 0.0,
-                        min_spun_score=given.get("min_spun_score") or 0.0)
+        return Restorer(
+            ScriptedEngine({SPUN: FIXED}),
+            min_confidence=given.get("min_confidence") or 0.0,
+            lone_edit_confidence=given.get("lone_edit_confidence") or 0.0,
+            min_spun_score=given.get("min_spun_score") or 0.0,
+        )
 
     monkeypatch.setattr(Restorer, "from_pretrained", from_pretrained_double(from_pretrained))
     return folder
@@ -81,12 +84,30 @@ def tiny_model(tmp_path_factory):
         "splits: {valid: 0.2, test: 0.1}\n"
         f"spinner: {{mode: rewriter, synonym_sets: {FIXTURES / 'synsets' / 'tiny_spinner.txt'},"
         " original_weight: 0.0, place_prob: {min: 1.0, max: 1.0}, rules_prob: 0.0,"
-        " capitalized_prob: 1.0, keep_quotes_prob: 0.0, keep_headline_prob: 0.0}\n")
-    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={tmp / 'run'}", "--set", "training.max_steps=600",
-                 "--set", "training.eval_steps=200", "--set", "data.limit_docs=60",
-                 # no thresholds: the tests that share it see every edit the model makes
-                 "--set", "training.threshold_pairs=0"]) == 0
+        " capitalized_prob: 1.0, keep_quotes_prob: 0.0, keep_headline_prob: 0.0}\n"
+    )
+    assert (
+        main(
+            [
+                "train",
+                str(ROOT / "configs/tiny.yaml"),
+                "--set",
+                f"data.build={data_cfg}",
+                "--set",
+                f"output_dir={tmp / 'run'}",
+                "--set",
+                "training.max_steps=600",
+                "--set",
+                "training.eval_steps=200",
+                "--set",
+                "data.limit_docs=60",
+                # no thresholds: the tests that share it see every edit the model makes
+                "--set",
+                "training.threshold_pairs=0",
+            ]
+        )
+        == 0
+    )
     return tmp / "run" / "model"
 
 

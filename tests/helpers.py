@@ -9,6 +9,7 @@ the restored text, not only in text that stays unchanged. It is deterministic an
 state a call changes, so threads may share it. :func:`follows` makes a double that keeps the
 signature of what it replaces.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -16,8 +17,9 @@ import json
 import math
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 SPUN = "The Home handed the invoice."
 FIXED = "The House passed the bill."
@@ -25,6 +27,7 @@ FIXED = "The House passed the bill."
 
 class ScriptedEngine:
     """Returns scripted outputs; every output token has probability ``probs.get(word, 0.9)``."""
+
     max_input_tokens = 128
 
     def __init__(self, outputs: dict, probs: dict | None = None):
@@ -47,16 +50,28 @@ class ScriptedEngine:
         return out
 
 
-SWAPS = {"Home": "House", "handed": "passed", "invoice": "bill", "stated": "said",
-         "officers": "officials", "Officers": "Officials", "scheme": "plan"}
+SWAPS = {
+    "Home": "House",
+    "handed": "passed",
+    "invoice": "bill",
+    "stated": "said",
+    "officers": "officials",
+    "Officers": "Officials",
+    "scheme": "plan",
+}
 
 
 class SwapEngine:
     """Rewrites whole words (or phrases) of each sentence by ``swaps``; every output token
     (run of non-space characters) gets probability ``probs.get(token, default_prob)``."""
 
-    def __init__(self, swaps: dict[str, str] | None = None, probs: dict[str, float] | None = None,
-                 default_prob: float = 0.95, max_input_tokens: int = 128):
+    def __init__(
+        self,
+        swaps: dict[str, str] | None = None,
+        probs: dict[str, float] | None = None,
+        default_prob: float = 0.95,
+        max_input_tokens: int = 128,
+    ):
         self.swaps = dict(SWAPS if swaps is None else swaps)
         self.probs = probs or {}
         self.default_prob = default_prob
@@ -73,8 +88,10 @@ class SwapEngine:
     def token_logprobs(self, sources: list[str], targets: list[str]):
         out = []
         for t in targets:
-            scores = [(m.start(), m.end(), math.log(self.probs.get(m.group(), self.default_prob)))
-                      for m in re.finditer(r"\S+", t)]
+            scores = [
+                (m.start(), m.end(), math.log(self.probs.get(m.group(), self.default_prob)))
+                for m in re.finditer(r"\S+", t)
+            ]
             out.append(scores + [(len(t), len(t), math.log(0.99))])
         return out
 
@@ -131,8 +148,14 @@ def files_under(folder: Path) -> list[str]:
 
 SUBJECTS = ["The government", "The council", "Officials", "The company", "The minister", "Workers"]
 VERBS = ["said", "announced", "confirmed", "warned", "reported", "denied"]
-OBJECTS = ["a new plan to cut costs", "that prices would rise", "the bill had passed",
-           "a major crisis in the industry", "thousands of jobs were at risk", "the vote was delayed"]
+OBJECTS = [
+    "a new plan to cut costs",
+    "that prices would rise",
+    "the bill had passed",
+    "a major crisis in the industry",
+    "thousands of jobs were at risk",
+    "the vote was delayed",
+]
 TAILS = ["on Monday.", "last week.", "in a statement.", "after a long debate.", "according to a report."]
 
 
@@ -141,7 +164,10 @@ def make_corpus(path: Path, n_docs: int = 60, seed: int = 0) -> None:
     rng = random.Random(seed)
     with path.open("w") as f:
         for i in range(n_docs):
-            sents = [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
-                     for _ in range(8)]
-            f.write(json.dumps({"id": f"d{i}", "title": f"Story number {i} about the news",
-                                "text": " ".join(sents)}) + "\n")
+            sents = [
+                f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
+                for _ in range(8)
+            ]
+            f.write(
+                json.dumps({"id": f"d{i}", "title": f"Story number {i} about the news", "text": " ".join(sents)}) + "\n"
+            )

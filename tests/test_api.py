@@ -1,6 +1,7 @@
 """The public API: restore.restore() (what it accepts, the model it loads, once, across
 threads) and Restorer.from_pretrained (validated arguments, the model's own thresholds, the
 packaged model by its name)."""
+
 import json
 
 import pytest
@@ -71,13 +72,17 @@ def test_from_pretrained_uses_the_models_own_thresholds_and_restore_uses_the_mod
     import restore.engines as engines
     import restore.restorer as rr
 
-    a = _scripted_model_folder(tmp_path, "a", {"min_confidence": 0.6, "lone_edit_confidence": 0.97,
-                                               "min_spun_score": 0.05})
+    a = _scripted_model_folder(
+        tmp_path, "a", {"min_confidence": 0.6, "lone_edit_confidence": 0.97, "min_spun_score": 0.05}
+    )
     b = _scripted_model_folder(tmp_path, "b", {})
-    outputs = {str(a): {"The Home handed it.": "The House handed it."},
-               str(b): {"The Home handed it.": "The Dwelling handed it."}}
-    monkeypatch.setattr(engines, "load_engine",
-                        follows(engines.load_engine, lambda given: ScriptedEngine(outputs[str(given["path"])])))
+    outputs = {
+        str(a): {"The Home handed it.": "The House handed it."},
+        str(b): {"The Home handed it.": "The Dwelling handed it."},
+    }
+    monkeypatch.setattr(
+        engines, "load_engine", follows(engines.load_engine, lambda given: ScriptedEngine(outputs[str(given["path"])]))
+    )
     r = Restorer.from_pretrained(a)
     assert (r.min_confidence, r.lone_edit_confidence, r.min_spun_score) == (0.6, 0.97, 0.05)
     assert Restorer.from_pretrained(a, lone_edit_confidence=0.5).lone_edit_confidence == 0.5

@@ -1,5 +1,6 @@
 """The spinner channel fitted to real pairs (restore.spinner.channel) and the spinner's
 fitted mode, on small fixtures written here."""
+
 from __future__ import annotations
 
 import json
@@ -11,17 +12,23 @@ from restore.spinner import Spinner, channel
 # a tiny "real spinner": said -> stated always, house -> home always, new -> brand new
 # sometimes, support never changed
 ARTICLES = {
-    "a1": [("The House said it would support the new bill.", "The Home stated it would support the brand new bill."),
-           ("He said the House would vote.", "He stated the Home would vote.")],
-    "a2": [("She said the new plan was ready.", "She stated the new plan was ready."),
-           ("They support the House.", "They support the Home.")],
+    "a1": [
+        ("The House said it would support the new bill.", "The Home stated it would support the brand new bill."),
+        ("He said the House would vote.", "He stated the Home would vote."),
+    ],
+    "a2": [
+        ("She said the new plan was ready.", "She stated the new plan was ready."),
+        ("They support the House.", "They support the Home."),
+    ],
     "a3": [("The minister said support was growing.", "The minister stated support was growing.")],
     "a4": [("A new House report said so.", "A brand new Home report stated so.")],
 }
-BACKOFF = {"said": [("said", 1.0), ("mentioned", 1.0), ("stated", 1.0)],
-           "support": [("support", 1.0), ("assist", 1.0)],
-           "bill": [("bill", 1.0), ("invoice", 1.0)],
-           "budget": [("budget", 1.0), ("finances", 1.0)]}
+BACKOFF = {
+    "said": [("said", 1.0), ("mentioned", 1.0), ("stated", 1.0)],
+    "support": [("support", 1.0), ("assist", 1.0)],
+    "bill": [("bill", 1.0), ("invoice", 1.0)],
+    "budget": [("budget", 1.0), ("finances", 1.0)],
+}
 
 
 def _pairs():
@@ -72,9 +79,17 @@ def test_held_out_articles_are_a_stable_share():
 def test_fitted_spinner_writes_the_real_habits(tmp_path):
     path = tmp_path / "real.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in _pairs()), encoding="utf-8")
-    sp = Spinner.from_config({"mode": "fitted", "real_pairs": [str(path)], "place_prob": {"min": 1.0, "max": 1.0},
-                              "backoff": {"alpha": 0.1, "beta": 0.1, "epsilon": 0.01}, "fixed_choice": 1.0,
-                              "behaviours": {"synonym": {"enabled": True, "weight": 1.0}}, "capitalized_prob": 1.0})
+    sp = Spinner.from_config(
+        {
+            "mode": "fitted",
+            "real_pairs": [str(path)],
+            "place_prob": {"min": 1.0, "max": 1.0},
+            "backoff": {"alpha": 0.1, "beta": 0.1, "epsilon": 0.01},
+            "fixed_choice": 1.0,
+            "behaviours": {"synonym": {"enabled": True, "weight": 1.0}},
+            "capitalized_prob": 1.0,
+        }
+    )
     out = sp.spin_document(["The spokesman said the House was ready.", "Later he said it again."], seed=3)
     assert "stated the Home" in out[0]
     assert "stated" in out[1]
@@ -87,9 +102,14 @@ def test_fitted_mode_needs_real_pairs_and_a_mixture_leaves_it_out_without_them(t
     with pytest.raises(ValueError, match="real_pairs"):
         Spinner.from_config({"mode": "fitted"})
     with pytest.warns(UserWarning, match="not found"):
-        mixed = Spinner.from_config({"mixture": [
-            {"weight": 1, "mode": "fitted", "real_pairs": [str(tmp_path / "missing.jsonl")]},
-            {"weight": 1, "mode": "thesaurus"}]})
+        mixed = Spinner.from_config(
+            {
+                "mixture": [
+                    {"weight": 1, "mode": "fitted", "real_pairs": [str(tmp_path / "missing.jsonl")]},
+                    {"weight": 1, "mode": "thesaurus"},
+                ]
+            }
+        )
     assert len(mixed.components) == 1
 
 
@@ -105,8 +125,12 @@ def test_rate_scale_multiplies_the_fitted_change_rates(tmp_path):
 
     path = tmp_path / "real.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in _pairs()), encoding="utf-8")
-    config = {"mode": "fitted", "real_pairs": [str(path)], "synonym_sets": str(FIXTURES / "synsets/tiny_spinner.txt"),
-              "behaviours": {"synonym": {"enabled": True, "weight": 1.0}}}
+    config = {
+        "mode": "fitted",
+        "real_pairs": [str(path)],
+        "synonym_sets": str(FIXTURES / "synsets/tiny_spinner.txt"),
+        "behaviours": {"synonym": {"enabled": True, "weight": 1.0}},
+    }
     base = Spinner.from_config(config).change_rates
     scaled = Spinner.from_config({**config, "rate_scale": 1.6}).change_rates
     assert base and set(scaled) == set(base)

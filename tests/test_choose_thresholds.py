@@ -1,4 +1,5 @@
 """The threshold choice of tools/choose_thresholds.py on hand-made score rows."""
+
 from tools.choose_thresholds import choose
 
 
@@ -36,16 +37,20 @@ def test_document_gate_pools_documents_and_harm_is_counted_both_ways():
         start = text.index(word)
         return Edit(start, start + len(word), word, replacement, confidence)
 
-    spun_props = [Proposal([edit(spun[0], "Home handed", "House passed", 0.9)], 5, 1.8),
-                  Proposal([edit(spun[1], "mentioned", "said", 0.9)], 4, 0.9)]
+    spun_props = [
+        Proposal([edit(spun[0], "Home handed", "House passed", 0.9)], 5, 1.8),
+        Proposal([edit(spun[1], "mentioned", "said", 0.9)], 4, 0.9),
+    ]
     # the clean document: one sure proposal in its first sentence (a false fix), none in the second
     clean_props = [Proposal([edit(originals[0], "passed", "handed", 0.95)], 5, 0.95), Proposal([], 4, 0.0)]
     docs = [0, 0]
     # pooled, the clean document scores 0.95 / 9 = 0.11; its first sentence alone 0.19
     assert Thresholds(min_spun_score=0.15).apply_all(clean_props, docs) == [[], []]
     assert len(Thresholds(min_spun_score=0.15).apply_all(clean_props, None)[0]) == 1
-    rows = {(r["min_confidence"], r["lone_edit_confidence"], r["min_spun_score"]): r
-            for r in score_grid(spun, originals, docs, spun_props, clean_props)}
+    rows = {
+        (r["min_confidence"], r["lone_edit_confidence"], r["min_spun_score"]): r
+        for r in score_grid(spun, originals, docs, spun_props, clean_props)
+    }
     r = rows[(0.9, 0.0, 0.1)]  # every gate passed: both spun edits right, one clean sentence of two harmed
     assert (r["f0.5"], r["clean_harm_documents"], r["clean_harm_sentences"], r["clean_harm"]) == (1.0, 0.5, 0.5, 0.5)
     r = rows[(0.9, 0.0, 0.0)]

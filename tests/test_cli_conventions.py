@@ -1,4 +1,5 @@
 """CLI conventions: --version, python -m restore, piped stdin without '-'."""
+
 from __future__ import annotations
 
 import subprocess
@@ -11,8 +12,9 @@ import restore
 
 
 def run(args, stdin=None, tty=False):
-    return subprocess.run([sys.executable, "-m", "restore", *args], cwd=ROOT, input=stdin, text=True,
-                          capture_output=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "restore", *args], cwd=ROOT, input=stdin, text=True, capture_output=True, timeout=300
+    )
 
 
 def test_version_is_the_package_version():

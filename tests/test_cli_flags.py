@@ -5,6 +5,7 @@ lines kept off the user's stderr.
 Most tests run `restore run` in-process with helpers.SwapEngine behind a patched
 Restorer.from_pretrained; the Ray test runs the command in its own process with the tiny
 model and a local Ray."""
+
 from __future__ import annotations
 
 import io
@@ -13,17 +14,21 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import FIXED, SPUN, from_pretrained_double, swap_restorer
+
 from restore import formats, language, progress
 from restore.cli import main
 from restore.restorer import Restorer
 
-ENGLISH = ("The council said on Monday that it would look at the plan again, and the officials who wrote it "
-           "told reporters they were not sure when a vote could be held in the house.\n")
-FRENCH = ("Le gouvernement a annoncé mardi un nouveau plan pour réduire les coûts de l'énergie. Selon le "
-          "ministre, les prix devraient baisser dans les prochains mois, mais les syndicats restent "
-          "sceptiques et appellent à une grève nationale la semaine prochaine.\n")
+ENGLISH = (
+    "The council said on Monday that it would look at the plan again, and the officials who wrote it "
+    "told reporters they were not sure when a vote could be held in the house.\n"
+)
+FRENCH = (
+    "Le gouvernement a annoncé mardi un nouveau plan pour réduire les coûts de l'énergie. Selon le "
+    "ministre, les prix devraient baisser dans les prochains mois, mais les syndicats restent "
+    "sceptiques et appellent à une grève nationale la semaine prochaine.\n"
+)
 
 
 @pytest.fixture
@@ -47,6 +52,7 @@ class Terminal(io.StringIO):
 
 
 # ----------------------------------------------------------------------------- --quiet
+
 
 def test_quiet_drops_progress_and_notes_but_not_errors(swap, tmp_path, capsys):
     model, _ = swap
@@ -75,6 +81,7 @@ def test_quiet_drops_progress_and_notes_but_not_errors(swap, tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------- progress
+
 
 def test_progress_bar_has_a_total_and_an_eta(swap, tmp_path, capsys):
     model, _ = swap
@@ -109,6 +116,7 @@ def test_line_counts_match_what_is_read(tmp_path):
 
 # ----------------------------------------------------------------------------- NO_COLOR
 
+
 @pytest.mark.parametrize("value, coloured", [(None, True), ("", True), ("1", False), ("0", False)])
 def test_no_color_turns_the_diff_colours_off(swap, tmp_path, monkeypatch, value, coloured):
     model, _ = swap
@@ -128,6 +136,7 @@ def test_no_color_turns_the_diff_colours_off(swap, tmp_path, monkeypatch, value,
 
 
 # ----------------------------------------------------------------------------- --device
+
 
 def test_device_is_passed_to_the_restorer(swap, tmp_path, capsys):
     model, calls = swap
@@ -163,11 +172,15 @@ def test_device_cuda_without_a_gpu_is_one_line(swap, tmp_path, capsys, monkeypat
 
 # ----------------------------------------------------------------------------- not English
 
+
 def test_language_heuristic():
     assert language.looks_english(ENGLISH * 3)[0] is True
     assert language.looks_english(FRENCH * 3)[0] is False
     assert language.looks_english("Правительство во вторник объявило о новом плане по снижению затрат.")[0] is False
-    assert language.looks_english("政府周二宣布了一项降低能源成本的新计划。部长表示，未来几个月价格应该会下降。")[0] is False
+    assert (
+        language.looks_english("政府周二宣布了一项降低能源成本的新计划。部长表示，未来几个月价格应该会下降。")[0]
+        is False
+    )
     assert language.looks_english("Too short.")[0] is None
     with open(os.path.join(os.path.dirname(__file__), "..", "examples", "spun.txt"), encoding="utf-8") as f:
         assert language.looks_english(f.read())[0] is True  # spun English is English
@@ -201,6 +214,7 @@ def test_notice_for_input_that_does_not_look_english(swap, tmp_path, capsys, mon
 
 # ----------------------------------------------------------------------------- Ray
 
+
 def test_stderr_to_devnull_hides_descriptor_2_only_inside(capfd):
     pytest.importorskip("ray")
     from restore.ray import _stderr_to_devnull
@@ -219,9 +233,28 @@ def test_ray_backend_leaves_stderr_to_restore(tiny_model, tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("The council stated a brand new scheme on Monday.\n" * 20)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    proc = subprocess.run([sys.executable, "-m", "restore", "run", str(src), "-o", str(tmp_path / "out.txt"),
-                           "--model", str(tiny_model), "--backend", "ray", "--workers", "1"], cwd=root,
-                          env={**os.environ, "PYTHONPATH": root}, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "restore",
+            "run",
+            str(src),
+            "-o",
+            str(tmp_path / "out.txt"),
+            "--model",
+            str(tiny_model),
+            "--backend",
+            "ray",
+            "--workers",
+            "1",
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": root},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     # the tiny model has no thresholds: restore's own warning about that (and the line of code
     # Python shows under it) is all there is

@@ -1,4 +1,5 @@
 """`restore spin`: spinning a file and user errors."""
+
 import json
 import subprocess
 import sys
@@ -49,23 +50,35 @@ def test_spin_user_errors_are_one_line_exit_2(tmp_path, capsys):
 
 
 def test_console_script_reads_stdin(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "restore.cli", "spin", "-", "--seed", "1"],
-                          input=CLEAN, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "restore.cli", "spin", "-", "--seed", "1"],
+        input=CLEAN,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\n") == CLEAN.count("\n")
 
 
 def test_build_pairs_from_cli(tmp_path, capsys):
     corpus = tmp_path / "corpus.jsonl"
-    docs = [{"id": str(i), "text": f"Document {i} says the government passed a new bill on Monday. "
-             "Officials said the plan would help thousands of people across the country. "
-             "But critics warned that the cost could rise sharply over the next three years, "
-             "and the opposition party said it would vote against the measure in the House. "
-             "The minister told reporters the economy was facing a major crisis."} for i in range(12)]
+    docs = [
+        {
+            "id": str(i),
+            "text": f"Document {i} says the government passed a new bill on Monday. "
+            "Officials said the plan would help thousands of people across the country. "
+            "But critics warned that the cost could rise sharply over the next three years, "
+            "and the opposition party said it would vote against the measure in the House. "
+            "The minister told reporters the economy was facing a major crisis.",
+        }
+        for i in range(12)
+    ]
     corpus.write_text("\n".join(json.dumps(d) for d in docs))
     cfg = tmp_path / "data.yaml"
-    cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus.name}}}\nmin_doc_words: 20\n"
-                   "splits: {valid: 0.2, test: 0.2}\n")
+    cfg.write_text(
+        f"seed: 1\ncorpora:\n  - {{path: {corpus.name}}}\nmin_doc_words: 20\nsplits: {{valid: 0.2, test: 0.2}}\n"
+    )
     out = tmp_path / "pairs"
     assert main(["pairs", "--config", str(cfg), "-o", str(out)]) == 0
     assert (out / "stats.json").is_file() and (out / "dataset_dict.json").is_file()
@@ -81,8 +94,10 @@ def test_spin_with_a_rewriter_config_reads_its_sets_relative_to_the_yaml(tmp_pat
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "sets.txt").write_text("bill|invoice\nhouse|home\n")
     cfg = tmp_path / "conf" / "spin.yaml"
-    cfg.write_text("spinner: {mode: rewriter, synonym_sets: sets.txt, original_weight: 0,"
-                   " place_prob: {min: 1, max: 1}, rules_prob: 0, capitalized_prob: 1}\n")
+    cfg.write_text(
+        "spinner: {mode: rewriter, synonym_sets: sets.txt, original_weight: 0,"
+        " place_prob: {min: 1, max: 1}, rules_prob: 0, capitalized_prob: 1}\n"
+    )
     src = tmp_path / "in.txt"
     src.write_text("The House passed the bill.\n")
     assert main(["spin", str(src), "--spinner-config", str(cfg)]) == 0

@@ -28,30 +28,37 @@ LINES = FIXTURES / "lines.txt"
 
 # ----------------------------------------------------------------------------- prose filter
 
-@pytest.mark.parametrize("line", [
-    "Shr 53 cts vs 42 cts",
-    "Net 1.2 mln vs 900,000",
-    "Revs 12.3 mln vs 10.1 mln",
-    "Avg shrs 11.9 mln vs 10.0 mln",
-    "United States 11,200 (13,400), EC 4,700 (5,100).",
-    "1986/87 1985/86",
-    "TOTAL 14.7 16.0 15.8 12.1",
-    "THE STATE OF THE UNION AND THE ECONOMY",
-    "Nine mths",
-])
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Shr 53 cts vs 42 cts",
+        "Net 1.2 mln vs 900,000",
+        "Revs 12.3 mln vs 10.1 mln",
+        "Avg shrs 11.9 mln vs 10.0 mln",
+        "United States 11,200 (13,400), EC 4,700 (5,100).",
+        "1986/87 1985/86",
+        "TOTAL 14.7 16.0 15.8 12.1",
+        "THE STATE OF THE UNION AND THE ECONOMY",
+        "Nine mths",
+    ],
+)
 def test_is_prose_drops_tables_and_headings(line):
     assert not is_prose(line)
 
 
-@pytest.mark.parametrize("line", [
-    "The town council voted on Tuesday to rebuild the old library near the river.",
-    "Quarterly profits at the firm jumped 76% to $1.13bn (£600m) for the three months to December.",
-    "Mr. Hale said the U.S. plan would cost about 4.5 mln dlrs over two years.",
-    # a run of three figures is fine inside a long paragraph of prose
-    "Net profit was $186m (£98m; 143m euros) in the quarter, compared with $1.13bn in the same "
-    "period a year earlier, the company said on Monday. Analysts had expected a smaller fall in "
-    "earnings because orders for its planes had been strong for most of the year.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The town council voted on Tuesday to rebuild the old library near the river.",
+        "Quarterly profits at the firm jumped 76% to $1.13bn (£600m) for the three months to December.",
+        "Mr. Hale said the U.S. plan would cost about 4.5 mln dlrs over two years.",
+        # a run of three figures is fine inside a long paragraph of prose
+        "Net profit was $186m (£98m; 143m euros) in the quarter, compared with $1.13bn in the same "
+        "period a year earlier, the company said on Monday. Analysts had expected a smaller fall in "
+        "earnings because orders for its planes had been strong for most of the year.",
+    ],
+)
 def test_is_prose_keeps_prose(line):
     assert is_prose(line)
 
@@ -91,6 +98,7 @@ def test_prose_filter_on_reuters(shared_dir):
 
 # ----------------------------------------------------------------------------- reading
 
+
 def test_read_jsonl_fields_and_ids():
     docs = list(read_documents({"path": str(NEWS), "field": "text", "title_field": "title"}))
     assert [d["doc_id"] for d in docs] == [f"news:n{i}" for i in range(1, 7)]
@@ -101,11 +109,17 @@ def test_read_jsonl_fields_and_ids():
 
 def test_read_jsonl_custom_fields(tmp_path):
     path = tmp_path / "mine.jsonl"
-    path.write_text(json.dumps({"key": 7, "body": "First para.\nSecond para."}) + "\n\n"
-                    + json.dumps({"key": 8, "body": "Another."}) + "\n")
+    path.write_text(
+        json.dumps({"key": 7, "body": "First para.\nSecond para."})
+        + "\n\n"
+        + json.dumps({"key": 8, "body": "Another."})
+        + "\n"
+    )
     docs = list(read_documents({"path": str(path), "field": "body", "id_field": "key"}))
     assert [(d["doc_id"], d["title"], d["text"]) for d in docs] == [
-        ("mine:7", None, "First para.\nSecond para."), ("mine:8", None, "Another.")]
+        ("mine:7", None, "First para.\nSecond para."),
+        ("mine:8", None, "Another."),
+    ]
     with pytest.raises(ValueError, match="mine.jsonl:1: no field 'text'"):
         list(read_documents({"path": str(path)}))
 
@@ -156,7 +170,9 @@ def test_hf_dataset_source(monkeypatch):
     monkeypatch.setattr(datasets, "load_dataset", follows(datasets.load_dataset, fake_load))
     docs = list(read_documents({"hf_dataset": "someone/news", "split": "train", "title_field": "headline"}))
     assert [(d["doc_id"], d["title"], d["text"]) for d in docs] == [
-        ("someone_news:0", "H1", "One doc."), ("someone_news:1", None, "Two doc.")]
+        ("someone_news:0", "H1", "One doc."),
+        ("someone_news:1", None, "Two doc."),
+    ]
 
     def offline(*a, **kw):
         raise ConnectionError("no route to host")
@@ -168,16 +184,22 @@ def test_hf_dataset_source(monkeypatch):
 
 # ----------------------------------------------------------------------------- sentences
 
+
 def test_split_sentences_abbreviations():
     assert split_sentences("Mr. Smith went to Washington. He said the U.S. plan was fine.") == [
-        "Mr. Smith went to Washington.", "He said the U.S. plan was fine."]
+        "Mr. Smith went to Washington.",
+        "He said the U.S. plan was fine.",
+    ]
 
 
 def test_split_sentences_quotes_and_single_sentences():
     assert split_sentences('  "We will build it," she said. "It is time."  ') == [
-        '"We will build it," she said.', '"It is time."']
+        '"We will build it," she said.',
+        '"It is time."',
+    ]
     assert split_sentences("The .eu domain opened to companies in 2006") == [
-        "The .eu domain opened to companies in 2006"]
+        "The .eu domain opened to companies in 2006"
+    ]
     assert split_sentences("   ") == []
 
 
@@ -190,6 +212,7 @@ def test_split_sentences_keeps_all_text():
 
 
 # ----------------------------------------------------------------------------- dedup
+
 
 def test_dedup_sentences_normalises_case_and_space_and_keeps_first():
     seen = Deduper()
@@ -205,6 +228,7 @@ def test_dedup_documents_drops_exact_duplicates():
 
 
 # ----------------------------------------------------------------------------- splits
+
 
 def test_split_of_is_deterministic_and_proportional():
     ids = [f"src:{i}" for i in range(4000)]

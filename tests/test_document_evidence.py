@@ -1,5 +1,6 @@
 """Document evidence (restore.guards.Thresholds.document_evidence): a restoration made
 confidently in one sentence counts for the same restoration elsewhere in the document."""
+
 from restore.edits import Edit
 from restore.guards import Proposal, Thresholds, best_confidences, document_evidence
 
@@ -55,10 +56,14 @@ def test_score_grid_scores_each_set_and_their_mean():
 
     spun = ["The Home voted.", "Officers mentioned it."]
     originals = ["The House voted.", "Officers said it."]
-    spun_props = [Proposal([edit(spun[0], "Home", "House", 0.95)], 3, 0.95),
-                  Proposal([edit(spun[1], "mentioned", "stated", 0.95)], 3, 0.95)]  # a wrong fix
+    spun_props = [
+        Proposal([edit(spun[0], "Home", "House", 0.95)], 3, 0.95),
+        Proposal([edit(spun[1], "mentioned", "stated", 0.95)], 3, 0.95),
+    ]  # a wrong fix
     clean_props = [Proposal([], 3, 0.0), Proposal([], 3, 0.0)]
     rows = score_grid(spun, originals, [0, 1], spun_props, clean_props, ["valid", "real"], (False, True))
-    r = next(r for r in rows if (r["min_confidence"], r["lone_edit_confidence"], r["min_spun_score"]) == (0.9, 0.0, 0.0))
+    r = next(
+        r for r in rows if (r["min_confidence"], r["lone_edit_confidence"], r["min_spun_score"]) == (0.9, 0.0, 0.0)
+    )
     assert r["f0.5 valid"] == 1.0 and r["f0.5 real"] == 0.0 and r["f0.5"] == 0.5
     assert {r["document_evidence"] for r in rows} == {False, True}

@@ -1,5 +1,6 @@
 """write_atomically makes the new bytes durable: the temporary file is fsynced before the
 rename, and the folder after it (the docs promise safety on power loss)."""
+
 import os
 
 from restore import outputs
@@ -12,7 +13,9 @@ def test_the_file_and_its_folder_are_synced_before_and_after_the_rename(tmp_path
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd):
-        events.append(("fsync", os.path.isdir(f"/proc/self/fd/{fd}") or os.path.isdir(os.readlink(f"/proc/self/fd/{fd}"))))
+        events.append(
+            ("fsync", os.path.isdir(f"/proc/self/fd/{fd}") or os.path.isdir(os.readlink(f"/proc/self/fd/{fd}")))
+        )
         return real_fsync(fd)
 
     def replace(a, b):

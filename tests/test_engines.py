@@ -1,15 +1,15 @@
 """Decoding engines: CTranslate2 gives plain torch greedy output, its conversion cache,
 the fallback to PyTorch, and ``restore run --engine``."""
+
 import shutil
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from restore import engines
-from restore.engines import ct2_convert
 from restore.cli import main
-from restore.engines import CT2Engine, Engine, TorchEngine, Tokens, ct2_model_dir, load_engine
+from restore.engines import CT2Engine, Engine, Tokens, TorchEngine, ct2_convert, ct2_model_dir, load_engine
 from restore.restorer import Restorer
 from restore.segment import segments
 
@@ -17,35 +17,39 @@ pytest.importorskip("ctranslate2")
 
 SHIPPED = ROOT / "models" / "restore-small"
 TINY_SENTENCES = [
-    "The council stated a plan.", "Officials mentioned it!", "Workers denied that prices would rise.",
-    "The minister warned the vote was delayed on Monday.", "Ok.", "In 1987 it cost 3,700 dollars.",
+    "The council stated a plan.",
+    "Officials mentioned it!",
+    "Workers denied that prices would rise.",
+    "The minister warned the vote was delayed on Monday.",
+    "Ok.",
+    "In 1987 it cost 3,700 dollars.",
     "The company reported thousands of jobs were at risk according to a report, officials said.",
     "naïve café 東京 😀 “quoted” — dash",
 ]
 
 # news sentences spun by restore.spinner (seed 3)
 SPUN = [
-    'Shares in the bank fell acutely following it warned that profits would be take down than looked.',
-    'The prime pastor said the brand new law would facilitate families struggling with rising energy bills.',
-    'Man of sciences have revealed a new species of toad in the rainforests of northern Australia.',
-    'The army plans to open air three brand new factories and hire more than 2,000 practitioners by 2025.',
-    'Police mentioned the man was run in on Tuesday night and will appear in solicit later this calendar week.',
-    'Farmers within the region tell the drought hour angles been the worst they have seen within decades.',
-    'The central bank left interest rates unaltered, citing worries about slowing appreciation.',
+    "Shares in the bank fell acutely following it warned that profits would be take down than looked.",
+    "The prime pastor said the brand new law would facilitate families struggling with rising energy bills.",
+    "Man of sciences have revealed a new species of toad in the rainforests of northern Australia.",
+    "The army plans to open air three brand new factories and hire more than 2,000 practitioners by 2025.",
+    "Police mentioned the man was run in on Tuesday night and will appear in solicit later this calendar week.",
+    "Farmers within the region tell the drought hour angles been the worst they have seen within decades.",
+    "The central bank left interest rates unaltered, citing worries about slowing appreciation.",
     "Ticket sales for the festive occasion have already broken live on 12 months's record, personal digital "
     "assistants said.",
-    'The write up got hold that most schools did no longer have enough teachers to cover basic studies.',
-    'Oil prices climbed to their highest grade in six calendar months amid fears of provide shortages.',
-    'The minister refused to refer to on reports that he was designing to relinquish.',
-    'Doctors told that the nursing home could run out of loves if cases continued to raise.',
-    'The team won the championship for the first time in its account following a spectacular concluding.',
-    'Voters will move to the polls next moment to take a new city manager for the city.',
-    'The museum said the painting had been missing for more xxx years.',
-    'Psychoanalysts expect the merger to be approved by governors early next 12 months.',
-    'Grave rain caused flooding in several towns, squeezing hundreds of residents to depart their homes.',
-    'The study suggests that routine exercise can reduce the risk of coronary.',
-    'Union seniors supposed workers would strike unless the reserves improved its pay offer.',
-    'The airline cancelled lots of flights due to the fact of the storm.',
+    "The write up got hold that most schools did no longer have enough teachers to cover basic studies.",
+    "Oil prices climbed to their highest grade in six calendar months amid fears of provide shortages.",
+    "The minister refused to refer to on reports that he was designing to relinquish.",
+    "Doctors told that the nursing home could run out of loves if cases continued to raise.",
+    "The team won the championship for the first time in its account following a spectacular concluding.",
+    "Voters will move to the polls next moment to take a new city manager for the city.",
+    "The museum said the painting had been missing for more xxx years.",
+    "Psychoanalysts expect the merger to be approved by governors early next 12 months.",
+    "Grave rain caused flooding in several towns, squeezing hundreds of residents to depart their homes.",
+    "The study suggests that routine exercise can reduce the risk of coronary.",
+    "Union seniors supposed workers would strike unless the reserves improved its pay offer.",
+    "The airline cancelled lots of flights due to the fact of the storm.",
 ]
 
 
@@ -172,8 +176,7 @@ def fallback_messages(caplog) -> list[str]:
     return found
 
 
-def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tiny_copy, tmp_path,
-                                                                              monkeypatch, caplog):
+def test_falls_back_to_torch_when_ctranslate2_is_missing_or_conversion_fails(tiny_copy, tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import fails
     engine = load_engine(tiny_copy, "auto")
     assert isinstance(engine, TorchEngine)
@@ -202,13 +205,16 @@ def test_the_fallback_warning_is_one_line_on_stderr_without_logging_set_up(tiny_
     """What a command's user sees: the warning alone on stderr, as logged with no handlers."""
     import subprocess
 
-    code = ("import sys; sys.modules['ctranslate2'] = None\n"
-            "from restore.engines import load_engine\n"
-            f"load_engine({str(tiny_copy)!r}, 'auto')\n")
+    code = (
+        "import sys; sys.modules['ctranslate2'] = None\n"
+        "from restore.engines import load_engine\n"
+        f"load_engine({str(tiny_copy)!r}, 'auto')\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stderr == ("restore: ctranslate2 is not installed (pip install ctranslate2); "
-                           "using the slower PyTorch engine\n")
+    assert proc.stderr == (
+        "restore: ctranslate2 is not installed (pip install ctranslate2); using the slower PyTorch engine\n"
+    )
 
 
 def test_int8_engine_is_opt_in_and_falls_back_like_ct2(tiny_copy, monkeypatch, caplog):
@@ -277,8 +283,9 @@ def test_run_engine_flag(tiny_copy, tmp_path, monkeypatch, caplog):
 
     used = []
     real_load = TorchEngine.load.__func__
-    monkeypatch.setattr(TorchEngine, "load", classmethod(lambda cls, *a, **kw: (used.append("torch"),
-                                                                                real_load(cls, *a, **kw))[1]))
+    monkeypatch.setattr(
+        TorchEngine, "load", classmethod(lambda cls, *a, **kw: (used.append("torch"), real_load(cls, *a, **kw))[1])
+    )
     assert main(["run", str(src), "--model", str(tiny_copy), "--engine", "ct2"]) == 0 and used == []
     assert main(["run", str(src), "--model", str(tiny_copy), "--engine", "torch"]) == 0 and used == ["torch"]
     with pytest.raises(SystemExit):
@@ -297,10 +304,10 @@ def test_scripts_using_the_ct2_engine_exit_cleanly(tiny_copy, tmp_path):
         "import sys\nfrom restore import Restorer\n"
         f"r = Restorer.from_pretrained({str(tiny_copy)!r}, engine='ct2')\n"
         "out = open(sys.argv[1], 'w')\n"
-        "out.write('\\n'.join(r.restore(['The Home handed the invoice.'] * 40)))\n")
+        "out.write('\\n'.join(r.restore(['The Home handed the invoice.'] * 40)))\n"
+    )
     for k in range(3):
         target = tmp_path / f"out{k}.txt"
-        proc = subprocess.run([sys.executable, str(script), str(target)], capture_output=True, text=True,
-                              timeout=300)
+        proc = subprocess.run([sys.executable, str(script), str(target)], capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert len(target.read_text().splitlines()) == 40

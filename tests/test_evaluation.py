@@ -1,27 +1,28 @@
 """`restore eval`: metrics worked out by hand on a scripted "model", per-sentence marks,
 plots, the copy and lexicon baselines, the suite (missing sets skipped), CLI errors and
 one end-to-end run with the tiny trained model."""
+
 import json
 from pathlib import Path
 
 import pytest
+from helpers import ScriptedEngine
 
 from restore import evaluation as E
 from restore.cli import main
-from restore.lexicon import Lexicon
-from tools.build_lexicon import build_inverse, corpus_counts
 from restore.guards import Thresholds
+from restore.lexicon import Lexicon
 from restore.restorer import Restorer
-from helpers import ScriptedEngine
+from tools.build_lexicon import build_inverse, corpus_counts
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 # spun -> (original, scripted model output)
 ROWS = [
     ("The Home handed the invoice.", "The House passed the bill.", "The House passed the bill."),  # 2 correct
-    ("Officers mentioned it.", "Officers said it.", "Officers stated it."),                        # wrong + missed
-    ("Nothing to fix here.", "Nothing to fix here.", "Nothing to fix here."),                      # clean, kept
-    ("The cat sat.", "The cat sat.", "The dog sat."),                                              # clean, harmed
+    ("Officers mentioned it.", "Officers said it.", "Officers stated it."),  # wrong + missed
+    ("Nothing to fix here.", "Nothing to fix here.", "Nothing to fix here."),  # clean, kept
+    ("The cat sat.", "The cat sat.", "The dog sat."),  # clean, harmed
 ]
 # token probabilities of the scripted outputs (others 0.9): confidences of the edits
 PROBS = {"bill.": 0.3, "stated": 0.6, "dog": 0.95}
@@ -33,8 +34,10 @@ def scripted_systems():
 
 
 def write_pairs(path, rows=ROWS):
-    path.write_text("".join(json.dumps({"id": f"r{i}", "spun": s, "original": o}) + "\n"
-                            for i, (s, o, *_) in enumerate(rows)), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"id": f"r{i}", "spun": s, "original": o}) + "\n" for i, (s, o, *_) in enumerate(rows)),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -104,8 +107,9 @@ def test_min_confidence_applies_and_marks_dropped_edits(tmp_path):
 
 def test_lone_edit_gate_applies_in_evaluation(tmp_path):
     data = write_pairs(tmp_path / "pairs.jsonl")
-    metrics = E.evaluate_file(data, scripted_systems(), tmp_path / "out",
-                              thresholds=Thresholds(min_confidence=0.2, lone_edit_confidence=0.96))
+    metrics = E.evaluate_file(
+        data, scripted_systems(), tmp_path / "out", thresholds=Thresholds(min_confidence=0.2, lone_edit_confidence=0.96)
+    )
     m = metrics["systems"]["model"]
     # row 1 keeps both its edits (0.9 and 0.3: not a lone edit); rows 2 and 4 have one edit
     # each (stated 0.6, dog 0.95): both dropped, so the clean row is no longer harmed
@@ -121,8 +125,13 @@ def test_document_gate_reads_groups_as_documents(tmp_path):
     # (0.9*2 + 0.3) / 6 = 0.35, row 1 0.6 / 4 = 0.15, row 2 0 / 5, row 3 0.95 / 4 = 0.24
     path = tmp_path / "pairs.jsonl"
     articles = ["a", "a", "b", "b"]
-    path.write_text("".join(json.dumps({"id": f"r{i}", "spun": s, "original": o, "article": g}) + "\n"
-                            for i, ((s, o, _), g) in enumerate(zip(ROWS, articles))), encoding="utf-8")
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"r{i}", "spun": s, "original": o, "article": g}) + "\n"
+            for i, ((s, o, _), g) in enumerate(zip(ROWS, articles))
+        ),
+        encoding="utf-8",
+    )
     gate = Thresholds(min_spun_score=0.2)
     m = E.evaluate_file(path, scripted_systems(), tmp_path / "docs", thresholds=gate)
     # article a pools (2.1 + 0.6) / 10 = 0.27: both rows restored; b 0.95 / 9 = 0.11: left alone
@@ -134,8 +143,12 @@ def test_document_gate_reads_groups_as_documents(tmp_path):
     assert (m["systems"]["model"]["tp"], m["systems"]["model"]["fp"]) == (2, 1)
     assert m["systems"]["model"]["clean_harm"] == 0.5
     # the baselines are not thresholded
-    assert m["systems"]["lexicon"] == E.evaluate_file(write_pairs(tmp_path / "rows.jsonl"), scripted_systems(),
-                                                      tmp_path / "none")["systems"]["lexicon"]
+    assert (
+        m["systems"]["lexicon"]
+        == E.evaluate_file(write_pairs(tmp_path / "rows.jsonl"), scripted_systems(), tmp_path / "none")["systems"][
+            "lexicon"
+        ]
+    )
 
 
 def test_plots_and_report(evaluated):
@@ -153,17 +166,20 @@ def test_plots_and_report(evaluated):
 
 
 def test_partial_fix_marked_and_not_listed_as_wrong(tmp_path):
-    rows = [("Officials in opposition to quick sales.", "Officials against short sales.",
-             "Officials against quick sales."),
-            ("Officials mentioned it.", "Officials said it.", "Officials stated it.")]
+    rows = [
+        ("Officials in opposition to quick sales.", "Officials against short sales.", "Officials against quick sales."),
+        ("Officials mentioned it.", "Officials said it.", "Officials stated it."),
+    ]
     engine = ScriptedEngine({s: out for s, _, out in rows}, {})
     data = write_pairs(tmp_path / "pairs.jsonl", rows)
     metrics = E.evaluate_file(data, E.default_systems(Restorer(engine)), tmp_path / "out")
     m = metrics["systems"]["model"]
     assert (m["tp"], m["fp"], m["fn"], m["partial"]) == (0, 2, 2, 1) and m["edits_right"] == 0.5
     first = json.loads((tmp_path / "out" / "sentences.jsonl").read_text().splitlines()[0])
-    assert [(e["mark"], e["replacement"]) for e in first["edits"]] == [("partial", "against"),
-                                                                         ("missed", "against short")]
+    assert [(e["mark"], e["replacement"]) for e in first["edits"]] == [
+        ("partial", "against"),
+        ("missed", "against short"),
+    ]
     assert dict(metrics["top_edits"]["partial"]) == {"in opposition to → against": 1}
     assert dict(metrics["top_edits"]["wrong"]) == {"mentioned → stated": 1}
     report = (tmp_path / "out" / "report.md").read_text()
@@ -172,11 +188,24 @@ def test_partial_fix_marked_and_not_listed_as_wrong(tmp_path):
 
 # --------------------------------------------------------------------------- lexicon
 
+
 def test_lexicon_inverse_map_by_hand():
-    table = {"said": [("stated", 3), ("mentioned", 3)], "according to": [("in keeping with", 2), ("in line with", 1)],
-             "large": [("big", 1)], "big": [("large", 1)]}
-    freq = {"said": 100, "stated": 5, "mentioned": 5, "according to": 50, "in keeping with": 1,
-            "in line with": 10, "large": 10, "big": 10}
+    table = {
+        "said": [("stated", 3), ("mentioned", 3)],
+        "according to": [("in keeping with", 2), ("in line with", 1)],
+        "large": [("big", 1)],
+        "big": [("large", 1)],
+    }
+    freq = {
+        "said": 100,
+        "stated": 5,
+        "mentioned": 5,
+        "according to": 50,
+        "in keeping with": 1,
+        "in line with": 10,
+        "large": 10,
+        "big": 10,
+    }
     inv = build_inverse([(table, 1.0)], freq.get, spin_prob=0.35)
     # stated: 100 * .35 * 3/6 = 17.5 against 5 staying; in line with: 50 * .35 / 3 = 5.8 < 10;
     # big: 10 * .35 = 3.5 from "large" against 10 * .65 unspun "big"
@@ -188,13 +217,18 @@ def test_lexicon_inverse_map_by_hand():
     out, edits = lex.restore_with_edits(text)
     assert out == "Said plainly: according to the law, big changes come, Mr Mentioned said."
     assert [(e.spun, e.replacement, e.confidence) for e in edits] == [
-        ("Stated", "Said", 1.0), ("in keeping with", "according to", 1.0), ("mentioned", "said", 1.0)]
+        ("Stated", "Said", 1.0),
+        ("in keeping with", "according to", 1.0),
+        ("mentioned", "said", 1.0),
+    ]
 
 
 def test_shipped_lexicon_and_corpus_counts():
     lex = Lexicon.load()
-    assert lex.restore("Officials stated the govt grew 3.Three times, in keeping with a doc.") == \
-        "Officials said the government grew 3.3 times, according to a document."
+    assert (
+        lex.restore("Officials stated the govt grew 3.Three times, in keeping with a doc.")
+        == "Officials said the government grew 3.3 times, according to a document."
+    )
     assert lex.restore("Nothing here needs changing.") == "Nothing here needs changing."
     counts = corpus_counts(["In keeping with it, we said: in keeping-with."], ["in keeping with", "said", "with"])
     assert counts == {"in keeping with": 1, "said": 1, "with": 2}
@@ -202,13 +236,16 @@ def test_shipped_lexicon_and_corpus_counts():
 
 # --------------------------------------------------------------------------- suite
 
+
 def test_tortured_phrases_reader(tmp_path):
     (tmp_path / "tortured_phrases_with_counts.csv").write_text(
-        'tortured_phrase,expected_phrase,num_papers\n'
+        "tortured_phrase,expected_phrase,num_papers\n"
         '"""grouping methods""",classification methods,"31,202"\n'
         '"""surface region"" AND ""surface area""",Surface Area,"42,682"\n'
         '"""business knowledge""",business intelligence (BI),"10,091"\n'
-        '"""area unit""","The word ‘are’, see https://example.org",982\n', encoding="utf-8")
+        '"""area unit""","The word ‘are’, see https://example.org",982\n',
+        encoding="utf-8",
+    )
     ev = E.read_tortured(tmp_path, top=2, carrier="We use {phrase} here.")
     assert ev.kind == "phrases" and ev.out_of_domain
     assert ev.sources == ["We use surface region here.", "We use grouping methods here."]
@@ -228,7 +265,8 @@ def test_suite_skips_missing_sets(tmp_path):
         "  - {name: synth, kind: pairs, path: no_pairs, split: test, limit: 10}\n"
         "  - {name: pps, kind: tortured_phrases, path: no_pps, top: 5}\n"
         "  - name: clean\n    kind: clean\n    sources:\n"
-        "      - {jsonl: dev.jsonl, field: original}\n      - {pairs: no_pairs, split: test}\n")
+        "      - {jsonl: dev.jsonl, field: original}\n      - {pairs: no_pairs, split: test}\n"
+    )
     messages = []
     summary = E.run_suite(tmp_path / "suite.yaml", scripted_systems(), tmp_path / "out", log=messages.append)
     assert list(summary["sets"]) == ["dev", "private", "clean"]
@@ -259,12 +297,17 @@ def test_suite_skips_missing_sets(tmp_path):
 def test_suite_with_limit_and_shipped_config_is_valid(tmp_path, shared_dir):
     cfg = E.load_suite(Path(__file__).resolve().parents[1] / "configs" / "eval.yaml")
     assert {s["kind"] for s in cfg["sets"]} == {"pairs", "jsonl", "clean", "tortured_phrases"}
-    ev = E.build_set(next(s for s in cfg["sets"] if s["name"] == "real_dev"),
-                     Path(__file__).resolve().parents[1] / "configs", 5, print)
+    ev = E.build_set(
+        next(s for s in cfg["sets"] if s["name"] == "real_dev"),
+        Path(__file__).resolve().parents[1] / "configs",
+        5,
+        print,
+    )
     assert len(ev) == 5
 
 
 # --------------------------------------------------------------------------- CLI
+
 
 def one_line_error(capsys) -> str:
     err = capsys.readouterr().err.strip().splitlines()
@@ -312,8 +355,12 @@ def test_cli_end_to_end_with_tiny_model(tiny_model, tmp_path, capsys):
 
 def test_pairs_grouped_by_article_for_the_intervals(tmp_path):
     path = tmp_path / "dev.jsonl"
-    path.write_text("".join(json.dumps({"spun": s, "original": o, "article": f"a{i // 2}"}) + "\n"
-                            for i, (s, o, _) in enumerate(ROWS)), encoding="utf-8")
+    path.write_text(
+        "".join(
+            json.dumps({"spun": s, "original": o, "article": f"a{i // 2}"}) + "\n" for i, (s, o, _) in enumerate(ROWS)
+        ),
+        encoding="utf-8",
+    )
     evset = E.read_pairs(path)
     assert evset.groups == ["a0", "a0", "a1", "a1"]
     metrics = E.evaluate_set(evset, scripted_systems(), tmp_path / "out")
@@ -331,21 +378,41 @@ def test_clean_set_from_pair_originals(tmp_path):
     repeats are left out, the seed shuffles and the limit cuts."""
     import datasets
 
-    rows = {"spun": ["The Home handed it.", "The House passed it.", "The Home handed it again.",
-                     "A. B.", "Officers mentioned it."],
-            "original": ["The House passed it.", "The House passed it.", "The House passed it again.",
-                         "A. B.", "Officials said it."],
-            "doc_id": ["d1", "d1", "d1", "d2", "d3"], "n_sent": [1, 1, 1, 2, 1]}
+    rows = {
+        "spun": [
+            "The Home handed it.",
+            "The House passed it.",
+            "The Home handed it again.",
+            "A. B.",
+            "Officers mentioned it.",
+        ],
+        "original": [
+            "The House passed it.",
+            "The House passed it.",
+            "The House passed it again.",
+            "A. B.",
+            "Officials said it.",
+        ],
+        "doc_id": ["d1", "d1", "d1", "d2", "d3"],
+        "n_sent": [1, 1, 1, 2, 1],
+    }
     datasets.DatasetDict({"test": datasets.Dataset.from_dict(rows)}).save_to_disk(str(tmp_path / "pairs"))
     every = E.read_pair_originals(tmp_path / "pairs", "test")
     assert sorted(every) == sorted(["Officials said it.", "The House passed it.", "The House passed it again."])
-    assert E.read_pair_originals(tmp_path / "pairs", "test", seed=5) == E.read_pair_originals(tmp_path / "pairs", "test", seed=5)
-    spec = {"name": "clean", "kind": "clean",
-            "sources": [{"pairs": "pairs", "split": "test", "rows": "originals", "limit": 2, "seed": 3}]}
+    assert E.read_pair_originals(tmp_path / "pairs", "test", seed=5) == E.read_pair_originals(
+        tmp_path / "pairs", "test", seed=5
+    )
+    spec = {
+        "name": "clean",
+        "kind": "clean",
+        "sources": [{"pairs": "pairs", "split": "test", "rows": "originals", "limit": 2, "seed": 3}],
+    }
     ev = E.build_set(spec, tmp_path, None, print)
     assert ev.kind == "clean" and len(ev) == 2 and set(ev.sources) <= set(every) and ev.sources == ev.originals
     identity = E.build_set({**spec, "sources": [{"pairs": "pairs", "split": "test"}]}, tmp_path, None, print)
     assert sorted(identity.sources) == ["A. B.", "The House passed it."]  # the unspun rows
     messages = []
-    assert E.build_set({**spec, "sources": [{"pairs": "pairs", "rows": "spun"}]}, tmp_path, None, messages.append) is None
+    assert (
+        E.build_set({**spec, "sources": [{"pairs": "pairs", "rows": "spun"}]}, tmp_path, None, messages.append) is None
+    )
     assert "rows are 'identity' or 'originals', not 'spun'" in messages[0]

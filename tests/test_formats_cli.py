@@ -4,6 +4,7 @@ and stdin, and `restore score`.
 Content checks use helpers.SwapEngine (every edit known in advance) behind a patched
 Restorer.from_pretrained; one end-to-end test uses the tiny model trained in conftest and
 checks that the JSONL records restore exactly what --format text writes."""
+
 from __future__ import annotations
 
 import io
@@ -11,13 +12,12 @@ import json
 import sys
 
 import pytest
-
 from helpers import FIXED, SPUN, from_pretrained_double, swap_restorer
+
 from restore.cli import main
 from restore.edits import Edit, apply_edits
 from restore.formats import records as formats
 from restore.restorer import Restorer
-
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def stdin(monkeypatch, data: bytes) -> None:
 
 # ----------------------------------------------------------------------------- jsonl
 
+
 def test_jsonl_one_record_per_line_with_code_point_offsets(swap, tmp_path, capsys):
     model, _, _ = swap
     lines = [f"Café 東京 — {SPUN} 😀 The officers stated it.", "", "Nothing to fix here.", "  " + SPUN]
@@ -59,10 +60,13 @@ def test_jsonl_one_record_per_line_with_code_point_offsets(swap, tmp_path, capsy
     first = records[0]
     # offsets are code points of the line: Python indices, with é, 東京, — and the emoji before an edit
     for e in first["edits"]:
-        assert first["text"][e["start"]:e["end"]] == e["spun"]
+        assert first["text"][e["start"] : e["end"]] == e["spun"]
         assert set(e) == {"start", "end", "spun", "replacement", "confidence"} and 0 < e["confidence"] <= 1
     assert [(e["spun"], e["replacement"]) for e in first["edits"]] == [
-        ("Home handed", "House passed"), ("invoice", "bill"), ("officers stated", "officials said")]
+        ("Home handed", "House passed"),
+        ("invoice", "bill"),
+        ("officers stated", "officials said"),
+    ]
     assert first["edits"][0]["start"] == len("Café 東京 — The ")
     edits = [Edit(e["start"], e["end"], e["spun"], e["replacement"], e["confidence"]) for e in first["edits"]]
     assert apply_edits(first["text"], edits) == first["restored"] == f"Café 東京 — {FIXED} 😀 The officials said it."
@@ -119,7 +123,10 @@ def test_folder_job_outputs_get_the_formats_suffix(swap, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(src), "-r", "-o", str(out), "--format", "m2", *model]) == 0
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        ".restore-run.jsonl", "a.m2", "sub/b.m2"]
+        ".restore-run.jsonl",
+        "a.m2",
+        "sub/b.m2",
+    ]
     assert (out / "a.m2").read_text().startswith("S The Home handed the invoice .\n")
     # a rerun in another format redoes the outputs; the same format skips them
     assert main(["run", str(src), "-r", "-o", str(out), "--format", "m2", *model]) == 0
@@ -151,6 +158,7 @@ def test_formats_refuse_jsonl_input_and_show_edits(swap, tmp_path, capsys, monke
 
 # ----------------------------------------------------------------------------- m2
 
+
 def test_m2_blocks_as_errant_writes_them(swap, tmp_path, capsys):
     model, _, _ = swap
     src = tmp_path / "a.txt"
@@ -167,7 +175,8 @@ def test_m2_blocks_as_errant_writes_them(swap, tmp_path, capsys):
         "\n"
         "S Russia’s officers said so .\n"  # tokens as the model reads them, written as in the input
         "A 1 2|||R:OTHER|||officials|||REQUIRED|||-NONE-|||0\n"
-        "\n")
+        "\n"
+    )
 
 
 def test_m2_insertions_and_deletions():
@@ -177,16 +186,20 @@ def test_m2_insertions_and_deletions():
     deletion = Edit(9, 18, "possibly ", "", 0.9)
     insertion = Edit(3, 3, "", "really ", 0.8)
     block = formats.m2_block(text, [deletion, insertion])
-    assert block == ("S He could possibly be ready .\n"
-                     "A 1 1|||M:OTHER|||really|||REQUIRED|||-NONE-|||0\n"
-                     "A 2 3|||U:OTHER||||||REQUIRED|||-NONE-|||0\n\n")
+    assert block == (
+        "S He could possibly be ready .\n"
+        "A 1 1|||M:OTHER|||really|||REQUIRED|||-NONE-|||0\n"
+        "A 2 3|||U:OTHER||||||REQUIRED|||-NONE-|||0\n\n"
+    )
     assert formats.m2_block("   ", []) == ""
     # an edit that changes no token (spacing only) is not an M2 edit
     assert formats.m2_block("a  b", [Edit(1, 3, "  ", " ", 1.0)]) == (
-        "S a b\nA -1 -1|||noop|||-NONE-|||REQUIRED|||-NONE-|||0\n\n")
+        "S a b\nA -1 -1|||noop|||-NONE-|||REQUIRED|||-NONE-|||0\n\n"
+    )
 
 
 # ----------------------------------------------------------------------------- score
+
 
 def test_score_whole_files_lines_and_json(swap, tmp_path, capsys):
     model, restorer, calls = swap
@@ -201,13 +214,19 @@ def test_score_whole_files_lines_and_json(swap, tmp_path, capsys):
     assert calls[-1]["min_confidence"] == calls[-1]["min_spun_score"] == 0.0
     assert main(["score", str(a), "--lines", *model]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"{restorer.spun_score(SPUN).score:.4f}\t{a}:1",
-                   f"{restorer.spun_score('The officers agreed.').score:.4f}\t{a}:3"]
+    assert out == [
+        f"{restorer.spun_score(SPUN).score:.4f}\t{a}:1",
+        f"{restorer.spun_score('The officers agreed.').score:.4f}\t{a}:3",
+    ]
     assert main(["score", str(a), "--json", *model]) == 0
     (record,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     s = restorer.spun_score(a.read_text())
-    assert record == {"file": str(a), "score": round(s.score, 4), "words": s.words,
-                      "sentences": [[x, y, round(z, 4)] for x, y, z in s.sentences]}
+    assert record == {
+        "file": str(a),
+        "score": round(s.score, 4),
+        "words": s.words,
+        "sentences": [[x, y, round(z, 4)] for x, y, z in s.sentences],
+    }
 
 
 def test_score_jsonl_records_and_stdin(swap, tmp_path, capsys, monkeypatch):
@@ -242,9 +261,14 @@ def test_score_errors(swap, tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- tiny model
 
+
 def test_tiny_model_jsonl_and_m2_match_text_output(tiny_model, tmp_path, capsys):
-    lines = ["The council stated a brand new scheme on Monday.", "",
-             "Officers mentioned the scheme would cut costs.", "The plan was said to be ready."]
+    lines = [
+        "The council stated a brand new scheme on Monday.",
+        "",
+        "Officers mentioned the scheme would cut costs.",
+        "The plan was said to be ready.",
+    ]
     src = tmp_path / "a.txt"
     src.write_text("\n".join(lines) + "\n")
     assert main(["run", str(src), "--model", str(tiny_model)]) == 0

@@ -5,6 +5,7 @@ rewrites they let through. Then the last ways an edit got past them (issue 29, i
 words inside compounds; "no longer"; names respelt or replaced by other names; "10 years" ->
 "decade". Each pair is (input sentence, what a model proposed); the guard must leave the
 input's facts and text as they were, and still let the spinner's swaps through."""
+
 from __future__ import annotations
 
 import pytest
@@ -63,9 +64,11 @@ def test_guards_drop_edits_that_coordinate_a_word_with_itself():
     src = "Trade or commerce grew."  # any case, "or" too
     assert guarded_edits(src, "Trade or trade grew.") == []
     # idioms and comparatives that double a word are restorations like any other
-    for src, out in [("Costs grew extra and more.", "Costs grew more and more."),
-                     ("He said it again and once more.", "He said it again and again."),
-                     ("Prices rose larger and bigger.", "Prices rose bigger and bigger.")]:
+    for src, out in [
+        ("Costs grew extra and more.", "Costs grew more and more."),
+        ("He said it again and once more.", "He said it again and again."),
+        ("Prices rose larger and bigger.", "Prices rose bigger and bigger."),
+    ]:
         assert apply_edits(src, guarded_edits(src, out)) == out
     # a pair the spun text already had is not the edit's doing
     src = "Officers stated that more and more people left."
@@ -74,12 +77,16 @@ def test_guards_drop_edits_that_coordinate_a_word_with_itself():
 
 
 def test_guard_refuses_edits_that_change_a_fact():
-    src = ("The deal would create the world's biggest bank with assets of about 189 trillion yen "
-           "($1.8 trillion), officials in the northwest said, and it is no longer isolated.")
-    for wrong in (src.replace("$1.8 trillion", "$1.8 billion"),
-                  src.replace("northwest", "north"),
-                  src.replace("is no longer isolated", "is isolated"),
-                  src.replace("189 trillion", "189 million")):
+    src = (
+        "The deal would create the world's biggest bank with assets of about 189 trillion yen "
+        "($1.8 trillion), officials in the northwest said, and it is no longer isolated."
+    )
+    for wrong in (
+        src.replace("$1.8 trillion", "$1.8 billion"),
+        src.replace("northwest", "north"),
+        src.replace("is no longer isolated", "is isolated"),
+        src.replace("189 trillion", "189 million"),
+    ):
         assert apply_edits(src, guarded_edits(src, wrong)) == src
     # a word fix next to the facts is still made; the fact-changing one beside it is not
     out = src.replace("officials in", "officers in").replace("trillion yen", "billion yen")
@@ -94,10 +101,42 @@ def test_guard_allows_spinner_forms_of_the_same_fact():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(["million", "billion", "trillion", "north", "south", "Monday", "March",
-                        "never", "always", "third", "fourth", "percent", "points"]),
-       st.sampled_from(["million", "billion", "trillion", "north", "south", "Monday", "March",
-                        "never", "always", "third", "fourth", "percent", "points"]))
+@given(
+    st.sampled_from(
+        [
+            "million",
+            "billion",
+            "trillion",
+            "north",
+            "south",
+            "Monday",
+            "March",
+            "never",
+            "always",
+            "third",
+            "fourth",
+            "percent",
+            "points",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "million",
+            "billion",
+            "trillion",
+            "north",
+            "south",
+            "Monday",
+            "March",
+            "never",
+            "always",
+            "third",
+            "fourth",
+            "percent",
+            "points",
+        ]
+    ),
+)
 def test_guard_property_no_fact_swap_survives(a, b):
     from restore.facts import same_facts
 
@@ -113,23 +152,38 @@ def restored(source: str, output: str) -> str:
 
 
 # ----------------------------------------------------------------------------- 12: removed text
-@pytest.mark.parametrize("source, output", [
-    ("What’s that? It truly is a fine plan, officers stated.", "What is a fine plan, officials said."),
-    ("The troops of the us of a. However genuinely it is over.", "The troops of the country it is over."),
-    ("He lives in the Us Of A. He is fine, officers stated.",
-     "He lives in the United States He is fine, officials said."),
-    ("The U . S . is big, officers stated.", "The United States S . is big, officials said."),
-    ("Pictures of Obamas and Bidens.jpg </gallery> were shown again and again today.",
-     "Pictures of Obama were shown again and again today."),
-    ("See [[Home Office]] for the details of the scheme today.",
-     "See Home Office for the details of the scheme today."),
-    ("The council backed the invoice</ref> on Monday, officers stated.",
-     "The council backed the bill on Monday, officials said."),
-    ("The council backed the <b>invoice on Monday, officers stated.",
-     "The council backed the bill on Monday, officials said."),
-    ("Officers stated the deal raised will probably be good for the town.",
-     "Officials said the deal good for the town."),
-])
+@pytest.mark.parametrize(
+    "source, output",
+    [
+        ("What’s that? It truly is a fine plan, officers stated.", "What is a fine plan, officials said."),
+        ("The troops of the us of a. However genuinely it is over.", "The troops of the country it is over."),
+        (
+            "He lives in the Us Of A. He is fine, officers stated.",
+            "He lives in the United States He is fine, officials said.",
+        ),
+        ("The U . S . is big, officers stated.", "The United States S . is big, officials said."),
+        (
+            "Pictures of Obamas and Bidens.jpg </gallery> were shown again and again today.",
+            "Pictures of Obama were shown again and again today.",
+        ),
+        (
+            "See [[Home Office]] for the details of the scheme today.",
+            "See Home Office for the details of the scheme today.",
+        ),
+        (
+            "The council backed the invoice</ref> on Monday, officers stated.",
+            "The council backed the bill on Monday, officials said.",
+        ),
+        (
+            "The council backed the <b>invoice on Monday, officers stated.",
+            "The council backed the bill on Monday, officials said.",
+        ),
+        (
+            "Officers stated the deal raised will probably be good for the town.",
+            "Officials said the deal good for the town.",
+        ),
+    ],
+)
 def test_an_edit_that_removes_a_sentence_end_markup_or_words_is_dropped(source, output):
     out = restored(source, output)
     for kept in ("?", "</gallery>", "[[", "Us Of A.", "U .", "raised will probably", "</ref>", "<b>"):
@@ -152,23 +206,30 @@ def test_the_rule_reads_net_words_and_only_real_sentence_ends():
     assert drops_text(Edit(0, 0, "Us Of A.", "United States", 1.0), " He left.")
     assert not drops_text(Edit(0, 0, "Us Of A", "US", 1.0), ". He left.")
     # spinner swaps still pass
-    assert restored("The Home handed the invoice, officers stated.", "The House passed the bill, officials said.") == \
-        "The House passed the bill, officials said."
+    assert (
+        restored("The Home handed the invoice, officers stated.", "The House passed the bill, officials said.")
+        == "The House passed the bill, officials said."
+    )
 
 
 # ----------------------------------------------------------------------------- 13: facts
-@pytest.mark.parametrize("source, output", [
-    ("He was forty-five years old when he left.", "He was 40-five years old when he left."),
-    ("Some twenty-three people came to the meeting.", "Some 20-3 people came to the meeting."),
-    ("It cost fifty six pounds in the end.", "It cost 50 six pounds in the end."),
-    ("It cost fifty six pounds in the end.", "It cost fifty 6 pounds in the end."),
-    ("He is no longer the leader of the party.", "He is not the leader of the party."),
-    ("He is not the leader of the party.", "He is no longer the leader of the party."),
-    ("Prices will rise over the following 10 years, officers stated.",
-     "Prices will rise over the next decade, officials said."),
-    ("Officers stated 3 people had left.", "Officials said three people had left."),
-    ("Officers stated 13 people had left.", "Officials said thirteen people had left."),
-])
+@pytest.mark.parametrize(
+    "source, output",
+    [
+        ("He was forty-five years old when he left.", "He was 40-five years old when he left."),
+        ("Some twenty-three people came to the meeting.", "Some 20-3 people came to the meeting."),
+        ("It cost fifty six pounds in the end.", "It cost 50 six pounds in the end."),
+        ("It cost fifty six pounds in the end.", "It cost fifty 6 pounds in the end."),
+        ("He is no longer the leader of the party.", "He is not the leader of the party."),
+        ("He is not the leader of the party.", "He is no longer the leader of the party."),
+        (
+            "Prices will rise over the following 10 years, officers stated.",
+            "Prices will rise over the next decade, officials said.",
+        ),
+        ("Officers stated 3 people had left.", "Officials said three people had left."),
+        ("Officers stated 13 people had left.", "Officials said thirteen people had left."),
+    ],
+)
 def test_a_fact_is_never_changed_numbers_never_become_words_or_go(source, output):
     out = restored(source, output)
     assert same_facts(source, out), (source, out)
@@ -186,12 +247,15 @@ def test_number_words_inside_compounds_are_one_number():
     assert not changes_facts("forty people", Edit(0, 5, "forty", "40", 1.0))
 
 
-@pytest.mark.parametrize("source, output", [
-    ("Mr Hussain has stated the scheme was good.", "Mr Husain has said the plan was good."),
-    ("Lynn has stated the scheme was good.", "Lyn has said the plan was good."),
-    ("They moved to Long Island, officers stated.", "They moved to New York, officials said."),
-    ("Long Island is where officers stated it.", "New York is where officials said it."),
-])
+@pytest.mark.parametrize(
+    "source, output",
+    [
+        ("Mr Hussain has stated the scheme was good.", "Mr Husain has said the plan was good."),
+        ("Lynn has stated the scheme was good.", "Lyn has said the plan was good."),
+        ("They moved to Long Island, officers stated.", "They moved to New York, officials said."),
+        ("Long Island is where officers stated it.", "New York is where officials said it."),
+    ],
+)
 def test_a_name_is_not_respelt_or_changed_into_another(source, output):
     out = restored(source, output)
     for name in ("Hussain", "Lynn", "Long Island"):

@@ -6,6 +6,7 @@ output only for the same input path and bytes; a folder job skips scripts, build
 earlier runs' output folders.
 
 No trained model: a scripted restorer (the `model` fixture of conftest.py)."""
+
 from __future__ import annotations
 
 import errno
@@ -20,6 +21,7 @@ from restore import batch
 from restore.formats.text import unreadable_reason
 
 # ----------------------------------------------------------------------------- 10: unreadable folders
+
 
 def test_an_unreadable_subfolder_is_reported_and_the_job_fails(model, tmp_path, monkeypatch, capsys):
     src, out = tmp_path / "in", tmp_path / "out"
@@ -40,14 +42,21 @@ def test_an_unreadable_subfolder_is_reported_and_the_job_fails(model, tmp_path, 
     assert "1 folder(s) could not be read" in err
     assert files_under(out) == [".restore-run.jsonl", "a.txt"]
     # the only folder unreadable: nothing to do, still a failure
-    monkeypatch.setattr(os, "scandir", lambda path=".": (_ for _ in ()).throw(
-        PermissionError(errno.EACCES, "Permission denied", os.fspath(path))) if os.fspath(path) == os.fspath(src)
-        else real_scandir(path))
+    monkeypatch.setattr(
+        os,
+        "scandir",
+        lambda path=".": (
+            (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied", os.fspath(path)))
+            if os.fspath(path) == os.fspath(src)
+            else real_scandir(path)
+        ),
+    )
     assert restore_run(model, src, "-r", "-o", tmp_path / "out2") == 1
     assert f"cannot read folder {src}" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------------------- 10: UTF-32
+
 
 def test_utf32_is_reported_as_utf32(model, tmp_path, capsys):
     for encoding in ("utf-32", "utf-32-le", "utf-32-be"):
@@ -62,6 +71,7 @@ def test_utf32_is_reported_as_utf32(model, tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------- 10: the summary
+
 
 def test_the_summary_never_says_others_were_written_when_none_was(model, tmp_path, capsys):
     src = tmp_path / "in"
@@ -80,6 +90,7 @@ def test_the_summary_never_says_others_were_written_when_none_was(model, tmp_pat
 
 
 # ----------------------------------------------------------------------------- 14: JSONL on stdin
+
 
 def stdin(monkeypatch, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
@@ -117,6 +128,7 @@ def test_jsonl_on_stdin_without_field_is_refused_not_edited_as_prose(model, tmp_
 
 # ----------------------------------------------------------------------------- 15: resume identity
 
+
 def test_resume_does_not_trust_another_input_with_the_same_size_and_time(model, tmp_path, capsys):
     a, b, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
     first = write(a / "x.txt", f"{SPUN}\n")
@@ -142,6 +154,7 @@ def test_resume_does_not_trust_another_input_with_the_same_size_and_time(model, 
 
 
 # ----------------------------------------------------------------------------- 16: what a folder job reads
+
 
 def test_a_folder_job_skips_scripts_build_files_and_earlier_outputs(model, tmp_path, capsys):
     src = tmp_path / "in"

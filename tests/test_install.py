@@ -1,12 +1,12 @@
 """A wheel install restores a file with the default model, and trains and fine-tunes a model
 that leaves with thresholds (no source checkout, no ../shared involved)."""
+
 import json
 import os
 import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -14,22 +14,36 @@ from conftest import ROOT
 def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     wheels, prefix, work = tmp_path / "wheels", tmp_path / "prefix", tmp_path / "work"
     work.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(wheels)], check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels)],
+        check=True,
+        timeout=600,
+    )
     wheel = next(wheels.glob("restore-*.whl"))
     # --target: a separate folder (a --prefix install would uninstall the project's own
     # editable install from the running environment first)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(prefix),
-                    str(wheel)], check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(prefix), str(wheel)],
+        check=True,
+        timeout=600,
+    )
     site = prefix
     assert (prefix / "share/restore/models/restore-small/model.safetensors").is_file()
     (work / "in.txt").write_text("The Home handed the invoice on Tuesday, officials stated.\n\nSecond line.\n")
     env = {k: v for k, v in os.environ.items() if k != "RESTORE_MODEL"}
     env["PYTHONPATH"] = str(site)
-    code = ("import restore, restore.restorer as r, sys; from restore.cli import main;"
-            "print(restore.__file__, r.default_model_dir(), file=sys.stderr); sys.exit(main(sys.argv[1:]))")
-    proc = subprocess.run([sys.executable, "-c", code, "run", "in.txt", "-o", "out.txt"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=600)
+    code = (
+        "import restore, restore.restorer as r, sys; from restore.cli import main;"
+        "print(restore.__file__, r.default_model_dir(), file=sys.stderr); sys.exit(main(sys.argv[1:]))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "run", "in.txt", "-o", "out.txt"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     module, model = proc.stderr.split("\n")[0].split()[:2]
     assert module.startswith(str(site)) and model.startswith(str(prefix / "share"))
@@ -41,8 +55,19 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     # restore train works from the wheel: the packaged quickstart config and sample corpus,
     # then a fine-tune on a JSONL of pairs; each model leaves with thresholds
     def cli(*args):
-        proc = subprocess.run([sys.executable, "-c", "import sys; from restore.cli import main; sys.exit(main(sys.argv[1:]))",
-                               *map(str, args)], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from restore.cli import main; sys.exit(main(sys.argv[1:]))",
+                *map(str, args),
+            ],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert proc.returncode == 0, proc.stderr[-3000:]
         return proc
 
@@ -51,15 +76,39 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     sample = [json.loads(line) for line in (prefix / "share/restore/configs/sample/corpus.jsonl").open()]
     sentences = [s.strip() + "." for doc in sample for s in doc["text"].split(".") if len(s.split()) > 4]
     pairs = work / "pairs.jsonl"
-    pairs.write_text("".join(json.dumps({"article": f"a{i // 4}", "original": s,
-                                         "spun": s.replace(" said ", " stated ").replace(" plan ", " scheme ")}) + "\n"
-                             for i, s in enumerate(sentences[:200])))
-    cli("train", "quickstart", "--set", "data.build=null", "--set", f"data.pairs={pairs}", "--set", "output_dir=ft",
-        "--set", "training.max_steps=20", "--init-from", "qs/model")
+    pairs.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "article": f"a{i // 4}",
+                    "original": s,
+                    "spun": s.replace(" said ", " stated ").replace(" plan ", " scheme "),
+                }
+            )
+            + "\n"
+            for i, s in enumerate(sentences[:200])
+        )
+    )
+    cli(
+        "train",
+        "quickstart",
+        "--set",
+        "data.build=null",
+        "--set",
+        f"data.pairs={pairs}",
+        "--set",
+        "output_dir=ft",
+        "--set",
+        "training.max_steps=20",
+        "--init-from",
+        "qs/model",
+    )
     settings = json.loads((work / "ft/model/restore_config.json").read_text())
     assert "valid pairs of the training run" in settings["chosen_on"]
     clean = work / "clean.txt"
     clean.write_text("\n".join(sentences[-300:]) + "\n")
     cli("run", "clean.txt", "--model", "ft/model", "-o", "clean.out.txt")
-    changed = sum(a != b for a, b in zip(clean.read_text().splitlines(), (work / "clean.out.txt").read_text().splitlines()))
+    changed = sum(
+        a != b for a, b in zip(clean.read_text().splitlines(), (work / "clean.out.txt").read_text().splitlines())
+    )
     assert changed <= 0.02 * 300

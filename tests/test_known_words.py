@@ -1,20 +1,27 @@
 """The known-word guard: a restorer never writes a word that is neither in its model's
 training targets nor in the input (a subword model can spell non-words)."""
+
 import gzip
+
+from helpers import ScriptedEngine
 
 from restore import known_words
 from restore.edits import apply_edits
 from restore.guards import guarded_edits
 from restore.restorer import Restorer
 
-from helpers import ScriptedEngine
-
 KNOWN = frozenset({"the", "minister", "said", "stated", "plan", "new", "brand", "ms", "spoke", "is"})
 
 
 def test_word_keys_are_lower_case_letter_words_with_straight_apostrophes():
     assert known_words.word_keys("Ms Truss’s plan, 3rd in 2022: U.S. help") == {
-        "ms", "truss's", "plan", "in", "u.s", "help"}
+        "ms",
+        "truss's",
+        "plan",
+        "in",
+        "u.s",
+        "help",
+    }
 
 
 def test_save_and_load_round_trip_and_same_bytes(tmp_path):

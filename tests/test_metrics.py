@@ -3,6 +3,7 @@
 Every expected figure below was worked out by hand from the definitions in
 restore/metrics.py (word level, typography normalised, case kept, micro-averaged).
 """
+
 from __future__ import annotations
 
 import os
@@ -10,12 +11,10 @@ import socket
 
 import pytest
 import sacrebleu
+from conftest import ROOT
 
 from restore.edit_scoring import judge, partial_fixes
-from restore.metrics import (score, bleu_chrf, clean_harm, damage_removed, exact_match,
-                             spin_edits)
-
-from conftest import ROOT
+from restore.metrics import bleu_chrf, clean_harm, damage_removed, exact_match, score, spin_edits
 
 SPUN = "The big home was old ."
 ORIG = "The big house was old ."
@@ -26,6 +25,7 @@ def counts(result: dict) -> tuple[int, int, int]:
 
 
 # --- spin_edits -------------------------------------------------------------------------
+
 
 def test_single_substitution_fixed():
     r = spin_edits([SPUN], [ORIG], [ORIG])
@@ -93,8 +93,7 @@ def test_typography_is_not_an_edit():
 
 def test_judge_lists_correct_wrong_and_missed_edits():
     j = judge("The big home was very old .", "The big building was old .", ORIG)
-    assert j == {"correct": [(4, 5, ())], "wrong": [(2, 3, ("building",))],
-                 "missed": [(2, 3, ("house",))]}
+    assert j == {"correct": [(4, 5, ())], "wrong": [(2, 3, ("building",))], "missed": [(2, 3, ("house",))]}
 
 
 # --- partial fixes and edits_right -------------------------------------------------------
@@ -102,13 +101,16 @@ def test_judge_lists_correct_wrong_and_missed_edits():
 SHORT = "Officials against short sales ."  # spun: "in opposition to quick" is ONE reference edit
 
 
-@pytest.mark.parametrize("output,partial", [
-    ("Officials against quick sales .", [(1, 4, ("against",))]),   # right words for part of the span
-    ("Officials in opposition to short sales .", [(4, 5, ("short",))]),
-    ("Officials against brief sales .", []),                        # one merged edit, "brief" wrong
-    ("Officials opposing quick sales .", []),                       # a wrong word
-    ("Officials against short sales .", []),                        # exact: correct, not partial
-])
+@pytest.mark.parametrize(
+    "output,partial",
+    [
+        ("Officials against quick sales .", [(1, 4, ("against",))]),  # right words for part of the span
+        ("Officials in opposition to short sales .", [(4, 5, ("short",))]),
+        ("Officials against brief sales .", []),  # one merged edit, "brief" wrong
+        ("Officials opposing quick sales .", []),  # a wrong word
+        ("Officials against short sales .", []),  # exact: correct, not partial
+    ],
+)
 def test_partial_fixes_are_right_words_for_part_of_a_reference_edit(output, partial):
     spun = "Officials in opposition to quick sales ."
     assert partial_fixes(spun, output, SHORT) == partial
@@ -136,13 +138,16 @@ def test_edits_right_counts_partial_fixes_as_right():
 
 # --- damage_removed ---------------------------------------------------------------------
 
+
 def test_damage_removed_is_corpus_level():
     # row 1: spun 2 edits from the original (home->house, drop "very"), output 1; 6 words
     # row 2: spun 3 edits ("day by day ." vs "daily ."), output unchanged 3; 4 words
     # 1 - 4/5 = 0.2 (the mean of per-row ratios would be 0.25)
-    r = damage_removed(["The big home was very old .", "Prices rose day by day ."],
-                       ["The big house was very old .", "Prices rose day by day ."],
-                       [ORIG, "Prices rose daily ."])
+    r = damage_removed(
+        ["The big home was very old .", "Prices rose day by day ."],
+        ["The big house was very old .", "Prices rose day by day ."],
+        [ORIG, "Prices rose daily ."],
+    )
     assert r["damage_removed"] == pytest.approx(0.2)
     assert (r["spun_distance"], r["output_distance"], r["original_words"]) == (5, 4, 10)
     assert r["wer_spun"] == pytest.approx(0.5)
@@ -164,9 +169,11 @@ def test_damage_removed_undefined_without_damage():
 
 # --- clean_harm -------------------------------------------------------------------------
 
+
 def test_clean_harm_on_clean_sources():
-    r = clean_harm(["He went home .", "It rained .", 'He said "no" .'],
-                   ["He went Home .", "It rained .", "He said “no” ."])
+    r = clean_harm(
+        ["He went home .", "It rained .", 'He said "no" .'], ["He went Home .", "It rained .", "He said “no” ."]
+    )
     assert r == {"clean_harm": pytest.approx(1 / 3), "clean_changed": 1, "clean_n": 3}
 
 
@@ -177,6 +184,7 @@ def test_clean_harm_counts_only_clean_rows_of_a_spun_corpus():
 
 
 # --- exact match, BLEU, chrF ------------------------------------------------------------
+
 
 def test_exact_match():
     outputs = ["He went home .", "He went Home .", "He  said “no” ."]
@@ -200,9 +208,11 @@ def test_bleu_and_chrf_ignore_typography():
 
 # --- score: every metric in one call --------------------------------------------------
 
-CORPUS = (["The big home was very old .", "Prices rose day by day .", "He went home .", SPUN],
-          ["The big house was old .", "Prices rose day .", "He went Home .", SPUN],
-          [ORIG, "Prices rose daily .", "He went home .", ORIG])
+CORPUS = (
+    ["The big home was very old .", "Prices rose day by day .", "He went home .", SPUN],
+    ["The big house was old .", "Prices rose day .", "He went Home .", SPUN],
+    [ORIG, "Prices rose daily .", "He went home .", ORIG],
+)
 
 
 def test_score_collects_every_metric():
@@ -210,8 +220,15 @@ def test_score_collects_every_metric():
 
     s, o, r = CORPUS
     got = score(s, o, r)
-    assert got == {**spin_edits(s, o, r), **damage_removed(s, o, r), **clean_harm(s, o, r),
-                   **exact_match(o, r), **bleu_chrf(o, r), "n": 4, "f0.5_ci": list(f05_interval(s, o, r))}
+    assert got == {
+        **spin_edits(s, o, r),
+        **damage_removed(s, o, r),
+        **clean_harm(s, o, r),
+        **exact_match(o, r),
+        **bleu_chrf(o, r),
+        "n": 4,
+        "f0.5_ci": list(f05_interval(s, o, r)),
+    }
     # hand check: row 1 tp 2 (house, drop very); row 2 fp 1 fn 1; row 3 fp 1; row 4 fn 1
     assert counts(got) == (2, 2, 2)
     assert got["clean_harm"] == 1.0 and got["clean_n"] == 1
@@ -222,7 +239,9 @@ def test_score_without_interval_has_the_same_figures():
     s, o, r = CORPUS
     fast = score(s, o, r, interval=False)
     assert fast["f0.5_ci"] is None
-    assert {k: v for k, v in fast.items() if k != "f0.5_ci"} == {k: v for k, v in score(s, o, r).items() if k != "f0.5_ci"}
+    assert {k: v for k, v in fast.items() if k != "f0.5_ci"} == {
+        k: v for k, v in score(s, o, r).items() if k != "f0.5_ci"
+    }
     assert "exact" not in fast  # one key per figure: exact_match
 
 
@@ -237,12 +256,12 @@ def test_rows_must_line_up():
 
 MODULES = {
     "spin_edits": (lambda s, o, r: {"sources": s, "predictions": o, "references": r}, spin_edits),
-    "damage_removed": (lambda s, o, r: {"sources": s, "predictions": o, "references": r},
-                       damage_removed),
-    "clean_harm": (lambda s, o, r: {"sources": s, "predictions": o},
-                   lambda s, o, r: clean_harm(s, o)),
-    "restore_scores": (lambda s, o, r: {"predictions": o, "references": r},
-                       lambda s, o, r: {**exact_match(o, r), **bleu_chrf(o, r)}),
+    "damage_removed": (lambda s, o, r: {"sources": s, "predictions": o, "references": r}, damage_removed),
+    "clean_harm": (lambda s, o, r: {"sources": s, "predictions": o}, lambda s, o, r: clean_harm(s, o)),
+    "restore_scores": (
+        lambda s, o, r: {"predictions": o, "references": r},
+        lambda s, o, r: {**exact_match(o, r), **bleu_chrf(o, r)},
+    ),
 }
 
 
@@ -267,10 +286,12 @@ def test_evaluate_module_matches_python(name, absolute, monkeypatch):
 def test_f05_interval_brackets_the_estimate_and_narrows_with_more_rows():
     from restore.metrics import f05_interval, spin_edits
 
-    rows = [("The Home handed the invoice.", "The House passed the invoice.", "The House passed the bill."),
-            ("Officers mentioned it.", "Officers stated it.", "Officers said it."),
-            ("He stated it was once fine.", "He said it was fine.", "He said it was fine."),
-            ("A brand new plan.", "A brand new plan.", "A new plan.")]
+    rows = [
+        ("The Home handed the invoice.", "The House passed the invoice.", "The House passed the bill."),
+        ("Officers mentioned it.", "Officers stated it.", "Officers said it."),
+        ("He stated it was once fine.", "He said it was fine.", "He said it was fine."),
+        ("A brand new plan.", "A brand new plan.", "A new plan."),
+    ]
     src, out, ref = (list(x) for x in zip(*rows))
     f = spin_edits(src, out, ref)["f0.5"]
     lo, hi = f05_interval(src, out, ref)
@@ -292,7 +313,12 @@ def test_f05_interval_brackets_the_estimate_and_narrows_with_more_rows():
 def test_f05_difference_is_paired_and_signed():
     from restore.metrics import f05_difference, spin_edits
 
-    src = ["The Home handed the invoice.", "Officers mentioned it.", "He stated it was once fine.", "A brand new plan."] * 8
+    src = [
+        "The Home handed the invoice.",
+        "Officers mentioned it.",
+        "He stated it was once fine.",
+        "A brand new plan.",
+    ] * 8
     ref = ["The House passed the bill.", "Officers said it.", "He said it was fine.", "A new plan."] * 8
     worse = ["The House passed the invoice.", "Officers stated it.", "He said it was fine.", "A brand new plan."] * 8
     d = f05_difference(src, worse, ref, ref)
@@ -320,10 +346,10 @@ def test_paired_clean_harm_counts_discordant_sentences():
     b = [s.replace("clean", "spotless") if 1 <= i < 10 else s for i, s in enumerate(clean)]
     row = paired_clean_harm(clean, a, b)
     assert (row["changed_a"], row["changed_b"], row["only_a"], row["only_b"]) == (1, 9, 1, 9)
-    assert row["p"] == pytest.approx(2 * (1 + 10) / 2 ** 10)  # exact two-sided binomial, 1 of 10
+    assert row["p"] == pytest.approx(2 * (1 + 10) / 2**10)  # exact two-sided binomial, 1 of 10
     assert paired_clean_harm(clean, a, a)["p"] == 1.0
     # typography alone is not a change
-    assert paired_clean_harm(["It's “fine”."], ["It’s \"fine\"."], ["It's “fine”."])["changed_a"] == 0
+    assert paired_clean_harm(["It's “fine”."], ['It’s "fine".'], ["It's “fine”."])["changed_a"] == 0
 
 
 def test_edit_distance_is_the_word_levenshtein_distance():

@@ -1,21 +1,29 @@
 """A corrupt or foreign model folder is one clear line, not a traceback (issue 29, item 8):
 truncated safetensors, a config.json that is not JSON, a bad restore_config.json, a
 missing tokenizer, a BERT config, weights that do not fit the config."""
+
 from __future__ import annotations
 
 import json
 import shutil
 
 import pytest
-
 from conftest import ROOT
+
 from restore.cli import main
 from restore.model_folder import check_model_dir
 from restore.restorer import InvalidModel, ModelNotFound, Restorer, model_settings
 
 SHIPPED = ROOT / "models" / "restore-small"
-FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "restore_config.json",
-         "known_words.txt.gz", "model.safetensors")
+FILES = (
+    "config.json",
+    "generation_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "restore_config.json",
+    "known_words.txt.gz",
+    "model.safetensors",
+)
 
 
 @pytest.fixture
@@ -29,12 +37,21 @@ def folder(tmp_path):
 
 def truncate(f):
     data = f.read_bytes()
-    f.write_bytes(data[:len(data) // 2])
+    f.write_bytes(data[: len(data) // 2])
 
 
 def bert(f):
-    f.write_text(json.dumps({"architectures": ["BertForMaskedLM"], "model_type": "bert", "hidden_size": 256,
-                             "num_hidden_layers": 2, "vocab_size": 1000}))
+    f.write_text(
+        json.dumps(
+            {
+                "architectures": ["BertForMaskedLM"],
+                "model_type": "bert",
+                "hidden_size": 256,
+                "num_hidden_layers": 2,
+                "vocab_size": 1000,
+            }
+        )
+    )
 
 
 BREAKAGES = {
@@ -46,11 +63,20 @@ BREAKAGES = {
     "BERT config": ("config.json", bert, "not a sequence-to-sequence"),
     "restore_config not JSON": ("restore_config.json", lambda f: f.write_text("min_confidence: 0.7"), "not valid JSON"),
     "restore_config threshold out of range": (
-        "restore_config.json", lambda f: f.write_text('{"min_confidence": 7}'), "min_confidence must be"),
+        "restore_config.json",
+        lambda f: f.write_text('{"min_confidence": 7}'),
+        "min_confidence must be",
+    ),
     "restore_config threshold a string": (
-        "restore_config.json", lambda f: f.write_text('{"lone_edit_confidence": "high"}'), "lone_edit_confidence"),
+        "restore_config.json",
+        lambda f: f.write_text('{"lone_edit_confidence": "high"}'),
+        "lone_edit_confidence",
+    ),
     "restore_config compute type": (
-        "restore_config.json", lambda f: f.write_text('{"compute_type": "int4"}'), "compute_type must be"),
+        "restore_config.json",
+        lambda f: f.write_text('{"compute_type": "int4"}'),
+        "compute_type must be",
+    ),
     "tokenizer missing": ("tokenizer.json", lambda f: f.unlink(), "no tokenizer"),
     "weights missing": ("model.safetensors", lambda f: f.unlink(), "no weights"),
 }

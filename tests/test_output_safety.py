@@ -7,6 +7,7 @@ one-line error.
 
 No trained model: a scripted restorer (the `model` fixture of conftest.py). Nothing under
 /dev is written: devices are simulated with a FIFO or a mocked ``os.stat``."""
+
 from __future__ import annotations
 
 import errno
@@ -44,6 +45,7 @@ def read_fifo_in_thread(fifo: Path) -> tuple[threading.Thread, list[bytes]]:
 
 
 # ----------------------------------------------------------------------------- 1: devices, FIFOs, links
+
 
 def test_a_fifo_is_written_through_and_stays_a_fifo(model, tmp_path):
     src = write(tmp_path / "a.txt", f"{SPUN}\nSecond line.\n")
@@ -163,6 +165,7 @@ def test_a_devices_type_routes_the_write(tmp_path, monkeypatch):
 
 # ----------------------------------------------------------------------------- 2: failures keep the old output
 
+
 def test_an_unreadable_input_leaves_the_existing_output_file(model, tmp_path, capsys):
     keep = write(tmp_path / "keep.txt", "notes\n")
     for data, why in ((BINARY, "binary file"), ("x\n".encode("utf-16"), "UTF-16"), (b"ok\n\xff\n", "not UTF-8")):
@@ -228,8 +231,9 @@ def test_a_file_size_limit_leaves_the_existing_output_file(tmp_path):
     src = write(tmp_path / "big.txt", "A line of clean text that is long enough.\n" * 3000)  # ~126 KB
     keep = write(tmp_path / "keep.txt", "notes\n")
     limit = 64 * 1024
-    proc = run_driver(tmp_path, src, "-o", keep,
-                      preexec=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    proc = run_driver(
+        tmp_path, src, "-o", keep, preexec=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    )
     assert proc.returncode == 2, proc.stderr
     assert "cannot write" in proc.stderr and "Traceback" not in proc.stderr
     assert keep.read_bytes() == b"notes\n"
@@ -276,9 +280,15 @@ def test_a_read_error_in_a_folder_rerun_keeps_the_previous_good_output(model, tm
     assert f"{a}: cannot read ({os.strerror(errno.EIO)})" in err
     assert (out / "a.txt").read_bytes() == good and (out / "b.txt").read_text() == f"{FIXED}\n"
     # opening fails outright: the same
-    monkeypatch.setattr(Path, "open", lambda self, *args, **kwargs:
-                        (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied"))
-                        if self == a else real_open(self, *args, **kwargs))
+    monkeypatch.setattr(
+        Path,
+        "open",
+        lambda self, *args, **kwargs: (
+            (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied"))
+            if self == a
+            else real_open(self, *args, **kwargs)
+        ),
+    )
     assert restore_run(model, src, "-r", "-o", out, "--overwrite") == 1
     assert (out / "a.txt").read_bytes() == good
     # once it reads again, the output is trusted (same input, same settings) or redone
@@ -300,25 +310,33 @@ def test_an_interrupt_leaves_the_existing_output_file(model, tmp_path, monkeypat
 
     monkeypatch.setattr(batch.PieceWriter, "write", follows(real_write, interrupted))
     assert restore_run(model, src, "-o", keep) == 130
-    assert keep.read_bytes() == b"notes\n" and sorted(p.name for p in tmp_path.iterdir()) == \
-        ["a.txt", "keep.txt", "model"]
+    assert keep.read_bytes() == b"notes\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.txt",
+        "keep.txt",
+        "model",
+    ]
 
 
 # ----------------------------------------------------------------------------- 4: only our temporary files
+
 
 def test_orphan_cleanup_removes_only_this_tools_temporary_files(model, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write(src / "a.txt", f"{SPUN}\n")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    ours = [write(out / f".a.txt.restore-{dead.pid}-0123abcd.part", "half"),
-            write(out / "deep" / f".x.md.restore-{dead.pid}-89abcdef.part", "half")]
-    theirs = [write(out / ".video.mp4.download.part", "a browser's download"),
-              write(out / ".backup.20240101.part", "a backup tool's"),
-              write(out / "deep" / ".notes.txt.abcdefgh.part", "someone's"),
-              write(out / "deep" / ".x.md.restore-12-0123abcd.partial", "not .part"),
-              write(out / f".x.md.restore-{dead.pid}-0123ABCD.part", "not our hex"),
-              write(out / f".x.md.restored-{dead.pid}-0123abcd.part", "not our marker")]
+    ours = [
+        write(out / f".a.txt.restore-{dead.pid}-0123abcd.part", "half"),
+        write(out / "deep" / f".x.md.restore-{dead.pid}-89abcdef.part", "half"),
+    ]
+    theirs = [
+        write(out / ".video.mp4.download.part", "a browser's download"),
+        write(out / ".backup.20240101.part", "a backup tool's"),
+        write(out / "deep" / ".notes.txt.abcdefgh.part", "someone's"),
+        write(out / "deep" / ".x.md.restore-12-0123abcd.partial", "not .part"),
+        write(out / f".x.md.restore-{dead.pid}-0123ABCD.part", "not our hex"),
+        write(out / f".x.md.restored-{dead.pid}-0123abcd.part", "not our marker"),
+    ]
     assert restore_run(model, src, "-r", "-o", out) == 0
     assert not any(p.exists() for p in ours)
     assert all(p.exists() for p in theirs)
@@ -332,6 +350,7 @@ def test_orphan_cleanup_removes_only_this_tools_temporary_files(model, tmp_path)
 
 # ----------------------------------------------------------------------------- 9: closed stdin / stdout
 
+
 def test_a_closed_stdin_or_stdout_is_one_clear_line(model, tmp_path, monkeypatch, capsys):
     src = write(tmp_path / "a.txt", f"{SPUN}\n")
     monkeypatch.setattr(sys, "stdin", None)
@@ -344,12 +363,12 @@ def test_a_closed_stdin_or_stdout_is_one_clear_line(model, tmp_path, monkeypatch
     err = capsys.readouterr().err.strip()
     assert err == "restore run: error: stdout is closed: give -o FILE (or a folder) for the output"
     # the batch API says so too (no AttributeError)
-    summary = batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src)]), None, False,
-                             batch.Options())
+    summary = batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src)]), None, False, batch.Options())
     assert summary.failed == [(str(src), "stdout is closed: give -o FILE; nothing written")]
     monkeypatch.setattr(sys, "stdin", None)
-    summary = batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs(["-"]), tmp_path / "o.txt", False,
-                             batch.Options())
+    summary = batch.run_jobs(
+        Restorer(ScriptedEngine({})), batch.collect_jobs(["-"]), tmp_path / "o.txt", False, batch.Options()
+    )
     assert summary.failed == [("<stdin>", "<stdin>: stdin is closed; nothing read")]
 
 

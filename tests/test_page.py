@@ -5,6 +5,7 @@ the result. Screenshots go to a temporary folder (or $RESTORE_SCREENSHOTS, to ke
 
 Skipped, with the reason, where Chromium, its driver or Selenium is missing; .ci/run
 installs Chromium when it runs as root with apt-get."""
+
 from __future__ import annotations
 
 import os
@@ -19,27 +20,32 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    pytest.skip("needs Chromium and its driver (Debian: apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+    pytest.skip(
+        "needs Chromium and its driver (Debian: apt-get install chromium chromium-driver)", allow_module_level=True
+    )
 pytest.importorskip("selenium", reason="needs selenium (pip install selenium)")
 pytest.importorskip("fastapi", reason='needs FastAPI (pip install "restore[serve]")')
 uvicorn = pytest.importorskip("uvicorn", reason='needs uvicorn (pip install "restore[serve]")')
 
+from helpers import SWAPS, swap_restorer  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from helpers import SWAPS, swap_restorer  # noqa: E402
 from restore.serve import create_app  # noqa: E402
 
 # the SwapEngine's swaps (Home -> House, stated -> said, ...): every edit is known. The emoji
 # before them checks that the page counts offsets in code points, as the service does
-TEXT = ("😀 Mr. Smith stated the Home handed the invoice on Monday.\n\n"
-        "Officers stated the scheme was fine, and the rest is unchanged.")
-RESTORED = ("😀 Mr. Smith said the House passed the bill on Monday.\n\n"
-            "Officials said the plan was fine, and the rest is unchanged.")
+TEXT = (
+    "😀 Mr. Smith stated the Home handed the invoice on Monday.\n\n"
+    "Officers stated the scheme was fine, and the rest is unchanged."
+)
+RESTORED = (
+    "😀 Mr. Smith said the House passed the bill on Monday.\n\n"
+    "Officials said the plan was fine, and the rest is unchanged."
+)
 N_EDITS = 5  # adjacent swaps are one edit: 'Home handed' -> 'House passed'
 
 
@@ -66,8 +72,14 @@ def base_url():
 def browser():
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1000,820", "--force-device-scale-factor=1"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1000,820",
+        "--force-device-scale-factor=1",
+    ):
         opts.add_argument(arg)
     # the driver is named: Selenium Manager does not look for (or download) one
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
@@ -112,15 +124,18 @@ def test_restore_highlight_toggle_and_copy(browser, base_url, shots):
     browser.save_screenshot(str(shots / "page-one-rejected.png"))
 
     # the copied text: read back from the clipboard where the browser lets us
-    browser.execute_cdp_cmd("Browser.grantPermissions", {
-        "origin": base_url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": base_url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
     browser.find_element(By.ID, "copy").click()
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.ID, "copied"), "Copied"))
     expected = RESTORED.replace("House passed", "Home handed")
     assert browser.execute_script("return resultText();") == expected
     clipboard = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "navigator.clipboard.readText().then(done, (e) => done('unreadable: ' + e));")
+        "navigator.clipboard.readText().then(done, (e) => done('unreadable: ' + e));"
+    )
     if not clipboard.startswith("unreadable: "):
         assert clipboard == expected
     assert f"Copied {len(expected)} characters" in browser.find_element(By.ID, "copied").text

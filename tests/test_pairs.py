@@ -9,12 +9,20 @@ from collections import Counter
 
 import pytest
 import yaml
-
 from conftest import FIXTURES
+
 from restore.pairs import build_pairs, load_pairs, resolve_config
 
-SWAPS = {"said": "stated", "big": "large", "new": "brand new", "people": "individuals",
-         "company": "firm", "year": "12 months", "but": "however", "help": "assist"}
+SWAPS = {
+    "said": "stated",
+    "big": "large",
+    "new": "brand new",
+    "people": "individuals",
+    "company": "firm",
+    "year": "12 months",
+    "but": "however",
+    "help": "assist",
+}
 
 
 class FakeSpinner:
@@ -50,14 +58,19 @@ def make_corpus(path, n_docs=50, seed=0):
     rng = random.Random(seed)
     with path.open("w") as f:
         for d in range(n_docs):
-            def sentence(j):
-                return (f"The {rng.choice(NOUNS)} in {rng.choice(PLACES)} {rng.choice(VERBS)} a big plan "
-                        f"for item {d * 10 + j}, the company said, but people want new help this year.")
+
+            def sentence(j, d=d):
+                return (
+                    f"The {rng.choice(NOUNS)} in {rng.choice(PLACES)} {rng.choice(VERBS)} a big plan "
+                    f"for item {d * 10 + j}, the company said, but people want new help this year."
+                )
+
             paras = [" ".join(sentence(3 * p + j) for j in range(3)) for p in range(2)]
             # a clean sentence without any swappable word (comes back unchanged)
             paras[1] += f" Nothing else changed in district {d}."
-            f.write(json.dumps({"id": f"d{d}", "title": f"Plan number {d} gets new help",
-                                "text": "\n".join(paras)}) + "\n")
+            f.write(
+                json.dumps({"id": f"d{d}", "title": f"Plan number {d} gets new help", "text": "\n".join(paras)}) + "\n"
+            )
 
 
 @pytest.fixture
@@ -112,8 +125,13 @@ def test_pair_dataset_shape_and_kinds(corpus_cfg, tmp_path):
         assert sum(stats["pairs"][split].values()) == len(ds)
         assert stats["pairs"][split]["identity"] == sum(k == "identity" for k in ds["kind"])
     news = stats["sources"][str(FIXTURES / "corpus" / "news.jsonl")]
-    assert news == {"read": 6, "kept": 3, "dropped_nonprose": 2, "dropped_duplicate": 1,
-                    "words_kept": news["words_kept"]}
+    assert news == {
+        "read": 6,
+        "kept": 3,
+        "dropped_nonprose": 2,
+        "dropped_duplicate": 1,
+        "words_kept": news["words_kept"],
+    }
     assert json.loads((out / "stats.json").read_text()) == stats
     written = yaml.safe_load((out / "data_config.yaml").read_text())
     assert written["seed"] == 5 and written["spins_per_sentence"] == 3
@@ -148,8 +166,13 @@ def test_sentence_dedup_long_sentences_and_spins(tmp_path):
     with (tmp_path / "c.jsonl").open("w") as f:
         f.write(json.dumps({"id": "a", "text": f"{shared} {filler}\n{long}"}) + "\n")
         f.write(json.dumps({"id": "b", "text": f"{filler.replace('town', 'city')} {shared}"}) + "\n")
-    cfg = {"corpora": [{"path": "c.jsonl"}], "splits": {"valid": 0, "test": 0},
-           "spins_per_sentence": 2, "identity_frac": 0.1, "multi_sentence_frac": 0.0}
+    cfg = {
+        "corpora": [{"path": "c.jsonl"}],
+        "splits": {"valid": 0, "test": 0},
+        "spins_per_sentence": 2,
+        "identity_frac": 0.1,
+        "multi_sentence_frac": 0.0,
+    }
     spinner = FakeSpinner()
     out, stats = build(cfg, tmp_path, spinner=spinner)
     train = load_pairs(out)["train"]
@@ -191,8 +214,10 @@ def test_config_validation(tmp_path):
 def test_real_spinner_on_bbc(shared_dir, tmp_path):
     """A small build with the real spinner over the shared BBC corpus."""
     pytest.importorskip("restore.spinner")
-    cfg = {"corpora": [{"path": str(shared_dir / "data" / "corpus" / "bbc_news_2225.jsonl")}],
-           "splits": {"valid": 0.1, "test": 0.1}}
+    cfg = {
+        "corpora": [{"path": str(shared_dir / "data" / "corpus" / "bbc_news_2225.jsonl")}],
+        "splits": {"valid": 0.1, "test": 0.1},
+    }
     out = tmp_path / "bbc"
     stats = build_pairs(cfg, out, limit_docs=15, progress=False)
     dd = load_pairs(out)
@@ -211,7 +236,8 @@ def _mixture_config(tmp_path, sets_path):
         "spinner:\n  mixture:\n"
         f"    - {{weight: 0.7, mode: rewriter, synonym_sets: {sets_path}, original_weight: 0,\n"
         "       place_prob: {min: 1, max: 1}, rules_prob: 0}\n"
-        "    - {weight: 0.3, mode: thesaurus}\n")
+        "    - {weight: 0.3, mode: thesaurus}\n"
+    )
     return path
 
 

@@ -5,6 +5,7 @@ custom keys) and dictionary-encoded text; a field or column that ``--output-fiel
 ``--show-edits`` would overwrite is an error, never overwritten.
 
 No trained model: a scripted restorer (the `model` fixture of conftest.py)."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def scripted() -> Restorer:
 
 def restore_jsonl(tmp_path, data: bytes, **options) -> bytes:
     src = write(tmp_path / "in" / "d.jsonl", data)
-    summary = batch.run_jobs(scripted(), batch.collect_jobs([str(src)]), tmp_path / "out.jsonl", False,
-                             batch.Options(**options), warn=print)
+    summary = batch.run_jobs(
+        scripted(), batch.collect_jobs([str(src)]), tmp_path / "out.jsonl", False, batch.Options(**options), warn=print
+    )
     assert summary.failed == [], summary.failed
     return (tmp_path / "out.jsonl").read_bytes()
 
@@ -39,13 +41,13 @@ def restore_jsonl(tmp_path, data: bytes, **options) -> bytes:
 
 # each line with "SPUN" where the spun text goes; the output is the same line with FIXED there
 LINES = [
-    '{"text": "SPUN", "id": 1, "id": 2}',                           # duplicate keys (another field)
-    '{"text": "first", "text": "SPUN"}',                             # duplicate of the field: the last is read
+    '{"text": "SPUN", "id": 1, "id": 2}',  # duplicate keys (another field)
+    '{"text": "first", "text": "SPUN"}',  # duplicate of the field: the last is read
     '{"big": 1e400, "n": 1.0, "m": 1E5, "z": -0.0, "e": 2.50e-3, "text": "SPUN"}',  # number spellings
     '{"esc": "caf\\u00e9 \\/ \\"q\\" \\t", "text": "SPUN", "tail": [1, {"k": null}]}',  # escapes elsewhere
-    '{"t":"é","text":"SPUN","u":"\\ud83d\\ude00"}',                   # compact, non-ASCII, surrogate pair
-    '  { "text" : "SPUN" , "x" : [ 1 , 2 ] }  ',                     # spacing, outside too
-    '{"note": "\\udfff", "text": "SPUN"}',                           # a lone surrogate in another field
+    '{"t":"é","text":"SPUN","u":"\\ud83d\\ude00"}',  # compact, non-ASCII, surrogate pair
+    '  { "text" : "SPUN" , "x" : [ 1 , 2 ] }  ',  # spacing, outside too
+    '{"note": "\\udfff", "text": "SPUN"}',  # a lone surrogate in another field
 ]
 
 
@@ -68,36 +70,44 @@ def test_unchanged_records_are_byte_identical_and_non_ascii_is_not_escaped(tmp_p
 
 
 def test_a_new_field_and_edits_are_added_in_the_records_own_style(tmp_path):
-    data = ('{"id": 1, "text": "SPUN"}\n'
-            '{"id":2,"text":"SPUN","big":1e400}\r\n'
-            '{"text": "SPUN"}\n').replace("SPUN", SPUN)
+    data = ('{"id": 1, "text": "SPUN"}\n{"id":2,"text":"SPUN","big":1e400}\r\n{"text": "SPUN"}\n').replace("SPUN", SPUN)
     out = restore_jsonl(tmp_path, data.encode(), output_field="restored").decode()
     f = json.dumps(FIXED)
-    assert out.split("\n") == [f'{{"id": 1, "text": {json.dumps(SPUN)}, "restored": {f}}}',
-                               f'{{"id":2,"text":{json.dumps(SPUN)},"big":1e400,"restored":{f}}}\r',
-                               f'{{"text": {json.dumps(SPUN)}, "restored": {f}}}', ""]
+    assert out.split("\n") == [
+        f'{{"id": 1, "text": {json.dumps(SPUN)}, "restored": {f}}}',
+        f'{{"id":2,"text":{json.dumps(SPUN)},"big":1e400,"restored":{f}}}\r',
+        f'{{"text": {json.dumps(SPUN)}, "restored": {f}}}',
+        "",
+    ]
     out = restore_jsonl(tmp_path, data.encode(), show_edits=True).decode().split("\n")
     assert out[1].startswith(f'{{"id":2,"text":{f},"big":1e400,"text_edits":[{{"start": 4,')
     records = [json.loads(line.replace("1e400", "1")) for line in out if line]
-    assert [(e["spun"], e["replacement"]) for e in records[0]["text_edits"]] == [("Home handed", "House passed"),
-                                                                                 ("invoice", "bill")]
+    assert [(e["spun"], e["replacement"]) for e in records[0]["text_edits"]] == [
+        ("Home handed", "House passed"),
+        ("invoice", "bill"),
+    ]
 
 
 def test_splice_record_keeps_every_other_byte():
     body = ' {"a" :1e400 ,"text":"x\\u00e9","a":  [1.0, "\\n"]} '
     assert splice_record(body, "text", "xé", "y", "text") == ' {"a" :1e400 ,"text":"y","a":  [1.0, "\\n"]} '
     assert splice_record(body, "text", "xé", "xé", "text") == body  # unchanged: its escapes too
-    assert splice_record(body, "text", "xé", "yé", "new") == \
-        ' {"a" :1e400 ,"text":"x\\u00e9","a":  [1.0, "\\n"],"new":"yé"} '  # the separators of the last member
+    assert (
+        splice_record(body, "text", "xé", "yé", "new")
+        == ' {"a" :1e400 ,"text":"x\\u00e9","a":  [1.0, "\\n"],"new":"yé"} '
+    )  # the separators of the last member
 
 
 # ----------------------------------------------------------------------------- 3: never overwrite a field
 
+
 def test_output_field_or_edits_that_exist_are_an_error_not_overwritten(model, tmp_path, capsys):
     src = write(tmp_path / "d.jsonl", json.dumps({"id": 7, "text": SPUN, "text_edits": "mine"}) + "\n")
     out = write(tmp_path / "out.jsonl", "earlier\n")
-    for args, field, flag in ((["--output-field", "id"], "id", "--output-field"),
-                              (["--show-edits"], "text_edits", "--show-edits")):
+    for args, field, flag in (
+        (["--output-field", "id"], "id", "--output-field"),
+        (["--show-edits"], "text_edits", "--show-edits"),
+    ):
         assert restore_run(model, src, "-o", out, *args) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1
@@ -115,8 +125,10 @@ def test_output_field_or_edits_that_exist_are_an_error_not_overwritten(model, tm
 def test_parquet_columns_that_exist_are_an_error_not_overwritten(model, tmp_path, capsys):
     src = tmp_path / "d.parquet"
     pq.write_table(pa.table({"id": [1], "text": [SPUN], "restored_edits": ["mine"]}), src)
-    for args, column in ((["--output-field", "id"], "id"), (["--output-field", "restored", "--show-edits"],
-                                                           "restored_edits")):
+    for args, column in (
+        (["--output-field", "id"], "id"),
+        (["--output-field", "restored", "--show-edits"], "restored_edits"),
+    ):
         assert restore_run(model, src, "-o", tmp_path / "out.parquet", *args) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and f"the file already has a column {column!r}" in err
@@ -125,6 +137,7 @@ def test_parquet_columns_that_exist_are_an_error_not_overwritten(model, tmp_path
 
 # ----------------------------------------------------------------------------- 5, 10: Parquet
 
+
 def pandas_parquet(path, frame, **metadata) -> None:
     table = pa.Table.from_pandas(frame)
     table = table.replace_schema_metadata({**table.schema.metadata, **metadata})
@@ -132,8 +145,7 @@ def pandas_parquet(path, frame, **metadata) -> None:
 
 
 def test_parquet_schema_metadata_and_pandas_index_are_kept(model, tmp_path):
-    frame = pd.DataFrame({"text": [SPUN, "Clean.", None], "n": [1, 2, 3]},
-                         index=pd.Index(["a", "b", "c"], name="key"))
+    frame = pd.DataFrame({"text": [SPUN, "Clean.", None], "n": [1, 2, 3]}, index=pd.Index(["a", "b", "c"], name="key"))
     src = tmp_path / "d.parquet"
     pandas_parquet(src, frame, source=b"crawl-7")
     for args, column in (([], "text"), (["--output-field", "restored", "--show-edits"], "restored")):
@@ -150,13 +162,16 @@ def test_parquet_schema_metadata_and_pandas_index_are_kept(model, tmp_path):
 
 
 def test_parquet_field_metadata_and_types_are_kept(tmp_path):
-    schema = pa.schema([pa.field("text", pa.large_string(), metadata={b"lang": b"en"}),
-                        pa.field("n", pa.int32(), nullable=False)], metadata={b"k": b"v"})
+    schema = pa.schema(
+        [pa.field("text", pa.large_string(), metadata={b"lang": b"en"}), pa.field("n", pa.int32(), nullable=False)],
+        metadata={b"k": b"v"},
+    )
     src = tmp_path / "in" / "d.parquet"
     src.parent.mkdir()
     pq.write_table(pa.table({"text": [SPUN, "x"], "n": [1, 2]}, schema=schema), src)
-    summary = batch.run_jobs(scripted(), batch.collect_jobs([str(src)]), tmp_path / "out.parquet", False,
-                             batch.Options(), warn=print)
+    summary = batch.run_jobs(
+        scripted(), batch.collect_jobs([str(src)]), tmp_path / "out.parquet", False, batch.Options(), warn=print
+    )
     assert summary.failed == []
     table = pq.read_table(tmp_path / "out.parquet")
     assert table.schema.equals(schema, check_metadata=True)

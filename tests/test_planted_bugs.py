@@ -5,14 +5,15 @@ The end-to-end tests run a restorer whose engine really edits (tests/helpers.Swa
 known word swaps, output spaced like a model's, one plain space between words), so that
 whitespace, offset and line-ending bugs show up in restored text, not only in text that
 stays unchanged."""
+
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
-
 from helpers import SwapEngine, swap_restorer
+
 from restore import batch
 from restore.edits import Edit, apply_edits, sentence_edits
 from restore.facts import same_facts
@@ -37,8 +38,14 @@ def run_files(restorer, tmp_path, files: dict, opts=None):
         (src / name).parent.mkdir(parents=True, exist_ok=True)
         (src / name).write_bytes(data)
     warnings: list[str] = []
-    summary = batch.run_jobs(restorer, batch.collect_jobs([str(src)], recursive=True), tmp_path / "out", True,
-                             opts or batch.Options(), warn=warnings.append)
+    summary = batch.run_jobs(
+        restorer,
+        batch.collect_jobs([str(src)], recursive=True),
+        tmp_path / "out",
+        True,
+        opts or batch.Options(),
+        warn=warnings.append,
+    )
     return summary, warnings
 
 
@@ -47,17 +54,25 @@ def test_end_to_end_edits_keep_every_byte_around_them(tmp_path):
     """A model that really edits: the restored text is the input with exactly the swapped
     words changed, whatever spaces, NBSPs, tabs and line endings surround them."""
     r = Restorer(ModelSpacedSwaps())
-    text = ("  The Home handed the invoice,\u00a0officers  stated.\r\n"
-            "\r\n\tOfficers stated\u00a0the scheme.  The Home handed it.\r"
-            "The  Home handed the invoice\n   \n"
-            "Nothing to change here.\r\nofficers stated the scheme would be good for the town")
-    expected = (text.replace("Home", "House").replace("handed", "passed").replace("invoice", "bill")
-                .replace("officers", "officials").replace("Officers", "Officials").replace("stated", "said")
-                .replace("scheme", "plan"))
+    text = (
+        "  The Home handed the invoice,\u00a0officers  stated.\r\n"
+        "\r\n\tOfficers stated\u00a0the scheme.  The Home handed it.\r"
+        "The  Home handed the invoice\n   \n"
+        "Nothing to change here.\r\nofficers stated the scheme would be good for the town"
+    )
+    expected = (
+        text.replace("Home", "House")
+        .replace("handed", "passed")
+        .replace("invoice", "bill")
+        .replace("officers", "officials")
+        .replace("Officers", "Officials")
+        .replace("stated", "said")
+        .replace("scheme", "plan")
+    )
     assert r.restore(text) == expected
     _, edits = r.restore_with_edits(text)
     assert apply_edits(text, edits) == expected
-    assert all(text[e.start:e.end] == e.spun for e in edits)
+    assert all(text[e.start : e.end] == e.spun for e in edits)
 
 
 # ----------------------------------------------------------------------------- restorer.py
@@ -66,8 +81,10 @@ def test_bug_restorer_piece_leading_whitespace_ignored():
     character off ("theHouse passedd thebille")."""
     engine = ModelSpacedSwaps(max_input_tokens=20)  # pieces of at most 60 characters
     r = Restorer(engine)
-    sentence = ("The Home handed the invoice to the officers of the old town,  and the Home handed "
-                "the invoice to officers again,  then the Home handed the invoice back")
+    sentence = (
+        "The Home handed the invoice to the officers of the old town,  and the Home handed "
+        "the invoice to officers again,  then the Home handed the invoice back"
+    )
     pieces = split_long(sentence, r.max_chars)
     assert any(p[:1].isspace() for p in pieces), pieces  # the fixture has a piece that starts with a space
     expected = engine.rewrite(sentence)
@@ -93,12 +110,16 @@ def test_bug_diff_one_gap_style_fallback_removed():
     edits = sentence_edits(src, "The council backed the new plan on Monday.")
     assert apply_edits(src, edits) == "The council backed the new\u00a0plan on Monday."
     src = "They said  it was  in  keeping  with the rules."
-    assert apply_edits(src, sentence_edits(src, "They said it was according to the rules.")) == \
-        "They said  it was  according  to the rules."
+    assert (
+        apply_edits(src, sentence_edits(src, "They said it was according to the rules."))
+        == "They said  it was  according  to the rules."
+    )
     # end to end: the model's output has plain single spaces
     r = Restorer(ModelSpacedSwaps({"brand new scheme": "new plan", "in keeping with": "according to"}))
-    assert r.restore("It backed the brand\u00a0new\u00a0scheme.\nIt was in  keeping  with it.") == \
-        "It backed the new\u00a0plan.\nIt was according  to it."
+    assert (
+        r.restore("It backed the brand\u00a0new\u00a0scheme.\nIt was in  keeping  with it.")
+        == "It backed the new\u00a0plan.\nIt was according  to it."
+    )
 
 
 # ----------------------------------------------------------------------------- facts.py, guards.py
@@ -106,17 +127,22 @@ def test_bug_facts_without_dropped_from_negations():
     assert not same_facts("without a vote", "with a vote")
     assert not same_facts("approved without changes", "approved with changes")
     src = "The bill passed without a vote, officers stated."
-    assert apply_edits(src, guarded_edits(src, "The bill passed with a vote, officials said.")) == \
-        "The bill passed without a vote, officials said."
+    assert (
+        apply_edits(src, guarded_edits(src, "The bill passed with a vote, officials said."))
+        == "The bill passed without a vote, officials said."
+    )
 
 
-@pytest.mark.parametrize("src, out, number", [
-    ("He has 3 cats.", "He has three cats.", "3"),
-    ("Officers stated 3 cats left.", "Officials said three cats left.", "3"),
-    ("3 cats left, officers stated.", "Three cats left, officials said.", "3"),
-    ("The cats left at 3", "The cats left at three", "3"),
-    ("Officers stated 42 cats left.", "Officials said forty-two cats left.", "42"),
-])
+@pytest.mark.parametrize(
+    "src, out, number",
+    [
+        ("He has 3 cats.", "He has three cats.", "3"),
+        ("Officers stated 3 cats left.", "Officials said three cats left.", "3"),
+        ("3 cats left, officers stated.", "Three cats left, officials said.", "3"),
+        ("The cats left at 3", "The cats left at three", "3"),
+        ("Officers stated 42 cats left.", "Officials said forty-two cats left.", "42"),
+    ],
+)
 def test_bug_guards_protected_number_overlap_off_by_one(src, out, number):
     """guards.py ~107: the overlap test of protected numbers off by one: "3" -> "three" passes."""
     assert re.search(rf"\b{number}\b", apply_edits(src, guarded_edits(src, out)))
@@ -171,13 +197,20 @@ def test_bug_read_lines_strips_only_lf():
 
     data = b'{"text": "a"}\r\n{"text": "b"}\nlast\r\n\r\nno end'
     assert list(read_lines(io.BytesIO(data), "x.jsonl", "strict")) == [
-        ('{"text": "a"}', "\r\n"), ('{"text": "b"}', "\n"), ("last", "\r\n"), ("", "\r\n"), ("no end", "")]
+        ('{"text": "a"}', "\r\n"),
+        ('{"text": "b"}', "\n"),
+        ("last", "\r\n"),
+        ("", "\r\n"),
+        ("no end", ""),
+    ]
 
 
 def test_bug_jsonl_written_with_ensure_ascii(tmp_path):
     """batch.py ~209: JSONL written with ensure_ascii: non-ASCII text escaped as \\uXXXX."""
     record = {"text": f"Café owners in 東京 😀: {SPUN}", "note": "naïve — “quoted”"}
-    run_files(Restorer(ModelSpacedSwaps()), tmp_path, {"a.jsonl": (json.dumps(record, ensure_ascii=False) + "\n").encode()})
+    run_files(
+        Restorer(ModelSpacedSwaps()), tmp_path, {"a.jsonl": (json.dumps(record, ensure_ascii=False) + "\n").encode()}
+    )
     out = (tmp_path / "out" / "a.jsonl").read_bytes().decode("utf-8")
     assert "\\u" not in out
     assert "Café owners in 東京 😀: " + FIXED in out and "naïve — “quoted”" in out
@@ -205,12 +238,18 @@ def test_bug_parquet_first_row_counter_never_advances(tmp_path):
 def _only(*behaviours):
     from restore.spinner import Spinner
 
-    return Spinner.from_config({
-        "rate": {"min": 1.0, "max": 1.0},
-        "behaviours": {b: {"enabled": b in behaviours} for b in
-                       ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")},
-        "capitalized_prob": 1.0, "keep_quotes_prob": 0.0, "keep_headline_prob": 0.0,
-    })
+    return Spinner.from_config(
+        {
+            "rate": {"min": 1.0, "max": 1.0},
+            "behaviours": {
+                b: {"enabled": b in behaviours}
+                for b in ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
+            },
+            "capitalized_prob": 1.0,
+            "keep_quotes_prob": 0.0,
+            "keep_headline_prob": 0.0,
+        }
+    )
 
 
 @pytest.mark.parametrize("behaviour", ["function_word", "number"])
@@ -218,8 +257,10 @@ def test_bug_spinner_hand_rule_tables_not_fact_filtered(behaviour):
     """spinner/core.py ~118: the hand-rule tables must be fact-filtered like the synonyms
     ("recently" -> "not too long ago" adds a negation, "hundreds" -> "loads" drops a number)."""
     spinner = _only(behaviour)
-    text = ("Recently hundreds of people said they had recently seen thousands of birds, and "
-            "dozens said it was not over, but recently the millions were gone.")
+    text = (
+        "Recently hundreds of people said they had recently seen thousands of birds, and "
+        "dozens said it was not over, but recently the millions were gone."
+    )
     seen = set()
     for seed in range(60):
         spun = spinner.spin(text, seed=seed)
@@ -236,12 +277,16 @@ def test_bug_pairs_multi_sentence_rows_span_a_dropped_sentence():
 
     sents = [f"Sentence number {w} is here." for w in ("one", "two", "three", "four", "five", "six", "seven", "eight")]
     spins = [[s.replace("is here", "is present") for s in sents]]
-    keep = [True, True, False, True, True, True, True, True]     # "three" was a duplicate
-    runs = [0, 0, 0, 0, 0, 1, 1, 1]                              # a too-long sentence was dropped after "five"
+    keep = [True, True, False, True, True, True, True, True]  # "three" was a duplicate
+    runs = [0, 0, 0, 0, 0, 1, 1, 1]  # a too-long sentence was dropped after "five"
     res = {"doc_id": "d", "sentences": sents, "runs": runs, "spins": spins, "title": None, "title_spins": []}
     cfg = {"seed": 1, "identity_frac": 0.0, "multi_sentence_frac": 0.9}
-    allowed = {" ".join(sents[i:i + n]) for n in (2, 3) for i in range(len(sents) - n + 1)
-               if all(keep[i:i + n]) and runs[i] == runs[i + n - 1]}
+    allowed = {
+        " ".join(sents[i : i + n])
+        for n in (2, 3)
+        for i in range(len(sents) - n + 1)
+        if all(keep[i : i + n]) and runs[i] == runs[i + n - 1]
+    }
     multi = []
     for seed in range(20):
         rows, _ = doc_rows(res, keep, False, {**cfg, "seed": seed})

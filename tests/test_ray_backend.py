@@ -2,6 +2,7 @@
 (2 CPUs) with the tiny model trained in conftest: the same output bytes as the local
 backend on text, JSONL and Parquet (blank lines, CRLF, unicode, records of bad type),
 resume after an interrupted run, and a worker killed mid-job."""
+
 import json
 import os
 import signal
@@ -21,10 +22,12 @@ pq = pytest.importorskip("pyarrow.parquet")
 from restore import ray as ray_backend  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SPUN = ["The govt stated a new scheme to cut costs on Monday.",
-        "Officials cautioned that prices would rise after a long discussion.",
-        "The authority mentioned a main crisis in the industry last week.",
-        "Workers denied the vote was delayed in a statement."]
+SPUN = [
+    "The govt stated a new scheme to cut costs on Monday.",
+    "Officials cautioned that prices would rise after a long discussion.",
+    "The authority mentioned a main crisis in the industry last week.",
+    "Workers denied the vote was delayed in a statement.",
+]
 
 
 def spun_line(i: int) -> str:
@@ -38,12 +41,12 @@ def make_inputs(src: Path, text_lines: int = 600) -> None:
     body = "".join(line + ("\r\n" if i % 3 == 0 else "\n") for i, line in enumerate(lines))
     (src / "a.txt").write_bytes((body + "last line without newline").encode())
     records = [json.dumps({"text": spun_line(i), "id": i, "note": "ü"}, ensure_ascii=False) for i in range(300)]
-    records[5] = json.dumps({"text": 17, "id": 5})            # a record of bad type
+    records[5] = json.dumps({"text": 17, "id": 5})  # a record of bad type
     records[9] = "{not json"
     records[12] = ""
     (src / "b.jsonl").write_bytes(("\r\n".join(records) + "\n").encode())
     texts = [spun_line(i) for i in range(300)]
-    texts[3] = None                                            # a null value
+    texts[3] = None  # a null value
     pq.write_table(pa.table({"text": texts, "n": list(range(300))}), src / "c.parquet")
     (src / "empty.txt").write_bytes(b"")
     (src / "bad.txt").write_bytes(b"fine line\nbad \xff byte\n")  # not UTF-8: the file fails, others go on
@@ -62,19 +65,31 @@ def spec(model) -> ray_backend.RestorerSpec:
 
 def run_local(model, src: Path, out: Path, opts=None) -> batch.Summary:
     jobs = batch.collect_jobs([str(src)], recursive=True)
-    return batch.run_jobs(Restorer.from_pretrained(model), jobs, out, True, opts or batch.Options(),
-                          warn=lambda m: None)
+    return batch.run_jobs(
+        Restorer.from_pretrained(model), jobs, out, True, opts or batch.Options(), warn=lambda m: None
+    )
 
 
 def run_ray(model, src: Path, out: Path, opts=None, on_lines=lambda n: None, workers=2) -> batch.Summary:
     jobs = batch.collect_jobs([str(src)], recursive=True)
-    return ray_backend.run_jobs(spec(model), jobs, out, True, opts or batch.Options(),
-                                ray_backend.RayOptions(workers=workers), on_lines=on_lines, warn=lambda m: None)
+    return ray_backend.run_jobs(
+        spec(model),
+        jobs,
+        out,
+        True,
+        opts or batch.Options(),
+        ray_backend.RayOptions(workers=workers),
+        on_lines=on_lines,
+        warn=lambda m: None,
+    )
 
 
 def outputs(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def test_ray_output_is_byte_identical_to_local(tiny_model, tmp_path, ray_session):
@@ -121,8 +136,7 @@ def test_ray_resumes_after_an_interrupted_run(tiny_model, tmp_path, ray_session)
 def test_restore_dataset(tiny_model, ray_session):
     rows = [{"text": spun_line(i), "id": i} for i in range(40)] + [{"text": None, "id": 40}]
     ds = ray.data.from_items(rows)
-    got = ray_backend.restore_dataset(ds, column="text", model=tiny_model, output_column="clean",
-                                      workers=1).take_all()
+    got = ray_backend.restore_dataset(ds, column="text", model=tiny_model, output_column="clean", workers=1).take_all()
     got = sorted(got, key=lambda r: r["id"])
     restorer = Restorer.from_pretrained(tiny_model)
     expected = restorer.restore([r["text"] for r in rows[:40]])  # each record its own document
@@ -154,9 +168,27 @@ def test_ray_worker_killed_mid_job_output_still_complete(tiny_model, tmp_path):
     run_local(tiny_model, src, tmp_path / "local")
     out = tmp_path / "ray.txt"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", "from restore.cli import main; raise SystemExit(main())",
-                             "run", str(src), "-o", str(out), "--model", str(tiny_model), "--backend", "ray",
-                             "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from restore.cli import main; raise SystemExit(main())",
+            "run",
+            str(src),
+            "-o",
+            str(out),
+            "--model",
+            str(tiny_model),
+            "--backend",
+            "ray",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 240
         victim = None
@@ -189,8 +221,13 @@ def test_connect_quietens_only_rays_own_console_handler(ray_session):
     try:
         ray_backend.connect()
         assert mine.level == logging.NOTSET
-        rays = [h for h in ray_data.handlers if type(h).__module__.startswith("ray.")
-                and isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)]
+        rays = [
+            h
+            for h in ray_data.handlers
+            if type(h).__module__.startswith("ray.")
+            and isinstance(h, logging.StreamHandler)
+            and not isinstance(h, logging.FileHandler)
+        ]
         assert rays and all(h.level == logging.ERROR for h in rays)
     finally:
         ray_data.removeHandler(mine)

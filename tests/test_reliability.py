@@ -5,6 +5,7 @@ in folders, file permissions, write errors, leftover temporary files, SIGTERM an
 No trained model: `Restorer.from_pretrained` is replaced by a restorer around a scripted
 engine (in-process: the `model` fixture of conftest.py), or a slow scripted engine in a
 subprocess for the signal tests."""
+
 from __future__ import annotations
 
 import json
@@ -25,6 +26,7 @@ from restore.restorer import Restorer
 
 # ----------------------------------------------------------------------------- 2: colliding outputs
 
+
 def test_two_inputs_with_the_same_name_are_an_error_before_any_work(model, tmp_path, capsys):
     a = write(tmp_path / "a" / "x.txt", f"{SPUN}\n")
     b = write(tmp_path / "b" / "x.txt", "Other text.\n")
@@ -42,6 +44,7 @@ def test_two_inputs_with_the_same_name_are_an_error_before_any_work(model, tmp_p
 
 
 # ----------------------------------------------------------------------------- 4: resuming
+
 
 def test_a_rerun_redoes_outputs_made_with_other_settings(model, tmp_path, capsys):
     src, out = tmp_path / "in", tmp_path / "out"
@@ -62,14 +65,12 @@ def test_a_rerun_redoes_outputs_made_with_other_settings(model, tmp_path, capsys
     assert restore_run(model, src, "-r", "-o", out, "--lone-edit-confidence", "1.0") == 0
     assert "2 file(s) already restored" in capsys.readouterr().err
     # --output-field changes JSONL outputs only
-    assert restore_run(model, src, "-r", "-o", out, "--lone-edit-confidence", "1.0",
-                       "--output-field", "restored") == 0
+    assert restore_run(model, src, "-r", "-o", out, "--lone-edit-confidence", "1.0", "--output-field", "restored") == 0
     assert "1 file(s) already restored" in capsys.readouterr().err
     assert json.loads((out / "d.jsonl").read_text()) == {"text": SPUN, "restored": FIXED}
     # another model (changed weights) redoes everything
     (model / "model.safetensors").write_bytes(b"new weights")
-    assert restore_run(model, src, "-r", "-o", out, "--lone-edit-confidence", "1.0",
-                       "--output-field", "restored") == 0
+    assert restore_run(model, src, "-r", "-o", out, "--lone-edit-confidence", "1.0", "--output-field", "restored") == 0
     assert "already restored" not in capsys.readouterr().err
 
 
@@ -79,13 +80,17 @@ def test_document_gate_reads_a_block_of_text_lines_as_one_document_and_each_reco
     clean = "Clean line here.\n" * 9
     write(tmp_path / "in" / "alone.txt", f"{SPUN}\n")
     write(tmp_path / "in" / "mixed.txt", f"{SPUN}\n{clean}")
-    write(tmp_path / "in" / "d.jsonl", json.dumps({"text": SPUN}) + "\n" + json.dumps({"text": "Clean line here."}) + "\n")
+    write(
+        tmp_path / "in" / "d.jsonl", json.dumps({"text": SPUN}) + "\n" + json.dumps({"text": "Clean line here."}) + "\n"
+    )
     out = tmp_path / "out"
     assert restore_run(model, tmp_path / "in", "-r", "-o", out, "--min-spun-score", "0.1") == 0
     assert (out / "alone.txt").read_text() == f"{FIXED}\n"
     assert (out / "mixed.txt").read_text() == f"{SPUN}\n{clean}"
-    assert [json.loads(line)["text"] for line in (out / "d.jsonl").read_text().splitlines()] == \
-        [FIXED, "Clean line here."]
+    assert [json.loads(line)["text"] for line in (out / "d.jsonl").read_text().splitlines()] == [
+        FIXED,
+        "Clean line here.",
+    ]
     # the gate is part of what made an output: a rerun without it redoes the files
     assert restore_run(model, tmp_path / "in", "-r", "-o", out, "--min-spun-score", "0") == 0
     assert (out / "mixed.txt").read_text() == f"{FIXED}\n{clean}"
@@ -132,14 +137,17 @@ def test_help_says_a_single_file_is_redone_whole_and_how_to_split_it(capsys):
 
 # ----------------------------------------------------------------------------- 5: bad JSONL records
 
+
 def test_bad_jsonl_records_are_written_unchanged_and_the_rest_restored(model, tmp_path, capsys):
     src, out = tmp_path / "in", tmp_path / "out"
     good = json.dumps({"id": 1, "text": SPUN})
-    bad = ['{"id": 2, "text": "\\ud800 broken"}',         # lone surrogate in the field
-           '{"id": 3, "text": "fine", "note": "\\udfff"}',  # ... in another field
-           '{"id": 4, "text": ',                            # not JSON
-           '{"id": 5, "text": 5}',                          # not a string
-           '["a list"]']
+    bad = [
+        '{"id": 2, "text": "\\ud800 broken"}',  # lone surrogate in the field
+        '{"id": 3, "text": "fine", "note": "\\udfff"}',  # ... in another field
+        '{"id": 4, "text": ',  # not JSON
+        '{"id": 5, "text": 5}',  # not a string
+        '["a list"]',
+    ]
     lines = [good, *bad, good]
     write(src / "a.jsonl", "\n".join(lines) + "\n")
     write(src / "b.txt", f"{SPUN}\n")  # after a.jsonl: still restored
@@ -148,8 +156,12 @@ def test_bad_jsonl_records_are_written_unchanged_and_the_rest_restored(model, tm
     restored = json.dumps({"id": 1, "text": FIXED})
     assert (out / "a.jsonl").read_text().split("\n") == [restored, *bad, restored, ""]
     assert (out / "b.txt").read_text() == f"{FIXED}\n"
-    for line, reason in ((2, "lone surrogate"), (4, "not valid JSON"),
-                         (5, "field 'text' is not a string"), (6, "no field 'text'")):
+    for line, reason in (
+        (2, "lone surrogate"),
+        (4, "not valid JSON"),
+        (5, "field 'text' is not a string"),
+        (6, "no field 'text'"),
+    ):
         assert f"{src / 'a.jsonl'}:{line}: {reason}" in err
     # a lone surrogate escape in another field passes through as it is (the record is not re-serialised)
     assert f"{src / 'a.jsonl'}:3:" not in err
@@ -163,14 +175,21 @@ def test_bad_jsonl_records_are_written_unchanged_and_the_rest_restored(model, tm
 def test_bad_record_reports_are_capped_per_file(tmp_path):
     src = write(tmp_path / "in" / "a.jsonl", '{"body": "x"}\n' * (batch.RECORD_WARNINGS + 5))
     warnings = []
-    summary = batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src)]), tmp_path / "out",
-                             True, batch.Options(), warn=warnings.append)
+    summary = batch.run_jobs(
+        Restorer(ScriptedEngine({})),
+        batch.collect_jobs([str(src)]),
+        tmp_path / "out",
+        True,
+        batch.Options(),
+        warn=warnings.append,
+    )
     assert summary.bad_records == [(str(src), batch.RECORD_WARNINGS + 5)]
     assert len(warnings) == batch.RECORD_WARNINGS + 1 and "5 more record(s)" in warnings[-1]
     assert (tmp_path / "out" / "a.jsonl").read_bytes() == src.read_bytes()
 
 
 # ----------------------------------------------------------------------------- 6: unreadable inputs
+
 
 def test_unreadable_inputs_fail_and_leave_earlier_outputs_as_they_were(model, tmp_path, capsys):
     src, out = tmp_path / "in", tmp_path / "out"
@@ -195,6 +214,7 @@ def test_unreadable_inputs_fail_and_leave_earlier_outputs_as_they_were(model, tm
 
 # ----------------------------------------------------------------------------- 10: non-text files
 
+
 def test_a_folder_job_takes_text_like_files_unless_glob_says_otherwise(model, tmp_path, capsys):
     src = tmp_path / "in"
     for name in ("a.txt", "b.md", "c.TEXT", "NOTES", "tool.py", "data.csv", "conf.json"):
@@ -213,6 +233,7 @@ def test_a_folder_job_takes_text_like_files_unless_glob_says_otherwise(model, tm
 
 
 # ----------------------------------------------------------------------------- 11: writing
+
 
 @pytest.fixture
 def umask():
@@ -238,8 +259,14 @@ def test_a_write_error_names_the_output(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write(src / "sub" / "a.txt", f"{SPUN}\n")
     write(out / "sub", "a file where the output folder goes\n")
-    summary = batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src)], recursive=True), out,
-                             True, batch.Options(), warn=print)
+    summary = batch.run_jobs(
+        Restorer(ScriptedEngine({})),
+        batch.collect_jobs([str(src)], recursive=True),
+        out,
+        True,
+        batch.Options(),
+        warn=print,
+    )
     [(name, msg)] = summary.failed
     assert name == str(src / "sub" / "a.txt") and msg.startswith(f"cannot write {out / 'sub' / 'a.txt'}: ")
 
@@ -249,20 +276,37 @@ def test_orphan_temporary_files_are_removed(tmp_path):
     write(src / "sub" / "a.txt", f"{SPUN}\n")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    orphans = [write(out / f".a.txt.restore-{dead.pid}-0123abcd.part", "half"),
-               write(out / "sub" / f".a.txt.restore-{dead.pid}-89abcdef.part", "half")]
-    kept = [write(out / f".b.txt.restore-{os.getppid()}-0123abcd.part", "a running process's"),
-            write(out / ".notes.part", "not ours"), write(out / "x.part", "not ours"),
-            # earlier versions' ".NAME.XXXXXXXX.part" names look like other tools' files: kept
-            write(out / "sub" / ".a.txt.k2j_9x7q.part", "half")]
-    batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src)], recursive=True), out, True,
-                   batch.Options(), warn=print)
+    orphans = [
+        write(out / f".a.txt.restore-{dead.pid}-0123abcd.part", "half"),
+        write(out / "sub" / f".a.txt.restore-{dead.pid}-89abcdef.part", "half"),
+    ]
+    kept = [
+        write(out / f".b.txt.restore-{os.getppid()}-0123abcd.part", "a running process's"),
+        write(out / ".notes.part", "not ours"),
+        write(out / "x.part", "not ours"),
+        # earlier versions' ".NAME.XXXXXXXX.part" names look like other tools' files: kept
+        write(out / "sub" / ".a.txt.k2j_9x7q.part", "half"),
+    ]
+    batch.run_jobs(
+        Restorer(ScriptedEngine({})),
+        batch.collect_jobs([str(src)], recursive=True),
+        out,
+        True,
+        batch.Options(),
+        warn=print,
+    )
     assert not any(p.exists() for p in orphans) and all(p.exists() for p in kept)
     # a single output file: its own orphans in its folder
     orphan = write(tmp_path / f".one.txt.restore-{dead.pid}-0123abcd.part", "half")
     other = write(tmp_path / f".two.txt.restore-{dead.pid}-0123abcd.part", "half")
-    batch.run_jobs(Restorer(ScriptedEngine({})), batch.collect_jobs([str(src / "sub" / "a.txt")]),
-                   tmp_path / "one.txt", False, batch.Options(), warn=print)
+    batch.run_jobs(
+        Restorer(ScriptedEngine({})),
+        batch.collect_jobs([str(src / "sub" / "a.txt")]),
+        tmp_path / "one.txt",
+        False,
+        batch.Options(),
+        warn=print,
+    )
     assert not orphan.exists() and other.exists() and (tmp_path / "one.txt").exists()
 
 
@@ -303,8 +347,15 @@ def start(tmp_path):
     procs = []
 
     def start_run(delay: float, *args) -> subprocess.Popen:
-        procs.append(subprocess.Popen([sys.executable, str(driver), str(delay), "run", *map(str, args)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(driver), str(delay), "run", *map(str, args)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                text=True,
+            )
+        )
         return procs[-1]
 
     yield start_run

@@ -2,6 +2,7 @@
 gate, the spun-ness score and the memory of sentences seen, with a scripted engine (exact
 control of what the "model" says) so the expected answers can be worked out by hand; then
 the Restorer and `restore run` on the tiny and the shipped model."""
+
 import math
 
 from helpers import ScriptedEngine
@@ -16,15 +17,18 @@ from restore.segment import split_long
 
 def test_restore_with_edits_offsets_confidence_and_threshold():
     text = "First line stays.\n\nThe Home handed the invoice.  Officers mentioned it."
-    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
-                             "Officers mentioned it.": "Officers said it."},
-                            probs={"House": 0.8, "passed": 0.95, "bill.": 0.3, "said": 0.6})
+    engine = ScriptedEngine(
+        {"The Home handed the invoice.": "The House passed the bill.", "Officers mentioned it.": "Officers said it."},
+        probs={"House": 0.8, "passed": 0.95, "bill.": 0.3, "said": 0.6},
+    )
     r = Restorer(engine)
     restored, edits = r.restore_with_edits(text)
     assert restored == "First line stays.\n\nThe House passed the bill.  Officers said it."
-    assert [(text[e.start:e.end], e.spun, e.replacement) for e in edits] == [
-        ("Home handed", "Home handed", "House passed"), ("invoice", "invoice", "bill"),
-        ("mentioned", "mentioned", "said")]
+    assert [(text[e.start : e.end], e.spun, e.replacement) for e in edits] == [
+        ("Home handed", "Home handed", "House passed"),
+        ("invoice", "invoice", "bill"),
+        ("mentioned", "mentioned", "said"),
+    ]
     assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3, 0.6]  # the least sure token
     assert r.restore(text) == restored
     r.min_confidence = 0.5
@@ -41,17 +45,21 @@ def test_restore_with_edits_offsets_confidence_and_threshold():
 def test_the_model_reads_dots_for_an_ellipsis_and_the_input_keeps_it():
     text = "Officers… the Home handed the invoice “now”."
     # the model reads "..." (and straight quotes) and may miscount the dots it writes back
-    engine = ScriptedEngine({'Officers... the Home handed the invoice "now".':
-                             'Officers.... the House passed the bill "now".'},
-                            probs={"House": 0.8, "passed": 0.95, "bill": 0.3})
+    engine = ScriptedEngine(
+        {'Officers... the Home handed the invoice "now".': 'Officers.... the House passed the bill "now".'},
+        probs={"House": 0.8, "passed": 0.95, "bill": 0.3},
+    )
     restored, edits = Restorer(engine).restore_with_edits(text)
     assert engine.generated == ['Officers... the Home handed the invoice "now".']
     assert restored == "Officers… the House passed the bill “now”."
-    assert [(text[e.start:e.end], e.replacement) for e in edits] == [("Home handed", "House passed"),
-                                                                      ("invoice", "bill")]
+    assert [(text[e.start : e.end], e.replacement) for e in edits] == [
+        ("Home handed", "House passed"),
+        ("invoice", "bill"),
+    ]
     # scored as read, with the token spans mapped back past the "…": each edit gets its own word's
-    assert engine.scored == [('Officers... the Home handed the invoice "now".',
-                              'Officers... the House passed the bill "now".')]
+    assert engine.scored == [
+        ('Officers... the Home handed the invoice "now".', 'Officers... the House passed the bill "now".')
+    ]
     assert [round(e.confidence, 3) for e in edits] == [0.8, 0.3]
     # a source with dots of its own: the output's runs of dots take the source's marks in order
     engine = ScriptedEngine({"Wait... the Home... left": "Wait.. the House.... left"})
@@ -64,9 +72,10 @@ def test_the_model_reads_dots_for_an_ellipsis_and_the_input_keeps_it():
 def test_lone_edit_gate_is_per_sentence():
     # two sentences in one text: the first has a single edit, the second two
     text = "Officers mentioned it. The Home handed the invoice."
-    engine = ScriptedEngine({"Officers mentioned it.": "Officers said it.",
-                             "The Home handed the invoice.": "The House handed the bill."},
-                            probs={"said": 0.8, "House": 0.8, "bill.": 0.7})
+    engine = ScriptedEngine(
+        {"Officers mentioned it.": "Officers said it.", "The Home handed the invoice.": "The House handed the bill."},
+        probs={"said": 0.8, "House": 0.8, "bill.": 0.7},
+    )
     assert Restorer(engine, 0.5).restore(text) == "Officers said it. The House handed the bill."
     gated = Restorer(engine, 0.5, lone_edit_confidence=0.9)
     restored, edits = gated.restore_with_edits(text)
@@ -77,16 +86,19 @@ def test_lone_edit_gate_is_per_sentence():
     assert Restorer(engine, 0.75, lone_edit_confidence=0.9).restore(text) == text
     # a sure lone edit stays (a new restorer: one remembers the scores it has seen)
     engine.probs["said"] = 0.95
-    assert Restorer(engine, 0.5, lone_edit_confidence=0.9).restore(text) == \
-        "Officers said it. The House handed the bill."
+    assert (
+        Restorer(engine, 0.5, lone_edit_confidence=0.9).restore(text) == "Officers said it. The House handed the bill."
+    )
     # the gate is a no-op at or below min_confidence
     assert kept_edits(edits, 0.5, 0.5) == kept_edits(edits, 0.5, 0.0) == edits
 
 
 def test_spun_score_sentence_and_document():
     text = "Clean words here.  The Home handed the invoice."
-    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."},
-                            probs={"House": 0.5, "passed": 0.5, "bill.": 1.0})
+    engine = ScriptedEngine(
+        {"The Home handed the invoice.": "The House passed the bill."},
+        probs={"House": 0.5, "passed": 0.5, "bill.": 1.0},
+    )
     score = Restorer(engine).spun_score(text)
     # sentence 2 has 6 words (with the full stop): edits of 2 words at 0.5 and 1 word at 1.0
     assert [round(s, 3) for *_, s in score.sentences] == [0.0, round(2 / 6, 3)]
@@ -96,9 +108,13 @@ def test_spun_score_sentence_and_document():
 
 
 def test_document_gate_leaves_texts_that_look_clean_alone():
-    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill.",
-                             "Officers said it was a fine day.": "Officers said it was a good day."},
-                            probs={"good": 0.8})
+    engine = ScriptedEngine(
+        {
+            "The Home handed the invoice.": "The House passed the bill.",
+            "Officers said it was a fine day.": "Officers said it was a good day.",
+        },
+        probs={"good": 0.8},
+    )
     spun, clean = "The Home handed the invoice.", "Officers said it was a fine day."
     proposals = Restorer(engine).propose([spun, clean])
     # spun: House passed + bill at 0.9 over 6 words (0.45); clean: one word at 0.8 over 8 (0.1)
@@ -108,8 +124,10 @@ def test_document_gate_leaves_texts_that_look_clean_alone():
     assert gated.restore([spun, clean]) == ["The House passed the bill.", clean]
     assert gated.restore(clean) == clean and gated.restore_with_edits(clean) == (clean, [])
     # read as one document the two pool their words: (2.7 + 0.8) / 14 = 0.25, both restored
-    assert gated.restore([spun, clean], one_document=True) == ["The House passed the bill.",
-                                                               "Officers said it was a good day."]
+    assert gated.restore([spun, clean], one_document=True) == [
+        "The House passed the bill.",
+        "Officers said it was a good day.",
+    ]
     assert Restorer(engine, min_spun_score=0.3).restore([spun, clean], one_document=True) == [spun, clean]
     # the gate needs the confidences even when the other thresholds are 0
     assert Restorer(engine, min_spun_score=0.46).restore(spun) == spun
@@ -156,8 +174,9 @@ def test_the_memory_is_bounded(monkeypatch):
 
 
 def test_an_edits_confidence_can_be_computed_another_way():
-    engine = ScriptedEngine({"The Home handed the invoice.": "The House passed the bill."},
-                            probs={"House": 0.8, "passed": 0.5})
+    engine = ScriptedEngine(
+        {"The Home handed the invoice.": "The House passed the bill."}, probs={"House": 0.8, "passed": 0.5}
+    )
     seen = []
 
     def mean_prob(logprobs):
@@ -198,8 +217,10 @@ def test_output_that_loses_numbers_or_urls_is_not_trusted():
     # an output that is not a restoration of its input (a model failure) is not used
     spun = "The Home handed the invoice on Tuesday after a long debate."
     assert check(spun, "Up, to the are.") == spun
-    assert check(spun, "The House passed the bill on Tuesday after a long debate.") == \
-        "The House passed the bill on Tuesday after a long debate."
+    assert (
+        check(spun, "The House passed the bill on Tuesday after a long debate.")
+        == "The House passed the bill on Tuesday after a long debate."
+    )
 
 
 # -- restore-level property: a scripted engine that really edits --------------------------
@@ -221,8 +242,24 @@ class WordSwapEngine(ScriptedEngine):
 
 
 SPUN = st.sampled_from(["Home", "handed", "invoice", "home", "“Home", "invoice”", "Home’s", "(invoice)"])
-PLAIN = st.sampled_from(["the", "officials", "said", "on", "Tuesday", "3.3", "$2", "billion", "and",
-                         "that", "“they", "left”", "(the", "plan)"])
+PLAIN = st.sampled_from(
+    [
+        "the",
+        "officials",
+        "said",
+        "on",
+        "Tuesday",
+        "3.3",
+        "$2",
+        "billion",
+        "and",
+        "that",
+        "“they",
+        "left”",
+        "(the",
+        "plan)",
+    ]
+)
 GAPS = st.sampled_from([" ", " ", " ", "  ", "\u00a0", "\t", " \u200b"])
 ENDS = st.sampled_from(["\n", "\r\n", "\n\n", "\n  "])
 # a line: plain words with spun ones among them (at most one in three, as a spinner does)
@@ -234,8 +271,9 @@ LINE = st.lists(st.tuples(PLAIN, PLAIN, st.one_of(SPUN, PLAIN), GAPS, GAPS, GAPS
 def test_restore_keeps_everything_outside_the_edits(lines, gated):
     import re as _re
 
-    text = "".join("".join(a + g1 + b + g2 + c + g3 for a, b, c, g1, g2, g3 in words).rstrip() + "." + end
-                   for words, end in lines)
+    text = "".join(
+        "".join(a + g1 + b + g2 + c + g3 for a, b, c, g1, g2, g3 in words).rstrip() + "." + end for words, end in lines
+    )
     engine = WordSwapEngine()
     r = Restorer(engine, 0.5 if gated else 0.0)
     out = r.restore(text)
@@ -269,6 +307,7 @@ def test_an_edited_word_keeps_the_inputs_curly_apostrophe():
 
 
 # -- the tiny and the shipped model --------------------------------------------------------
+
 
 def test_restorer_keeps_layout_and_is_deterministic(tiny_model):
     r = Restorer.from_pretrained(tiny_model, batch_size=4)
@@ -307,10 +346,12 @@ def test_shipped_model_leaves_non_english_text_essentially_unchanged():
 
     from restore.restorer import default_model_dir
 
-    lines = ["Die Regierung hat am Montag ein neues Gesetz zur Wohnungspolitik vorgestellt.",
-             "Le gouvernement a présenté lundi un nouveau projet de loi sur le logement.",
-             "El gobierno presentó el lunes un nuevo proyecto de ley sobre la vivienda.",
-             "政府は月曜日に新しい住宅法案を発表した。"]
+    lines = [
+        "Die Regierung hat am Montag ein neues Gesetz zur Wohnungspolitik vorgestellt.",
+        "Le gouvernement a présenté lundi un nouveau projet de loi sur le logement.",
+        "El gobierno presentó el lunes un nuevo proyecto de ley sobre la vivienda.",
+        "政府は月曜日に新しい住宅法案を発表した。",
+    ]
     out = Restorer.from_pretrained(default_model_dir()).restore(lines)
     for line, restored in zip(lines, out):
         assert difflib.SequenceMatcher(a=line, b=restored).ratio() >= 0.9, (line, restored)

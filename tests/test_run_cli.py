@@ -3,16 +3,17 @@
 Content checks use a scripted engine (exact expected output); the end-to-end CLI tests
 use the tiny model trained in conftest and check what must hold whatever it outputs:
 line counts, line endings, kept fields, exit codes, nothing half-written."""
+
 import io
 import json
 import sys
 
 import pytest
+from helpers import FIXED, SPUN, ScriptedEngine, follows
 
 from restore import batch
 from restore.cli import main
 from restore.restorer import Restorer
-from helpers import FIXED, SPUN, ScriptedEngine, follows
 
 
 def scripted() -> Restorer:
@@ -26,8 +27,7 @@ def run(restorer, tmp_path, files: dict, *, opts=None, recursive=True):
         (src / name).write_bytes(data)
     jobs = batch.collect_jobs([str(src)], recursive=recursive)
     warnings = []
-    summary = batch.run_jobs(restorer, jobs, tmp_path / "out", True, opts or batch.Options(),
-                             warn=warnings.append)
+    summary = batch.run_jobs(restorer, jobs, tmp_path / "out", True, opts or batch.Options(), warn=warnings.append)
     return summary, warnings
 
 
@@ -40,16 +40,21 @@ def test_text_lines_endings_and_blank_lines_are_kept(tmp_path):
 
 
 def test_jsonl_fields_output_field_and_edits(tmp_path):
-    lines = [json.dumps({"id": 1, "body": SPUN, "meta": {"k": [1, 2]}}), "",
-             json.dumps({"id": 2, "body": "Fine text."})]
+    lines = [
+        json.dumps({"id": 1, "body": SPUN, "meta": {"k": [1, 2]}}),
+        "",
+        json.dumps({"id": 2, "body": "Fine text."}),
+    ]
     opts = batch.Options(field="body", output_field="restored", show_edits=True)
     run(scripted(), tmp_path, {"d.jsonl": ("\n".join(lines) + "\n").encode()}, opts=opts)
     out = (tmp_path / "out" / "d.jsonl").read_text().split("\n")
     assert len(out) == 4 and out[1] == "" and out[3] == ""
     first, second = json.loads(out[0]), json.loads(out[2])
     assert first["body"] == SPUN and first["restored"] == FIXED and first["meta"] == {"k": [1, 2]}
-    assert [(e["spun"], e["replacement"]) for e in first["restored_edits"]] == [("Home handed", "House passed"),
-                                                                                 ("invoice", "bill")]
+    assert [(e["spun"], e["replacement"]) for e in first["restored_edits"]] == [
+        ("Home handed", "House passed"),
+        ("invoice", "bill"),
+    ]
     assert second["restored"] == "Fine text." and second["restored_edits"] == []
 
 
@@ -59,9 +64,14 @@ def test_show_edits_inline_diff(tmp_path):
 
 
 def test_bad_files_are_reported_and_the_others_written(tmp_path):
-    files = {"good.txt": f"{SPUN}\n".encode(), "empty.txt": b"",
-             "bad.txt": b"fine line\nbroken \xff here\n", "img.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-             "bad.jsonl": b'{"text": "ok"}\n{not json\n', "nofield.jsonl": b'{"body": "x"}\n'}
+    files = {
+        "good.txt": f"{SPUN}\n".encode(),
+        "empty.txt": b"",
+        "bad.txt": b"fine line\nbroken \xff here\n",
+        "img.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "bad.jsonl": b'{"text": "ok"}\n{not json\n',
+        "nofield.jsonl": b'{"body": "x"}\n',
+    }
     summary, warnings = run(scripted(), tmp_path, files)
     out, src = tmp_path / "out", tmp_path / "in"
     assert (out / "good.txt").read_text() == f"{FIXED}\n"
@@ -79,8 +89,7 @@ def test_bad_files_are_reported_and_the_others_written(tmp_path):
 
 
 def test_errors_replace_continues(tmp_path):
-    summary, _ = run(scripted(), tmp_path, {"bad.txt": b"broken \xff here\n"},
-                     opts=batch.Options(errors="replace"))
+    summary, _ = run(scripted(), tmp_path, {"bad.txt": b"broken \xff here\n"}, opts=batch.Options(errors="replace"))
     assert summary.failed == []
     assert (tmp_path / "out" / "bad.txt").read_text() == "broken \ufffd here\n"
 
@@ -126,8 +135,7 @@ def test_parquet_column_restored_other_columns_and_nulls_kept(tmp_path):
     rows = 2 * batch.BLOCK_LINES + 3  # several pieces
     texts = [SPUN if i % 2 else f"Row {i} is fine." for i in range(rows)]
     texts[4] = None
-    pq.write_table(pa.table({"id": list(range(rows)), "text": texts, "tags": [["a", "ü"]] * rows}),
-                   src / "d.parquet")
+    pq.write_table(pa.table({"id": list(range(rows)), "text": texts, "tags": [["a", "ü"]] * rows}), src / "d.parquet")
     pq.write_table(pa.table({"text": pa.array([], type=pa.string())}), src / "empty.parquet")
     pq.write_table(pa.table({"text": [1, 2]}), src / "numbers.parquet")
     (src / "fake.parquet").write_bytes(b"not parquet at all")
@@ -153,6 +161,7 @@ def test_parquet_column_restored_other_columns_and_nulls_kept(tmp_path):
 
 
 # ----------------------------------------------------------------------------- CLI, tiny model
+
 
 def test_cli_folder_end_to_end(tiny_model, tmp_path, capsys):
     src = tmp_path / "in"

@@ -1,5 +1,6 @@
 """Segmentation that never loses text (restore.segment): sentences and the layout between
 them, long sentences cut into pieces, and merged overlong sentences cut again."""
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

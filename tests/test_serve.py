@@ -2,6 +2,7 @@
 ``Restorer.restore_with_edits`` and ``restore run --show-edits``, in batches or alone, from
 threads at once; /check has LanguageTool's shape with UTF-16 offsets; bad or oversized input
 is a clear 422 / 413. The load test on loopback is tools/bench_serve.py (not a timed test)."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,8 @@ pytest.importorskip("fastapi", reason='restore serve needs FastAPI: pip install 
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
 
 from fastapi.testclient import TestClient  # noqa: E402
-
 from helpers import SwapEngine, swap_restorer  # noqa: E402
+
 from restore.cli import main  # noqa: E402
 from restore.restorer import Restorer  # noqa: E402
 from restore.serve import Batcher, create_app  # noqa: E402
@@ -49,8 +50,11 @@ def client(tiny_restorer):
 
 def expected(restorer, text):
     restored, edits = restorer.restore_with_edits(text)
-    return {"restored": restored, "edits": [e.as_dict() for e in edits],
-            "spun_score": round(restorer.spun_score(text).score, 4)}
+    return {
+        "restored": restored,
+        "edits": [e.as_dict() for e in edits],
+        "spun_score": round(restorer.spun_score(text).score, 4),
+    }
 
 
 def test_restore_answers_what_the_restorer_gives(client, tiny_restorer):
@@ -61,7 +65,7 @@ def test_restore_answers_what_the_restorer_gives(client, tiny_restorer):
     edits = [e for a in answers for e in a["edits"]]
     assert len(edits) >= 3, "the tiny model should restore some of the spun words"
     for text, a in zip(TEXTS, answers):  # offsets are code points of the input
-        assert all(text[e["start"]:e["end"]] == e["spun"] for e in a["edits"])
+        assert all(text[e["start"] : e["end"]] == e["spun"] for e in a["edits"])
     assert answers[0]["spun_score"] > 0 and answers[4] == {"restored": "", "edits": [], "spun_score": 0.0}
 
 
@@ -97,8 +101,10 @@ def test_threads_at_once_get_what_one_gets_alone(client):
 
 def test_check_has_languagetools_shape(client, tiny_restorer):
     text = TEXTS[0]
-    for answer in (client.post("/check", data={"text": text, "language": "en-US"}),  # as LanguageTool's clients
-                   client.post("/check", json={"text": text})):
+    for answer in (
+        client.post("/check", data={"text": text, "language": "en-US"}),  # as LanguageTool's clients
+        client.post("/check", json={"text": text}),
+    ):
         assert answer.status_code == 200
         body = answer.json()
         assert {"software", "language", "matches"} <= body.keys()
@@ -110,7 +116,7 @@ def test_check_has_languagetools_shape(client, tiny_restorer):
             assert (m["offset"], m["length"]) == (e.start, e.end - e.start)  # ASCII: UTF-16 units = code points
             assert m["replacements"] == [{"value": e.replacement}]
             ctx = m["context"]
-            assert ctx["text"][ctx["offset"]:ctx["offset"] + ctx["length"]] == e.spun
+            assert ctx["text"][ctx["offset"] : ctx["offset"] + ctx["length"]] == e.spun
             assert {"id", "description", "category"} <= m["rule"].keys() and "id" in m["rule"]["category"]
     assert client.post("/check", data={"text": ""}).json()["matches"] == []
 
@@ -123,31 +129,39 @@ def test_offsets_code_points_in_restore_utf16_in_check():
         edits = c.post("/restore", json={"text": text}).json()["edits"]
         matches = c.post("/check", data={"text": text}).json()["matches"]
     assert [(e["start"], e["spun"]) for e in edits] == [(3, "Officers"), (21, "stated"), (32, "scheme")]
-    assert all(text[e["start"]:e["end"]] == e["spun"] for e in edits)
+    assert all(text[e["start"] : e["end"]] == e["spun"] for e in edits)
     assert [(m["offset"], m["length"]) for m in matches] == [(5, 8), (23, 6), (34, 6)]
-    assert all(text.encode("utf-16-le")[2 * m["offset"]:2 * (m["offset"] + m["length"])].decode("utf-16-le")
-               == e["spun"] for m, e in zip(matches, edits))
+    assert all(
+        text.encode("utf-16-le")[2 * m["offset"] : 2 * (m["offset"] + m["length"])].decode("utf-16-le") == e["spun"]
+        for m, e in zip(matches, edits)
+    )
 
 
-@pytest.mark.parametrize("body, status, words", [
-    ({"text": "x" * 2_001}, 413, "2001 characters"),
-    ({"texts": ["x" * 1_000, "y" * 1_001]}, 413, "the limit is 2000"),
-    ({"texts": ["a."] * 9}, 413, "9 texts"),
-    ({"text": 3}, 422, "must be a string"),
-    ({"texts": ["a.", None]}, 422, "texts[1] must be a string"),
-    ({"texts": "a."}, 422, "must be a list"),
-    ({"text": "a.", "texts": ["b."]}, 422, '"text"'),
-    ({}, 422, '"text"'),
-    ([], 422, '"text"'),
-])
+@pytest.mark.parametrize(
+    "body, status, words",
+    [
+        ({"text": "x" * 2_001}, 413, "2001 characters"),
+        ({"texts": ["x" * 1_000, "y" * 1_001]}, 413, "the limit is 2000"),
+        ({"texts": ["a."] * 9}, 413, "9 texts"),
+        ({"text": 3}, 422, "must be a string"),
+        ({"texts": ["a.", None]}, 422, "texts[1] must be a string"),
+        ({"texts": "a."}, 422, "must be a list"),
+        ({"text": "a.", "texts": ["b."]}, 422, '"text"'),
+        ({}, 422, '"text"'),
+        ([], 422, '"text"'),
+    ],
+)
 def test_bad_or_oversized_input_is_a_clear_json_error(client, body, status, words):
     answer = client.post("/restore", json=body)
     assert answer.status_code == status and words in answer.json()["detail"]
 
 
 def test_bad_bodies_are_a_clear_json_error(client):
-    for content, words in [(b"{", "not valid JSON"), (b"\xff\xfe", "not valid JSON"),
-                           (b'{"text": "\\ud800"}', "lone surrogate")]:
+    for content, words in [
+        (b"{", "not valid JSON"),
+        (b"\xff\xfe", "not valid JSON"),
+        (b'{"text": "\\ud800"}', "lone surrogate"),
+    ]:
         answer = client.post("/restore", content=content, headers={"content-type": "application/json"})
         assert answer.status_code == 422 and words in answer.json()["detail"], answer.text
     # a body over 12 bytes a character (a pair of \\u escapes) + 64 KiB is refused unparsed
@@ -222,7 +236,10 @@ def test_an_engine_failure_is_a_500_for_that_request_only():
     engine.release.set()
     with TestClient(create_app(Restorer(engine)), raise_server_exceptions=False) as c:
         assert c.post("/restore", json={"text": "It went BOOM."}).status_code == 500
-        assert c.post("/restore", json={"text": "The Home handed the invoice."}).json()["restored"] == "The House passed the bill."
+        assert (
+            c.post("/restore", json={"text": "The Home handed the invoice."}).json()["restored"]
+            == "The House passed the bill."
+        )
 
 
 def test_cli_serve_checks_its_options(capsys):

@@ -1,4 +1,5 @@
 """tools/shrink.py: a shrunk copy keeps the chosen layers' weights and still loads and runs."""
+
 import pytest
 import torch
 from transformers import AutoModelForSeq2SeqLM, BartConfig, BartForConditionalGeneration
@@ -9,9 +10,21 @@ from tools import shrink
 @pytest.fixture
 def model_dir(tmp_path):
     torch.manual_seed(0)
-    config = BartConfig(vocab_size=50, d_model=16, encoder_layers=2, decoder_layers=3, encoder_attention_heads=2,
-                        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=32,
-                        pad_token_id=0, bos_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    config = BartConfig(
+        vocab_size=50,
+        d_model=16,
+        encoder_layers=2,
+        decoder_layers=3,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=32,
+        pad_token_id=0,
+        bos_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
     folder = tmp_path / "full"
     BartForConditionalGeneration(config).save_pretrained(folder)
     (folder / "tokenizer.json").write_text("{}")

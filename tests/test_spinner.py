@@ -1,4 +1,5 @@
 """The synthetic spinner: determinism, rate bounds, and each behaviour."""
+
 import re
 
 import pytest
@@ -20,8 +21,10 @@ def only(*behaviours, **extra):
     """A spinner with just these behaviours on, spinning as much as it can."""
     cfg = {
         "rate": {"min": 1.0, "max": 1.0},
-        "behaviours": {b: {"enabled": b in behaviours} for b in
-                       ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")},
+        "behaviours": {
+            b: {"enabled": b in behaviours}
+            for b in ("synonym", "function_word", "number", "abbreviation", "contraction", "spelling")
+        },
         "capitalized_prob": 1.0,
         "keep_quotes_prob": 0.0,
         "keep_headline_prob": 0.0,
@@ -79,9 +82,9 @@ def test_edits_come_from_the_tables_and_point_at_the_input(spinner):
         spun, edits = spinner.spin_with_edits(NEWS, seed=seed, keep_quotes=False)
         rebuilt, pos = [], 0
         for e in edits:
-            assert NEWS[e.start:e.end] == e.original
+            assert NEWS[e.start : e.end] == e.original
             assert e.replacement in spinner.options(e.original) or e.behaviour == "number"
-            rebuilt += [NEWS[pos:e.start], e.replacement]
+            rebuilt += [NEWS[pos : e.start], e.replacement]
             pos = e.end
         assert "".join(rebuilt) + NEWS[pos:] == spun
 
@@ -95,10 +98,16 @@ def test_synonyms_single_words_and_phrases_both_directions(spinner):
     assert "printed" in spinner.options("published")  # inflected: publish -> print
 
 
-@pytest.mark.parametrize("word,wrong_sense", [
-    ("House", "Home"), ("bill", "invoice"), ("train", "teach"),
-    ("party", "social gathering"), ("vote", "opinion"),
-])
+@pytest.mark.parametrize(
+    "word,wrong_sense",
+    [
+        ("House", "Home"),
+        ("bill", "invoice"),
+        ("train", "teach"),
+        ("party", "social gathering"),
+        ("vote", "opinion"),
+    ],
+)
 def test_context_blind_sense_errors(spinner, word, wrong_sense):
     assert wrong_sense in spinner.options(word)
 
@@ -160,9 +169,14 @@ def test_contractions_both_ways_keep_apostrophe_style():
 def test_function_words():
     sp = only("function_word")
     assert sp.spin("Prices rose but wages fell.", seed=1) == "Prices rose however wages fell."
-    assert sp.spin("According to Reuters, it fell.", seed=2).split(",")[0] in \
-        {"In keeping with Reuters", "In line with Reuters", "Consistent with Reuters",
-         "In accordance with Reuters", "Based on Reuters", "In step with Reuters"}
+    assert sp.spin("According to Reuters, it fell.", seed=2).split(",")[0] in {
+        "In keeping with Reuters",
+        "In line with Reuters",
+        "Consistent with Reuters",
+        "In accordance with Reuters",
+        "Based on Reuters",
+        "In step with Reuters",
+    }
     # frequent words are swapped only now and then (key_probability): the->a, in->within
     swapped = {sp.spin("Look at the cat.", seed=s) for s in range(60)}
     assert swapped == {"Look at a cat.", "Look at the cat."}
@@ -188,8 +202,9 @@ def test_quotes_and_headlines_can_be_kept():
     for seed in range(5):
         out = keep.spin_document([f"He said {quote}, officials said."], seed=seed)[0]
         assert quote in out
-        assert keep.spin_document(["House passes relief bill"], seed=seed, is_title=True) == \
-            ["House passes relief bill"]
+        assert keep.spin_document(["House passes relief bill"], seed=seed, is_title=True) == [
+            "House passes relief bill"
+        ]
     # an open quote carries over to the next sentence of the document
     out = keep.spin_document(["He said: “The plan failed.", "The bill died.”", "The bill died."], seed=0)
     assert out[1] == "The bill died.”" and out[2] != "The bill died."
@@ -222,9 +237,15 @@ SETS = __import__("pathlib").Path(__file__).parent / "fixtures/synsets/sets.txt"
 
 
 def rewriter(**extra):
-    cfg = {"mode": "rewriter", "synonym_sets": str(SETS), "original_weight": 0.0,
-           "place_prob": {"min": 1.0, "max": 1.0}, "capitalized_prob": 1.0,
-           "keep_quotes_prob": 0.0, "rules_prob": 0.0}
+    cfg = {
+        "mode": "rewriter",
+        "synonym_sets": str(SETS),
+        "original_weight": 0.0,
+        "place_prob": {"min": 1.0, "max": 1.0},
+        "capitalized_prob": 1.0,
+        "keep_quotes_prob": 0.0,
+        "rules_prob": 0.0,
+    }
     cfg.update(extra)
     return Spinner.from_config(cfg)
 
@@ -235,8 +256,8 @@ def test_rewriter_swaps_every_whole_word_match_and_keeps_case():
     spun = sp.spin(text, seed=1)
     assert "House" not in spun.split() and " house " not in spun
     assert spun.count("invoice") == 1 and spun.count("Invoice") == 1
-    assert "billing" in spun                       # whole words only
-    assert re.search(r"The (Home|Dwelling) passed", spun)   # capital carried over
+    assert "billing" in spun  # whole words only
+    assert re.search(r"The (Home|Dwelling) passed", spun)  # capital carried over
     assert "said" not in spun
 
 
@@ -281,7 +302,9 @@ def test_open_table_never_swaps_magnitudes():
 def test_rewriter_is_deterministic_and_seeded():
     sp = rewriter(original_weight=1.0, place_prob={"min": 0.3, "max": 1.0})
     text = "The House said the bill and the documents were at home, according to the daily."
-    assert sp.spin(text, seed=5) == rewriter(original_weight=1.0, place_prob={"min": 0.3, "max": 1.0}).spin(text, seed=5)
+    assert sp.spin(text, seed=5) == rewriter(original_weight=1.0, place_prob={"min": 0.3, "max": 1.0}).spin(
+        text, seed=5
+    )
     assert len({sp.spin(text, seed=s) for s in range(10)}) > 3
 
 
@@ -291,11 +314,22 @@ def test_rewriter_needs_a_sets_file():
 
 
 def test_mixture_spins_each_document_with_one_component():
-    mix = Spinner.from_config({"mixture": [
-        {"weight": 1, "mode": "rewriter", "synonym_sets": str(SETS), "original_weight": 0.0,
-         "place_prob": {"min": 1.0, "max": 1.0}, "keep_quotes_prob": 0.0, "rules_prob": 0.0},
-        {"weight": 1, "behaviours": {"synonym": {"enabled": False}}, "rate": {"min": 0.0, "max": 0.0}},
-    ]})
+    mix = Spinner.from_config(
+        {
+            "mixture": [
+                {
+                    "weight": 1,
+                    "mode": "rewriter",
+                    "synonym_sets": str(SETS),
+                    "original_weight": 0.0,
+                    "place_prob": {"min": 1.0, "max": 1.0},
+                    "keep_quotes_prob": 0.0,
+                    "rules_prob": 0.0,
+                },
+                {"weight": 1, "behaviours": {"synonym": {"enabled": False}}, "rate": {"min": 0.0, "max": 0.0}},
+            ]
+        }
+    )
     doc = ["The bill passed.", "The house agreed."]
     spun = [tuple(mix.spin_document(doc, seed=s)) for s in range(30)]
     both = {("The invoice passed.", "The home agreed."), ("The invoice passed.", "The dwelling agreed.")}
@@ -308,17 +342,24 @@ def test_mixture_spins_each_document_with_one_component():
 
 def test_mixture_without_the_sets_file_falls_back_to_the_open_spinner(tmp_path):
     with pytest.warns(UserWarning, match="not found"):
-        mix = Spinner.from_config({"mixture": [
-            {"weight": 0.7, "mode": "rewriter", "synonym_sets": str(tmp_path / "missing.sdata")},
-            {"weight": 0.3, "mode": "thesaurus"}]})
+        mix = Spinner.from_config(
+            {
+                "mixture": [
+                    {"weight": 0.7, "mode": "rewriter", "synonym_sets": str(tmp_path / "missing.sdata")},
+                    {"weight": 0.3, "mode": "thesaurus"},
+                ]
+            }
+        )
     assert len(mix.components) == 1 and mix.components[0][1].mode == "thesaurus"
     assert mix.spin_document([NEWS], seed=2) != [NEWS]
 
 
 def test_mixture_paths_are_relative_to_the_config(tmp_path):
     cfg = tmp_path / "spin.yaml"
-    cfg.write_text("spinner:\n  mixture:\n    - {weight: 1, mode: rewriter, synonym_sets: sets.txt,"
-                   " original_weight: 0, place_prob: {min: 1, max: 1}, rules_prob: 0}\n")
+    cfg.write_text(
+        "spinner:\n  mixture:\n    - {weight: 1, mode: rewriter, synonym_sets: sets.txt,"
+        " original_weight: 0, place_prob: {min: 1, max: 1}, rules_prob: 0}\n"
+    )
     (tmp_path / "sets.txt").write_text("bill|invoice\n")
     assert Spinner.from_config(cfg).spin("The bill.", seed=1) == "The invoice."
 
@@ -332,11 +373,13 @@ def test_spin_document_depends_on_its_seed_and_not_on_the_process(tmp_path):
     doc = ["The House said the bill was at home.", "The documents were daily, according to the House."]
     spins = {tuple(sp.spin_document(doc, seed=s)) for s in range(12)}
     assert len(spins) > 4
-    code = ("import json,sys\nfrom restore.spinner import Spinner\n"
-            f"sp = Spinner.from_config({{'mode': 'rewriter', 'synonym_sets': {str(SETS)!r}, 'original_weight': 1.0,"
-            " 'place_prob': {'min': 0.2, 'max': 1.0}, 'capitalized_prob': 1.0, 'keep_quotes_prob': 0.0,"
-            " 'rules_prob': 0.0})\n"
-            f"print(json.dumps([sp.spin_document({doc!r}, seed=s) for s in range(12)]))\n")
+    code = (
+        "import json,sys\nfrom restore.spinner import Spinner\n"
+        f"sp = Spinner.from_config({{'mode': 'rewriter', 'synonym_sets': {str(SETS)!r}, 'original_weight': 1.0,"
+        " 'place_prob': {'min': 0.2, 'max': 1.0}, 'capitalized_prob': 1.0, 'keep_quotes_prob': 0.0,"
+        " 'rules_prob': 0.0})\n"
+        f"print(json.dumps([sp.spin_document({doc!r}, seed=s) for s in range(12)]))\n"
+    )
     outs = []
     for hashseed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hashseed}

@@ -5,6 +5,7 @@ thread, and a daemon thread still decoding when the interpreter exits does not a
 Shared state that broke this: the pysbd segmenter (it keeps the text it is cutting on the
 instance), the truncation length set on the shared ``tokenizers`` object at each encode,
 the CT2 engine's scores of "the last generate", and the restorer's memo."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,9 +14,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from conftest import ROOT
 from helpers import swap_restorer
+
 from restore.segment import segments
 
 SHIPPED = ROOT / "models" / "restore-small"
@@ -149,7 +150,8 @@ def test_a_daemon_thread_still_decoding_at_exit_does_not_abort_the_process(shipp
     script = tmp_path / "daemon.py"
     script.write_text(DAEMON_SCRIPT)
     for _ in range(3):
-        proc = subprocess.run([sys.executable, str(script), str(SHIPPED)], capture_output=True, text=True,
-                              timeout=300, cwd=ROOT)
+        proc = subprocess.run(
+            [sys.executable, str(script), str(SHIPPED)], capture_output=True, text=True, timeout=300, cwd=ROOT
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert "exiting while decoding" in proc.stdout

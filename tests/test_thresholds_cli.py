@@ -1,5 +1,6 @@
 """restore thresholds: a model's thresholds chosen on a JSONL of pairs, and the warning a
 model without any gives when it loads."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,13 @@ def write_pairs(path, n=24):
     rows = []
     for i in range(n):
         original = f"{SUBJECTS[i % len(SUBJECTS)]} said the plan {OBJECTS[i % len(OBJECTS)]} {TAILS[i % len(TAILS)]}"
-        rows.append({"article": f"a{i // 2}", "spun": original.replace(" said ", " stated ").replace(" plan ", " scheme "),
-                     "original": original})
+        rows.append(
+            {
+                "article": f"a{i // 2}",
+                "spun": original.replace(" said ", " stated ").replace(" plan ", " scheme "),
+                "original": original,
+            }
+        )
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
@@ -32,14 +38,17 @@ def test_thresholds_are_chosen_and_written(tiny_model, tmp_path, capsys):
     write_pairs(pairs)
     with pytest.warns(UserWarning, match="no recommended thresholds"):
         from restore.restorer import Restorer
+
         Restorer.from_pretrained(model, engine="torch")
     assert main(["thresholds", str(model), "--pairs", str(pairs), "--write"]) == 0
     out = capsys.readouterr()
     best = json.loads(out.out)
     # the rule: the best F0.5 within the harm budget, else the least harmful row
     from restore.thresholds import choose_thresholds, read_pair_documents
-    restorer = Restorer.from_pretrained(model, engine="torch", min_confidence=0, lone_edit_confidence=0,
-                                        min_spun_score=0)
+
+    restorer = Restorer.from_pretrained(
+        model, engine="torch", min_confidence=0, lone_edit_confidence=0, min_spun_score=0
+    )
     rows = choose_thresholds(restorer, *read_pair_documents(pairs))["rows"]
     ok = [r for r in rows if r["clean_harm"] <= 0.02]
     if ok:

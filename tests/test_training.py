@@ -1,14 +1,17 @@
 """Tokenizer round trip and the whole training loop on the tiny config."""
+
 import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from helpers import OBJECTS, SUBJECTS, TAILS, VERBS, make_corpus
+
 from restore.cli import main
+from restore.config import ConfigError, merge, set_values
+from restore.config import load_train_config as load_config
 from restore.tokenizer import hf_tokenizer_from_sentencepiece, train_sentencepiece
-from restore.config import ConfigError, load_train_config as load_config, merge, set_values
+
 
 @pytest.fixture(scope="module")
 def tokenizer():
@@ -17,12 +20,15 @@ def tokenizer():
     return hf_tokenizer_from_sentencepiece(train_sentencepiece(texts, vocab_size=300))
 
 
-@pytest.mark.parametrize("text", [
-    "The U.S. said “it’s fine” — 3.3% of 1,000 people.",
-    "Tabs\tand  double  spaces stay",
-    "naïve café 東京 😀 ü",  # characters never seen in training: byte fallback
-    "1960s 2,500,000 3rd",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. said “it’s fine” — 3.3% of 1,000 people.",
+        "Tabs\tand  double  spaces stay",
+        "naïve café 東京 😀 ü",  # characters never seen in training: byte fallback
+        "1960s 2,500,000 3rd",
+    ],
+)
 def test_tokenizer_round_trips_exactly(tokenizer, text):
     ids = tokenizer(text)["input_ids"]
     assert ids[-1] == tokenizer.eos_token_id
@@ -61,8 +67,9 @@ def test_config_errors(tmp_path):
         load_config(ROOT / "configs/tiny.yaml", ["training.max_stepz=3"])
     with pytest.raises(ConfigError, match="key=value"):
         load_config(ROOT / "configs/tiny.yaml", ["training.max_steps"])
-    cfg = load_config(ROOT / "configs/tiny.yaml", ["training.max_steps=7", "model.d_model=32",
-                                                    "training.learning_rate=5e-4"])
+    cfg = load_config(
+        ROOT / "configs/tiny.yaml", ["training.max_steps=7", "model.d_model=32", "training.learning_rate=5e-4"]
+    )
     assert cfg.training.max_steps == 7 and cfg.model.d_model == 32
     # YAML reads 5e-4 as a string: the typed config makes it the float it is
     assert cfg.training.learning_rate == 5e-4 and isinstance(cfg.training.learning_rate, float)
@@ -84,8 +91,11 @@ def test_one_merge_and_one_set_path():
     assert merged == {"a": {"b": 5, "c": [1]}, "d": 2, "e": 3}
     merged["a"]["c"].append(2)
     assert base["a"]["c"] == [1]  # a deep copy: the defaults are never changed
-    assert set_values(base, ["a.b=2.5", "x.y.z=[1, 2]", "d=null"]) == \
-        {"a": {"b": 2.5, "c": [1]}, "d": None, "x": {"y": {"z": [1, 2]}}}
+    assert set_values(base, ["a.b=2.5", "x.y.z=[1, 2]", "d=null"]) == {
+        "a": {"b": 2.5, "c": [1]},
+        "d": None,
+        "x": {"y": {"z": [1, 2]}},
+    }
 
 
 @pytest.mark.slow
@@ -98,11 +108,11 @@ def test_train_tiny_save_load_restore(tmp_path, capsys, caplog):
     corpus = tmp_path / "corpus.jsonl"
     make_corpus(corpus)
     data_cfg = tmp_path / "data.yaml"
-    data_cfg.write_text(f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\n"
-                        "splits: {valid: 0.2, test: 0.1}\n")
+    data_cfg.write_text(
+        f"seed: 1\ncorpora:\n  - {{path: {corpus}}}\nmin_doc_words: 20\nsplits: {{valid: 0.2, test: 0.1}}\n"
+    )
     out = tmp_path / "run"
-    args = ["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-            "--set", f"output_dir={out}"]
+    args = ["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}", "--set", f"output_dir={out}"]
     assert main(args) == 0
     assert "trained 60 steps" in capsys.readouterr().err
 
@@ -123,8 +133,9 @@ def test_train_tiny_save_load_restore(tmp_path, capsys, caplog):
     model_dir = out / "model"
     # the model leaves with thresholds chosen on the run's valid pairs (restore.thresholds)
     settings = json.loads((model_dir / "restore_config.json").read_text())
-    assert {k: settings[k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")} == \
-        {k: report["thresholds"][k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")}
+    assert {k: settings[k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")} == {
+        k: report["thresholds"][k] for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")
+    }
     assert "valid pairs of the training run" in settings["chosen_on"]
     # the saved tokenizer does not keep the training-time truncation (it would cut inputs)
     saved = json.loads((model_dir / "tokenizer.json").read_text())
@@ -148,6 +159,7 @@ def test_train_tiny_save_load_restore(tmp_path, capsys, caplog):
     # the words of the training targets travel with the model (restore.known_words)
     from restore import known_words
     from restore.pairs import load_pairs
+
     known = known_words.load(model_dir)
     assert known == known_words.collect(load_pairs(out / "pairs")["train"]["original"])
     assert {"the", "council"} <= known and not any(any(c.isdigit() for c in w) for w in known)
@@ -156,9 +168,25 @@ def test_train_tiny_save_load_restore(tmp_path, capsys, caplog):
 
     # fine-tune the trained model on new data, and resume from a checkpoint
     out2 = tmp_path / "run2"
-    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={out2}", "--set", "training.max_steps=30",
-                 "--set", "model.decoder_layers=7", "--init-from", str(model_dir)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                str(ROOT / "configs/tiny.yaml"),
+                "--set",
+                f"data.build={data_cfg}",
+                "--set",
+                f"output_dir={out2}",
+                "--set",
+                "training.max_steps=30",
+                "--set",
+                "model.decoder_layers=7",
+                "--init-from",
+                str(model_dir),
+            ]
+        )
+        == 0
+    )
     report2 = json.loads((out2 / "train_report.json").read_text())
     assert "'decoder_layers': 7} are not used" in caplog.text  # logged (on stderr when logging is not set up)
     assert report2["init_from"] == str(model_dir)
@@ -167,8 +195,22 @@ def test_train_tiny_save_load_restore(tmp_path, capsys, caplog):
     assert report2["config"]["model"]["d_model"] == model.config.d_model
     assert "zzyzx" in known_words.load(out2 / "model") and known <= known_words.load(out2 / "model")
     # --resume alone goes on with the --init-from run's architecture, tokenizer and words
-    assert main(["train", str(ROOT / "configs/tiny.yaml"), "--set", f"data.build={data_cfg}",
-                 "--set", f"output_dir={out2}", "--set", "training.max_steps=40", "--resume"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                str(ROOT / "configs/tiny.yaml"),
+                "--set",
+                f"data.build={data_cfg}",
+                "--set",
+                f"output_dir={out2}",
+                "--set",
+                "training.max_steps=40",
+                "--resume",
+            ]
+        )
+        == 0
+    )
     report3 = json.loads((out2 / "train_report.json").read_text())
     assert report3["steps"] == 40 and report3["init_from"] == str(model_dir)
     assert report3["config"]["model"]["decoder_layers"] == model.config.decoder_layers
@@ -294,21 +336,41 @@ def test_data_mix_caps_folders_repeats_real_pairs_and_keeps_their_held_out_artic
     from restore.training_data import training_pairs
 
     def folder(name, n):
-        rows = {"spun": [f"{name} spun {i}" for i in range(n)], "original": [f"{name} orig {i}" for i in range(n)],
-                "doc_id": [f"d{i}" for i in range(n)], "kind": ["spun"] * n, "n_sent": [1] * n}
-        datasets.DatasetDict({"train": datasets.Dataset.from_dict(rows),
-                              "valid": datasets.Dataset.from_dict(rows)}).save_to_disk(str(tmp_path / name))
+        rows = {
+            "spun": [f"{name} spun {i}" for i in range(n)],
+            "original": [f"{name} orig {i}" for i in range(n)],
+            "doc_id": [f"d{i}" for i in range(n)],
+            "kind": ["spun"] * n,
+            "n_sent": [1] * n,
+        }
+        datasets.DatasetDict(
+            {"train": datasets.Dataset.from_dict(rows), "valid": datasets.Dataset.from_dict(rows)}
+        ).save_to_disk(str(tmp_path / name))
 
     folder("main", 40)
     folder("fitted", 30)
     real = tmp_path / "real.jsonl"
-    real.write_text("".join(json.dumps({"article": f"art{i // 2}", "spun": f"real spun {i}", "original": f"real {i}"})
-                            + "\n" for i in range(40)))
+    real.write_text(
+        "".join(
+            json.dumps({"article": f"art{i // 2}", "spun": f"real spun {i}", "original": f"real {i}"}) + "\n"
+            for i in range(40)
+        )
+    )
     held = {f"art{k}" for k in range(20) if held_out(f"art{k}", 0.3)}
-    cfg = TrainConfig.from_dict({"data": {
-        "pairs": "main", "max_train_pairs": 10, "max_valid_pairs": 25,
-        "mix": [{"pairs": "fitted", "max_train_pairs": 5}, {"jsonl": "real.jsonl", "repeat": 3, "holdout_share": 0.3}]}},
-        config_dir=tmp_path)
+    cfg = TrainConfig.from_dict(
+        {
+            "data": {
+                "pairs": "main",
+                "max_train_pairs": 10,
+                "max_valid_pairs": 25,
+                "mix": [
+                    {"pairs": "fitted", "max_train_pairs": 5},
+                    {"jsonl": "real.jsonl", "repeat": 3, "holdout_share": 0.3},
+                ],
+            }
+        },
+        config_dir=tmp_path,
+    )
     pairs = training_pairs(cfg, tmp_path / "run")
     train, valid = list(pairs["train"]["spun"]), list(pairs["valid"]["spun"])
     assert sum(s.startswith("main") for s in train) == 10 and sum(s.startswith("fitted") for s in train) == 5
@@ -316,5 +378,7 @@ def test_data_mix_caps_folders_repeats_real_pairs_and_keeps_their_held_out_artic
     assert sum(s.startswith("real") for s in valid) == 2 * len(held) and len(valid) == 25
     assert not {s for s in train if s.startswith("real")} & {s for s in valid if s.startswith("real")}
     with pytest.raises(ConfigError, match="mix\\[0\\]"):
-        training_pairs(TrainConfig.from_dict({"data": {"pairs": "main", "mix": [{"folder": "x"}]}}, config_dir=tmp_path),
-               tmp_path / "run")
+        training_pairs(
+            TrainConfig.from_dict({"data": {"pairs": "main", "mix": [{"folder": "x"}]}}, config_dir=tmp_path),
+            tmp_path / "run",
+        )

@@ -23,6 +23,7 @@ whose output is identical to the baseline's, peak RSS and load time (imports inc
 the CTranslate2 conversion cached; the one-off conversion is timed separately), and the
 load average, which shows whether something else was running.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,7 @@ WHOLE_TARGETS = {"ratio_to_yardstick": 5.0, "sentences_per_s": 300.0, "peak_rss_
 
 # ----------------------------------------------------------------------------- data
 
+
 def bench_sentences(n: int, pairs: Path, seed: int = 0) -> tuple[list[str], list[str], str]:
     """(spun sentences, their originals, where they come from)."""
     if (pairs / "dataset_dict.json").is_file():
@@ -59,7 +61,11 @@ def bench_sentences(n: int, pairs: Path, seed: int = 0) -> tuple[list[str], list
         name = pairs.resolve().relative_to(ROOT) if pairs.resolve().is_relative_to(ROOT) else pairs
         return list(test["spun"]), list(test["original"]), f"{name}: test split, kind=spun, shuffle(seed={seed})"
     rows = spin_test_split(n, seed)
-    return [s for s, _ in rows], [o for _, o in rows], "configs/data.yaml corpora: test-split documents spun (first spin)"
+    return (
+        [s for s, _ in rows],
+        [o for _, o in rows],
+        "configs/data.yaml corpora: test-split documents spun (first spin)",
+    )
 
 
 def spin_test_split(n: int, seed: int) -> list[tuple[str, str]]:
@@ -85,6 +91,7 @@ def spin_test_split(n: int, seed: int) -> list[tuple[str, str]]:
 
 
 # ----------------------------------------------------------------------------- workers
+
 
 def peak_rss_mb() -> float:
     """Peak resident memory of this process. VmHWM, not ru_maxrss: Linux carries
@@ -115,9 +122,14 @@ def worker_baseline(args, sentences: list[str]) -> dict:
     t0 = time.perf_counter()
     with torch.inference_mode():
         for k in range(0, len(order), args.batch_size):
-            idx = order[k:k + args.batch_size]
-            enc = tok([sentences[i] for i in idx], return_tensors="pt", padding=True, truncation=True,
-                      max_length=min(128, model.config.max_position_embeddings - 4))
+            idx = order[k : k + args.batch_size]
+            enc = tok(
+                [sentences[i] for i in idx],
+                return_tensors="pt",
+                padding=True,
+                truncation=True,
+                max_length=min(128, model.config.max_position_embeddings - 4),
+            )
             max_new = output_limit(enc["input_ids"].shape[1], max_out)
             ids = model.generate(**enc, max_new_tokens=max_new, num_beams=1, do_sample=False)
             for i, text in zip(idx, tok.batch_decode(ids, skip_special_tokens=True)):
@@ -144,17 +156,33 @@ def worker_fast(args, sentences: list[str]) -> dict:
 
 def run_worker(kind: str, args, sentences_file: Path, extra: list[str] = ()) -> dict:
     out_file = sentences_file.with_name(f"{kind}.json")
-    cmd = [sys.executable, __file__, "--worker", kind, "--sentences", str(sentences_file), "--out", str(out_file),
-           "--model", str(args.model), "--batch-size", str(args.batch_size), "--engine", args.engine,
-           *(["--threads", str(args.threads)] if args.threads else []), *extra]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--sentences",
+        str(sentences_file),
+        "--out",
+        str(out_file),
+        "--model",
+        str(args.model),
+        "--batch-size",
+        str(args.batch_size),
+        "--engine",
+        args.engine,
+        *(["--threads", str(args.threads)] if args.threads else []),
+        *extra,
+    ]
     subprocess.run(cmd, check=True)
     return json.loads(out_file.read_text(encoding="utf-8"))
 
 
 def yardstick_model(commit: str, dest: Path) -> Path:
     """``models/restore-small`` as committed at ``commit``, unpacked under ``dest``."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "models/restore-small"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "models/restore-small"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest / "models" / "restore-small"
 
@@ -166,25 +194,41 @@ def whole_process(model: Path, sentences: list[str], tmp: Path, engine: str) -> 
     src, one = tmp / "whole.txt", tmp / "one.txt"
     src.write_text("".join(s + "\n" for s in sentences), encoding="utf-8")
     one.write_text(sentences[0] + "\n", encoding="utf-8")
-    cmd = [sys.executable, "-c", "from restore.cli import main; raise SystemExit(main())", "run", "--model",
-           str(model), "--engine", engine]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from restore.cli import main; raise SystemExit(main())",
+        "run",
+        "--model",
+        str(model),
+        "--engine",
+        engine,
+    ]
     subprocess.run([*cmd, str(one), "-o", str(tmp / "one.out")], check=True, capture_output=True)
     timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []  # peak RSS, KB, last line
     t0 = time.perf_counter()
-    proc = subprocess.Popen([*timer, *cmd, str(src), "-o", str(tmp / "whole.out")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*timer, *cmd, str(src), "-o", str(tmp / "whole.out")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, err = proc.communicate()
     seconds = time.perf_counter() - t0
     if proc.returncode:
         raise RuntimeError(f"restore run failed: {err[-500:]}")
     last = err.strip().splitlines()[-1] if err.strip() else ""
     rss = int(last) / 1024 if last.isdigit() else None
-    return {"what": f"restore run FILE -o OUT --engine {engine}, whole process", "seconds": round(seconds, 2),
-            "sentences_per_s": round(len(sentences) / seconds, 1),
-            "peak_rss_mb": round(rss) if rss is not None else None}
+    return {
+        "what": f"restore run FILE -o OUT --engine {engine}, whole process",
+        "seconds": round(seconds, 2),
+        "sentences_per_s": round(len(sentences) / seconds, 1),
+        "peak_rss_mb": round(rss) if rss is not None else None,
+    }
 
 
 # ----------------------------------------------------------------------------- ceiling
+
 
 def flops_per_sentence(config: dict, src_tokens: int, tgt_tokens: int) -> float:
     """Floating-point operations (2 per multiply-add) a BART/Marian-style encoder-decoder
@@ -195,8 +239,8 @@ def flops_per_sentence(config: dict, src_tokens: int, tgt_tokens: int) -> float:
     enc_ffn, dec_ffn = config["encoder_ffn_dim"], config["decoder_ffn_dim"]
     n_enc, n_dec = config["encoder_layers"], config["decoder_layers"]
     s, t = src_tokens, tgt_tokens
-    encoder = n_enc * s * (4 * d * d + 2 * d * enc_ffn + 2 * s * d)          # projections, FFN, attention
-    cross_kv = n_dec * s * 2 * d * d                                        # cross-attention keys/values, once
+    encoder = n_enc * s * (4 * d * d + 2 * d * enc_ffn + 2 * s * d)  # projections, FFN, attention
+    cross_kv = n_dec * s * 2 * d * d  # cross-attention keys/values, once
     decoder = n_dec * t * (4 * d * d + 2 * d * d + 2 * d * dec_ffn + (t + 1) * d + 2 * s * d)
     output_layer = t * d * v
     return 2.0 * (encoder + cross_kv + decoder + output_layer)
@@ -234,12 +278,18 @@ def compute_ceiling(model: Path, sentences: list[str], outputs: list[str], threa
     tgt = [len(t) for t, _ in tokens.encode(outputs, 254)]
     flops = sum(flops_per_sentence(config, s, t) for s, t in zip(src, tgt)) / len(sentences)
     peak = gemm_peak_gflops(config, threads)
-    return {"mflop_per_sentence": round(flops / 1e6, 1), "mean_input_tokens": round(sum(src) / len(src), 1),
-            "mean_output_tokens": round(sum(tgt) / len(tgt), 1), "gemm_peak_gflops": round(peak, 1),
-            "threads": threads, "ceiling_sentences_per_s": round(peak * 1e9 / flops, 1)}
+    return {
+        "mflop_per_sentence": round(flops / 1e6, 1),
+        "mean_input_tokens": round(sum(src) / len(src), 1),
+        "mean_output_tokens": round(sum(tgt) / len(tgt), 1),
+        "gemm_peak_gflops": round(peak, 1),
+        "threads": threads,
+        "ceiling_sentences_per_s": round(peak * 1e9 / flops, 1),
+    }
 
 
 # ----------------------------------------------------------------------------- levers
+
 
 def levers(args, sentences: list[str], originals: list[str]) -> dict:
     """Speed and identity to the baseline of the other options, on a smaller sample; for
@@ -247,7 +297,7 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
     import ctranslate2
     import torch
 
-    from restore.engines import CT2Engine, TorchEngine, Tokens, cpu_cores, ct2_model_dir, output_limit
+    from restore.engines import CT2Engine, Tokens, TorchEngine, cpu_cores, ct2_model_dir, output_limit
     from restore.metrics import spin_edits
 
     cores = args.threads or cpu_cores()
@@ -269,8 +319,11 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
     def record(name, out, seconds):
         same = sum(a == b for a, b in zip(out, base)) / len(base)
         results[name] = {"sent_per_s": len(out) / seconds, "identical": same, "f0.5": f05(out)}
-        print(f"  {name:40s} {len(out) / seconds:7.1f} sent/s  identical {same:.1%}  F0.5 {results[name]['f0.5']}",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {name:40s} {len(out) / seconds:7.1f} sent/s  identical {same:.1%}  F0.5 {results[name]['f0.5']}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     for bs in (16, 64):
         torch_engine.batch_size = bs
@@ -292,8 +345,10 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
         return outs
 
     few_base = base[: len(few)]
-    for name, fn in [("torch_b1_plain", lambda: [torch_engine.generate([s])[0] for s in few]),
-                     ("torch_b1_prompt_lookup10", lambda: lookup(few, 10))]:
+    for name, fn in [
+        ("torch_b1_plain", lambda: [torch_engine.generate([s])[0] for s in few]),
+        ("torch_b1_prompt_lookup10", lambda: lookup(few, 10)),
+    ]:
         try:
             out, seconds = timed(fn)
         except Exception as e:  # not supported for this model type / version
@@ -308,15 +363,26 @@ def levers(args, sentences: list[str], originals: list[str]) -> dict:
     tokens = Tokens(args.model)
     for compute_type in ("float32", "int8_float32", "int8"):
         ct2_dir = ct2_model_dir(args.model, compute_type)
-        settings = [(64, cores, 1), (64, 1, cores), (32, cores, 1), (128, cores, 1), (256, cores, 1)] \
-            if compute_type == "float32" else [(64, cores, 1)]
+        settings = (
+            [(64, cores, 1), (64, 1, cores), (32, cores, 1), (128, cores, 1), (256, cores, 1)]
+            if compute_type == "float32"
+            else [(64, cores, 1)]
+        )
         for bs, inter, intra in settings:
-            translator = ctranslate2.Translator(str(ct2_dir), compute_type=compute_type,
-                                                inter_threads=inter, intra_threads=intra)
-            engine = CT2Engine(translator, tokens, max_input_tokens=torch_engine.max_input_tokens,
-                               max_output_tokens=torch_engine.max_output_tokens, decode_batch_size=bs)
+            translator = ctranslate2.Translator(
+                str(ct2_dir), compute_type=compute_type, inter_threads=inter, intra_threads=intra
+            )
+            engine = CT2Engine(
+                translator,
+                tokens,
+                max_input_tokens=torch_engine.max_input_tokens,
+                max_output_tokens=torch_engine.max_output_tokens,
+                decode_batch_size=bs,
+            )
             engine.generate(sentences[:8])
-            record(f"ct2_{compute_type}_b{bs}_inter{inter}_intra{intra}", *timed(lambda e=engine: e.generate(sentences)))
+            record(
+                f"ct2_{compute_type}_b{bs}_inter{inter}_intra{intra}", *timed(lambda e=engine: e.generate(sentences))
+            )
     results["int8_gate"] = int8_gate(args, sentences)
     return results
 
@@ -345,11 +411,16 @@ def int8_gate(args, sentences: list[str]) -> dict:
     restored32, restored8 = Restorer(f32, *gate).restore(sentences), Restorer(i8, *gate).restore(sentences)
     same = sum(a == b for a, b in zip(restored32, restored8)) / n
     print(f"  int8 vs float32 restored text (thresholds {gate}): identical {same:.2%}", file=sys.stderr)
-    return {"gates": gates, "raw_identical": round(sum(a == b for a, b in zip(out8, out32)) / n, 4),
-            "restored_identical": round(same, 4), "thresholds": gate}
+    return {
+        "gates": gates,
+        "raw_identical": round(sum(a == b for a, b in zip(out8, out32)) / n, 4),
+        "restored_identical": round(same, 4),
+        "thresholds": gate,
+    }
 
 
 # ----------------------------------------------------------------------------- main
+
 
 def whole(args, sentences: list[str]) -> dict:
     """Issue 16's measurement, every system on the same sentences in one run, one after the
@@ -373,28 +444,46 @@ def whole(args, sentences: list[str]) -> dict:
     identical = sum(a == b for a, b in zip(base["outputs"], fast["outputs"])) / n
     figures = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "cores": len(os.sched_getaffinity(0)), "loadavg_1min_before": round(load_before[0], 2),
-        "loadavg_1min_after": round(os.getloadavg()[0], 2), "model": str(args.model),
-        "yardstick": {"what": f"HF model.generate greedy fp32 batch {args.batch_size}, models/restore-small at "
-                              f"{args.yardstick}", "sentences_per_s": round(y_sps, 1),
-                      "peak_rss_mb": round(yardstick["peak_rss_mb"]), "load_s": round(yardstick["load_s"], 2)},
-        "generate": {"sentences_per_s": round(n / base["seconds"], 1), "peak_rss_mb": round(base["peak_rss_mb"]),
-                     "load_s": round(base["load_s"], 2)},
-        "fast_path": {"sentences_per_s": round(n / fast["seconds"], 1), "peak_rss_mb": round(fast["peak_rss_mb"]),
-                      "load_s": round(fast["load_s"], 2), "identical_to_generate": round(identical, 4),
-                      **{k: fast[k] for k in ("engine", "compute_type", "threads") if k in fast}},
+        "cores": len(os.sched_getaffinity(0)),
+        "loadavg_1min_before": round(load_before[0], 2),
+        "loadavg_1min_after": round(os.getloadavg()[0], 2),
+        "model": str(args.model),
+        "yardstick": {
+            "what": f"HF model.generate greedy fp32 batch {args.batch_size}, models/restore-small at {args.yardstick}",
+            "sentences_per_s": round(y_sps, 1),
+            "peak_rss_mb": round(yardstick["peak_rss_mb"]),
+            "load_s": round(yardstick["load_s"], 2),
+        },
+        "generate": {
+            "sentences_per_s": round(n / base["seconds"], 1),
+            "peak_rss_mb": round(base["peak_rss_mb"]),
+            "load_s": round(base["load_s"], 2),
+        },
+        "fast_path": {
+            "sentences_per_s": round(n / fast["seconds"], 1),
+            "peak_rss_mb": round(fast["peak_rss_mb"]),
+            "load_s": round(fast["load_s"], 2),
+            "identical_to_generate": round(identical, 4),
+            **{k: fast[k] for k in ("engine", "compute_type", "threads") if k in fast},
+        },
         "restore_run": {**run, "ratio_to_yardstick": round(run["sentences_per_s"] / y_sps, 2)},
     }
-    figures["targets"] = {**WHOLE_TARGETS, "met": {
-        "ratio_to_yardstick": figures["restore_run"]["ratio_to_yardstick"] >= WHOLE_TARGETS["ratio_to_yardstick"],
-        "sentences_per_s": run["sentences_per_s"] >= WHOLE_TARGETS["sentences_per_s"],
-        "identical": identical >= TARGETS["identical"],
-        "peak_rss_mb": run["peak_rss_mb"] is not None and run["peak_rss_mb"] <= WHOLE_TARGETS["peak_rss_mb"]}}
+    figures["targets"] = {
+        **WHOLE_TARGETS,
+        "met": {
+            "ratio_to_yardstick": figures["restore_run"]["ratio_to_yardstick"] >= WHOLE_TARGETS["ratio_to_yardstick"],
+            "sentences_per_s": run["sentences_per_s"] >= WHOLE_TARGETS["sentences_per_s"],
+            "identical": identical >= TARGETS["identical"],
+            "peak_rss_mb": run["peak_rss_mb"] is not None and run["peak_rss_mb"] <= WHOLE_TARGETS["peak_rss_mb"],
+        },
+    }
     for name in ("yardstick", "generate", "fast_path", "restore_run"):
         f = figures[name]
         print(f"{name:12s} {f['sentences_per_s']:7.1f} sent/s  peak RSS {f['peak_rss_mb']} MB")
-    print(f"restore run / yardstick: {figures['restore_run']['ratio_to_yardstick']:.2f}x   "
-          f"fast path identical to generate: {identical:.2%}")
+    print(
+        f"restore run / yardstick: {figures['restore_run']['ratio_to_yardstick']:.2f}x   "
+        f"fast path identical to generate: {identical:.2%}"
+    )
     return figures
 
 
@@ -405,14 +494,20 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", type=Path, default=ROOT / "data" / "pairs")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--engine", default="auto", choices=["auto", "ct2", "ct2-int8", "torch"])
-    ap.add_argument("--threads", type=int, help="baseline and --levers: CPU threads (default: the cores "
-                                                "available; the fast path always uses those)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        help="baseline and --levers: CPU threads (default: the cores available; the fast path always uses those)",
+    )
     ap.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "bench.json")
     ap.add_argument("--levers", action="store_true", help="measure the other levers instead (smaller --n)")
     ap.add_argument("--int8-gate", action="store_true", help="only the int8 gate and identity figures of --levers")
-    ap.add_argument("--whole", action="store_true",
-                    help="issue 16's figures instead: restore run on --n sentences (whole process) against "
-                         f"plain generate on the model shipped at {YARDSTICK_COMMIT} (the yardstick) and on --model")
+    ap.add_argument(
+        "--whole",
+        action="store_true",
+        help="issue 16's figures instead: restore run on --n sentences (whole process) against "
+        f"plain generate on the model shipped at {YARDSTICK_COMMIT} (the yardstick) and on --model",
+    )
     ap.add_argument("--yardstick", default=YARDSTICK_COMMIT, help="commit whose models/restore-small is the yardstick")
     ap.add_argument("--worker", choices=["baseline", "fast"], help=argparse.SUPPRESS)
     ap.add_argument("--sentences", type=Path, help=argparse.SUPPRESS)
@@ -426,8 +521,10 @@ def main(argv=None) -> int:
         return 0
 
     sentences, originals, source = bench_sentences(args.n, args.pairs)
-    print(f"{len(sentences)} sentences ({source}), mean {sum(map(len, sentences)) / len(sentences):.0f} chars",
-          file=sys.stderr)
+    print(
+        f"{len(sentences)} sentences ({source}), mean {sum(map(len, sentences)) / len(sentences):.0f} chars",
+        file=sys.stderr,
+    )
     if args.int8_gate:
         result = {"sentences": source, "n": len(sentences), **int8_gate(args, sentences)}
         dest = args.json.with_name(args.json.stem + "_int8.json")
@@ -474,39 +571,70 @@ def main(argv=None) -> int:
     b_sps, f_sps = n / base["seconds"], n / fast["seconds"]
     result = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": len(os.sched_getaffinity(0)),
-                    "loadavg_1min_before": round(load_before[0], 2), "loadavg_1min_after": round(load_after[0], 2)},
-        "model": str(args.model.resolve().relative_to(ROOT)) if args.model.resolve().is_relative_to(ROOT)
+        "machine": {
+            "cpu": platform.processor() or platform.machine(),
+            "cores": len(os.sched_getaffinity(0)),
+            "loadavg_1min_before": round(load_before[0], 2),
+            "loadavg_1min_after": round(load_after[0], 2),
+        },
+        "model": str(args.model.resolve().relative_to(ROOT))
+        if args.model.resolve().is_relative_to(ROOT)
         else str(args.model),
         "sentences": {"n": n, "source": source, "mean_chars": round(sum(map(len, sentences)) / n, 1)},
-        "baseline": {"what": f"HF model.generate greedy fp32 batch {args.batch_size}",
-                     "sentences_per_s": round(b_sps, 2), "seconds": round(base["seconds"], 2),
-                     "peak_rss_mb": round(base["peak_rss_mb"]), "load_s": round(base["load_s"], 2),
-                     "threads": base["threads"]},
-        "fast": {"what": f"Restorer.from_pretrained(engine={args.engine!r}).generate",
-                 **{k: fast[k] for k in ("engine", "compute_type", "threads") if k in fast},
-                 "sentences_per_s": round(f_sps, 2), "seconds": round(fast["seconds"], 2),
-                 "peak_rss_mb": round(fast["peak_rss_mb"]), "load_s": round(fast["load_s"], 2),
-                 "first_use_conversion_s": round(conversion_s, 2) if conversion_s is not None else None},
+        "baseline": {
+            "what": f"HF model.generate greedy fp32 batch {args.batch_size}",
+            "sentences_per_s": round(b_sps, 2),
+            "seconds": round(base["seconds"], 2),
+            "peak_rss_mb": round(base["peak_rss_mb"]),
+            "load_s": round(base["load_s"], 2),
+            "threads": base["threads"],
+        },
+        "fast": {
+            "what": f"Restorer.from_pretrained(engine={args.engine!r}).generate",
+            **{k: fast[k] for k in ("engine", "compute_type", "threads") if k in fast},
+            "sentences_per_s": round(f_sps, 2),
+            "seconds": round(fast["seconds"], 2),
+            "peak_rss_mb": round(fast["peak_rss_mb"]),
+            "load_s": round(fast["load_s"], 2),
+            "first_use_conversion_s": round(conversion_s, 2) if conversion_s is not None else None,
+        },
         "ratio": round(f_sps / b_sps, 2),
-        "float32_ceiling": {**ceiling, "ratio": round(ceiling["ceiling_sentences_per_s"] / b_sps, 2),
-                            "fast_path_share": round(f_sps / ceiling["ceiling_sentences_per_s"], 3)},
+        "float32_ceiling": {
+            **ceiling,
+            "ratio": round(ceiling["ceiling_sentences_per_s"] / b_sps, 2),
+            "fast_path_share": round(f_sps / ceiling["ceiling_sentences_per_s"], 3),
+        },
         "identical_share": round(identical, 4),
-        "differing_examples": [{"input": s, "baseline": a, "fast": b}
-                               for s, a, b in zip(sentences, base["outputs"], fast["outputs"]) if a != b][:5],
+        "differing_examples": [
+            {"input": s, "baseline": a, "fast": b}
+            for s, a, b in zip(sentences, base["outputs"], fast["outputs"])
+            if a != b
+        ][:5],
     }
-    result["targets"] = {**TARGETS, "met": {
-        "ratio": result["ratio"] >= TARGETS["ratio"], "identical": identical >= TARGETS["identical"],
-        "peak_rss_mb": fast["peak_rss_mb"] <= TARGETS["peak_rss_mb"], "load_s": fast["load_s"] <= TARGETS["load_s"]}}
+    result["targets"] = {
+        **TARGETS,
+        "met": {
+            "ratio": result["ratio"] >= TARGETS["ratio"],
+            "identical": identical >= TARGETS["identical"],
+            "peak_rss_mb": fast["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+            "load_s": fast["load_s"] <= TARGETS["load_s"],
+        },
+    }
     print(f"baseline  {b_sps:7.1f} sent/s  load {base['load_s']:.2f} s  peak RSS {base['peak_rss_mb']:.0f} MB")
-    print(f"fast      {f_sps:7.1f} sent/s  load {fast['load_s']:.2f} s  peak RSS {fast['peak_rss_mb']:.0f} MB"
-          f"  ({fast.get('engine')}, {fast.get('compute_type', '')})")
-    print(f"ratio {f_sps / b_sps:.2f}x   identical output {identical:.2%} of {n}   "
-          f"load average {load_before[0]:.2f} -> {load_after[0]:.2f}")
+    print(
+        f"fast      {f_sps:7.1f} sent/s  load {fast['load_s']:.2f} s  peak RSS {fast['peak_rss_mb']:.0f} MB"
+        f"  ({fast.get('engine')}, {fast.get('compute_type', '')})"
+    )
+    print(
+        f"ratio {f_sps / b_sps:.2f}x   identical output {identical:.2%} of {n}   "
+        f"load average {load_before[0]:.2f} -> {load_after[0]:.2f}"
+    )
     c = result["float32_ceiling"]
-    print(f"float32 ceiling {c['ceiling_sentences_per_s']:.0f} sent/s = {c['ratio']:.2f}x the baseline "
-          f"({c['mflop_per_sentence']:.0f} MFLOP a sentence at the {c['gemm_peak_gflops']:.0f} GFLOP/s "
-          f"matrix-product peak of {c['threads']} threads); the fast path runs at {c['fast_path_share']:.0%} of it")
+    print(
+        f"float32 ceiling {c['ceiling_sentences_per_s']:.0f} sent/s = {c['ratio']:.2f}x the baseline "
+        f"({c['mflop_per_sentence']:.0f} MFLOP a sentence at the {c['gemm_peak_gflops']:.0f} GFLOP/s "
+        f"matrix-product peak of {c['threads']} threads); the fast path runs at {c['fast_path_share']:.0%} of it"
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {args.json}", file=sys.stderr)

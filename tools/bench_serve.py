@@ -21,6 +21,7 @@ its peak and after, and the sentences its restorer remembers. Not a timed test: 
 figures depend on the machine and on what else runs on it (the load average is shown).
 Exit status 1 when any request failed or differed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,8 +82,13 @@ def request(conn: http.client.HTTPConnection, method: str, path: str, body: dict
 
 def start_server(port: int, model: str | None, engine: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "restore", "serve", "--host", "127.0.0.1", "--port", str(port), "--engine", engine]
-    server = subprocess.Popen(cmd + (["--model", model] if model else []), cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        cmd + (["--model", model] if model else []),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 300
     while time.time() < deadline:
         if server.poll() is not None:
@@ -163,12 +169,20 @@ def load_phase(port: int, pid: int, jobs: list[list[int]], texts: list[str], exp
     for e in errors[:5]:
         print("error:", e, file=sys.stderr)
     return {
-        "requests": n, "distinct_texts": len({j for js in jobs for j in js}),
-        "errors": len(errors), "answers_differing_from_restore_run": differ[0],
-        "wall_s": round(wall, 2), "requests_per_s": round(n / wall, 1),
-        "latency_ms": {"p50": round(1000 * q[49], 1), "p90": round(1000 * q[89], 1), "p99": round(1000 * q[98], 1),
-                       "max": round(1000 * max(latencies), 1) if latencies else None},
-        "batches": batches, "mean_texts_per_batch": round(n / batches, 2) if batches else None,
+        "requests": n,
+        "distinct_texts": len({j for js in jobs for j in js}),
+        "errors": len(errors),
+        "answers_differing_from_restore_run": differ[0],
+        "wall_s": round(wall, 2),
+        "requests_per_s": round(n / wall, 1),
+        "latency_ms": {
+            "p50": round(1000 * q[49], 1),
+            "p90": round(1000 * q[89], 1),
+            "p99": round(1000 * q[98], 1),
+            "max": round(1000 * max(latencies), 1) if latencies else None,
+        },
+        "batches": batches,
+        "mean_texts_per_batch": round(n / batches, 2) if batches else None,
         "server_rss_mib": {"before": round(rss_before, 1), "peak": round(peak[0], 1), "after": round(rss_after, 1)},
         "remembered_sentences_after": after.get("remembered_sentences"),
     }
@@ -180,12 +194,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=200, help="requests per client")
     ap.add_argument("--model", help="model folder (default: the shipped model)")
     ap.add_argument("--engine", default="auto")
-    ap.add_argument("--cold-rounds", type=int, default=2,
-                    help="load rounds of texts not sent before (default 2: memory after the first and the "
-                         "second shows whether it keeps growing)")
-    ap.add_argument("--seeds", type=int, default=None,
-                    help="spins of examples/clean.txt (5 lines each; default: enough distinct texts that no "
-                         "request of the cold rounds repeats one)")
+    ap.add_argument(
+        "--cold-rounds",
+        type=int,
+        default=2,
+        help="load rounds of texts not sent before (default 2: memory after the first and the "
+        "second shows whether it keeps growing)",
+    )
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help="spins of examples/clean.txt (5 lines each; default: enough distinct texts that no "
+        "request of the cold rounds repeats one)",
+    )
     ap.add_argument("--json", help="write the figures here too")
     args = ap.parse_args(argv)
 
@@ -206,8 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         # client another client's share (the restorer's memo answers them)
         cold = []
         for r in range(args.cold_rounds):
-            jobs = [[((r * args.clients + k) * args.requests + i) % len(texts) for i in range(args.requests)]
-                    for k in range(args.clients)]
+            jobs = [
+                [((r * args.clients + k) * args.requests + i) % len(texts) for i in range(args.requests)]
+                for k in range(args.clients)
+            ]
             cold.append(load_phase(port, server.pid, jobs, texts, expected))
         repeat = load_phase(port, server.pid, jobs[1:] + jobs[:1], texts, expected)
     finally:
@@ -218,11 +242,15 @@ def main(argv: list[str] | None = None) -> int:
             server.kill()
 
     figures = {
-        "clients": args.clients, "requests_per_client": args.requests,
+        "clients": args.clients,
+        "requests_per_client": args.requests,
         "mean_chars": round(sum(map(len, texts)) / len(texts)),
-        "cold": cold, "repeat": repeat,
-        "engine": args.engine, "model": args.model or "shipped (restore-small)",
-        "cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+        "cold": cold,
+        "repeat": repeat,
+        "engine": args.engine,
+        "model": args.model or "shipped (restore-small)",
+        "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(figures, indent=2))
     if args.json:

@@ -6,6 +6,7 @@ tables read backwards, each spun phrase mapped to the original it most likely co
 
 Needs the shared corpus (phrase counts of the data config's train documents).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,14 @@ def count_tokens(text: str) -> tuple[str, ...]:
     return tuple(_COUNT_TOKEN_RE.findall(text.replace("’", "'")))
 
 
-def build_inverse(tables: Iterable[tuple[Table_, float]], freq: Callable[[str], float],
-                  key_probability: dict[str, float] | None = None, spin_prob: float = SPIN_PROB,
-                  temperature: float = 1.0, lower: bool = True) -> Inverse:
+def build_inverse(
+    tables: Iterable[tuple[Table_, float]],
+    freq: Callable[[str], float],
+    key_probability: dict[str, float] | None = None,
+    spin_prob: float = SPIN_PROB,
+    temperature: float = 1.0,
+    lower: bool = True,
+) -> Inverse:
     """Inverse map of spinner tables: spun phrase -> (most likely original, ratio).
 
     ``tables``: ``(table, behaviour_weight)`` pairs, each table ``{key: [(replacement,
@@ -106,8 +112,7 @@ def spinner_tables(spinner=None) -> tuple[list[tuple[Table_, float]], list[tuple
     spinner = spinner or Spinner.from_config()
     lower = [(table, spinner.weights[name]) for name, table in spinner.word_tables]
     cased = [(spinner.abbreviations, spinner.weights["abbreviation"])] if "abbreviation" in spinner.weights else []
-    return (lower, cased, spinner.key_probability, spinner.temperature,
-            float(spinner.config["capitalized_prob"]))
+    return (lower, cased, spinner.key_probability, spinner.temperature, float(spinner.config["capitalized_prob"]))
 
 
 def build(texts: Iterable[str], spinner=None) -> tuple[Inverse, Inverse, float]:
@@ -118,10 +123,8 @@ def build(texts: Iterable[str], spinner=None) -> tuple[Inverse, Inverse, float]:
     counts = corpus_counts(texts, need_lower, lower=True)
     counts_cased = corpus_counts(texts, need_cased, lower=False)
     lower_counts = {p.lower().replace("’", "'"): c for p, c in counts.items()}
-    phrases = build_inverse(lower, lambda p: lower_counts.get(p, 0) + 0.5, key_probability,
-                            temperature=temperature)
-    cased_inv = build_inverse(cased, lambda p: counts_cased.get(p, 0) + 0.5, {},
-                              temperature=temperature, lower=False)
+    phrases = build_inverse(lower, lambda p: lower_counts.get(p, 0) + 0.5, key_probability, temperature=temperature)
+    cased_inv = build_inverse(cased, lambda p: counts_cased.get(p, 0) + 0.5, {}, temperature=temperature, lower=False)
     return phrases, cased_inv, capitalized_prob
 
 
@@ -150,9 +153,11 @@ def train_texts(data_config: str | Path) -> Iterator[str]:
 
 def write(phrases: Inverse, cased: Inverse, capitalized_prob: float, path: Path, source: str) -> None:
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("# restore lexicon baseline: spun phrase -> most likely original (restore/lexicon.py)\n"
-                f"# built by `python -m tools.build_lexicon` from the spinner tables and {source}\n"
-                f"# capitalized_prob: {capitalized_prob}\n")
+        f.write(
+            "# restore lexicon baseline: spun phrase -> most likely original (restore/lexicon.py)\n"
+            f"# built by `python -m tools.build_lexicon` from the spinner tables and {source}\n"
+            f"# capitalized_prob: {capitalized_prob}\n"
+        )
         for flag, table in (("i", phrases), ("c", cased)):
             for spun in sorted(table):
                 original, ratio = table[spun]
@@ -161,8 +166,11 @@ def write(phrases: Inverse, cased: Inverse, capitalized_prob: float, path: Path,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Build the lexicon baseline's table (resources/lexicon.tsv.gz).")
-    ap.add_argument("--data-config", default=str(Path(__file__).resolve().parents[1] / "configs" / "data.yaml"),
-                    help="data config whose train documents give the phrase counts")
+    ap.add_argument(
+        "--data-config",
+        default=str(Path(__file__).resolve().parents[1] / "configs" / "data.yaml"),
+        help="data config whose train documents give the phrase counts",
+    )
     ap.add_argument("--out", type=Path, default=LEXICON_PATH)
     args = ap.parse_args(argv)
     phrases, cased, cap = build(train_texts(args.data_config))

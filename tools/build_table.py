@@ -17,6 +17,7 @@ Format: ``# comment`` lines, then one line per surface phrase (lower case)::
 It also writes ``spelling.tsv.gz`` (American<TAB>British spelling pairs). Needs the
 ``table`` extra: ``pip install -e .[table]`` (wordfreq, lemminflect).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,7 @@ import gzip
 import json
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from restore.spinner.tables import RESOURCES, SEP  # where the tables live and how they are written
@@ -38,8 +39,14 @@ POS = {
 }
 MYTHES_POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
 # sources and how much one attestation counts
-SOURCE_WEIGHT = {"oewn": 1.0, "mythes": 1.0, "mythes_similar": 1.0, "mythes_generic": 0.5,
-                 "moby": 0.6, "moby_reciprocal": 0.4}
+SOURCE_WEIGHT = {
+    "oewn": 1.0,
+    "mythes": 1.0,
+    "mythes_similar": 1.0,
+    "mythes_generic": 0.5,
+    "moby": 0.6,
+    "moby_reciprocal": 0.4,
+}
 WORD_RE = re.compile(r"^[a-z][a-z'\-]*( [a-z][a-z'\-]*){0,3}$")
 # closed-class and very light words: handled by hand-written rules, never by the thesauri
 STOP = set(
@@ -66,7 +73,7 @@ MEASURES = set(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def zipf(phrase: str) -> float:
     from wordfreq import zipf_frequency
 
@@ -176,18 +183,25 @@ def inflect(phrase: str, upos: str) -> dict[str, str]:
 
     words = phrase.split()
     idx = 0 if upos == "VERB" else len(words) - 1
-    tags = {"NOUN": ("NN", "NNS"), "VERB": ("VB", "VBD", "VBG", "VBN", "VBZ", "VBP"),
-            "ADJ": ("JJ",), "ADV": ("RB",)}[upos]
+    tags = {"NOUN": ("NN", "NNS"), "VERB": ("VB", "VBD", "VBG", "VBN", "VBZ", "VBP"), "ADJ": ("JJ",), "ADV": ("RB",)}[
+        upos
+    ]
     out = {}
     for tag in tags:
         forms = getInflection(words[idx], tag=tag, inflect_oov=True) if tag not in ("JJ", "RB") else (words[idx],)
         if forms:
-            out[tag] = " ".join(words[:idx] + [forms[0]] + words[idx + 1:])
+            out[tag] = " ".join(words[:idx] + [forms[0]] + words[idx + 1 :])
     return out
 
 
-def build(thesaurus_dir: Path, min_zipf: float = 2.5, min_zipf_key: float = 3.0,
-          max_per_key: int = 400, min_score: float = 1.0, min_zipf_moby: float = 3.5) -> dict[str, dict[str, float]]:
+def build(
+    thesaurus_dir: Path,
+    min_zipf: float = 2.5,
+    min_zipf_key: float = 3.0,
+    max_per_key: int = 400,
+    min_score: float = 1.0,
+    min_zipf_moby: float = 3.5,
+) -> dict[str, dict[str, float]]:
     oewn_pairs, lemma_pos = load_oewn(thesaurus_dir / "oewn_synsets.json")
     mythes_pairs, generic = load_mythes(thesaurus_dir / "mythes_en_US_v2.dat")
     moby_pairs = load_moby(thesaurus_dir / "moby_thesaurus.txt", lemma_pos)
@@ -205,8 +219,7 @@ def build(thesaurus_dir: Path, min_zipf: float = 2.5, min_zipf_key: float = 3.0,
     for (w, s, pos), srcs in evidence.items():
         score = sum(srcs.values())
         moby_only = set(srcs) <= {"moby", "moby_reciprocal"}
-        if moby_only and generic[w] & generic[s] and (
-                "moby_reciprocal" not in srcs or w in MEASURES or s in MEASURES):
+        if moby_only and generic[w] & generic[s] and ("moby_reciprocal" not in srcs or w in MEASURES or s in MEASURES):
             # co-hyponyms (month/year, week/month) are not synonyms; but pairs Moby lists
             # both ways (money/cash, stay/keep, conference/convention) are exactly what
             # real spinners swap, so only units and numbers stay strict
@@ -244,9 +257,16 @@ def spelling_pairs(n_words: int = 60000, min_zipf: float = 2.5) -> list[tuple[st
     from wordfreq import top_n_list
 
     vocab = set(top_n_list("en", n_words))
-    rules = [(r"iz(e|es|ed|ing|ation|ations)$", r"is\1"), (r"or(s?)$", r"our\1"),
-             (r"er(s?)$", r"re\1"), (r"yz(e|es|ed|ing)$", r"ys\1"), (r"og$", r"ogue"),
-             (r"eled$", r"elled"), (r"eling$", r"elling"), (r"ense$", r"ence")]
+    rules = [
+        (r"iz(e|es|ed|ing|ation|ations)$", r"is\1"),
+        (r"or(s?)$", r"our\1"),
+        (r"er(s?)$", r"re\1"),
+        (r"yz(e|es|ed|ing)$", r"ys\1"),
+        (r"og$", r"ogue"),
+        (r"eled$", r"elled"),
+        (r"eling$", r"elling"),
+        (r"ense$", r"ence"),
+    ]
     out = []
     for us in sorted(vocab):
         if len(us) < 5:
@@ -279,8 +299,7 @@ HEADER = """# restore spinner synonym table, built by tools/build_table.py from:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--thesaurus-dir", type=Path,
-                    default=Path(__file__).resolve().parents[2] / "shared/data/thesaurus")
+    ap.add_argument("--thesaurus-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/thesaurus")
     ap.add_argument("--out-dir", type=Path, default=RESOURCES)
     ap.add_argument("--min-zipf", type=float, default=2.5)
     ap.add_argument("--max-per-key", type=int, default=400)

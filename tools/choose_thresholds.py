@@ -30,6 +30,7 @@ the choice, and F0.5 is the mean of the valid documents' and theirs (so that a f
 articles weigh as much as hundreds of synthetic ones). The real dev sets are not used.
 ``--write`` stores the choice in the model's ``restore_config.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from restore.thresholds import (EVIDENCE, choose, choose_thresholds, read_pair_documents, rule, score_grid,
-                                write_choice)
+from restore.thresholds import EVIDENCE, choose, choose_thresholds, read_pair_documents, rule, score_grid, write_choice
 
 __all__ = ["choose", "score_grid", "valid_documents", "spun_valid_documents", "main"]
 
@@ -80,27 +80,47 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("model", type=Path)
     ap.add_argument("--pairs", type=Path, default=Path("data/pairs"))
-    ap.add_argument("--config", type=Path, default=Path("configs/data.yaml"),
-                    help="the data config whose spinner spins the valid documents")
+    ap.add_argument(
+        "--config",
+        type=Path,
+        default=Path("configs/data.yaml"),
+        help="the data config whose spinner spins the valid documents",
+    )
     ap.add_argument("--docs", type=int, default=0, help="valid documents to use (default 0: all)")
     ap.add_argument("--max-sentences", type=int, default=25)
     ap.add_argument("--max-clean-harm", type=float, default=0.02)
-    ap.add_argument("--real", type=Path, help="real pairs (JSONL with article ids): the articles held out by "
-                    "--holdout-share join the choice, F0.5 being the mean of valid's and theirs")
-    ap.add_argument("--holdout-share", type=float, default=0.2,
-                    help="share of --real's articles held out of training (as in configs/real.yaml)")
-    ap.add_argument("--document-evidence", choices=tuple(EVIDENCE), default="both",
-                    help="try the thresholds without and/or with document evidence (default both)")
+    ap.add_argument(
+        "--real",
+        type=Path,
+        help="real pairs (JSONL with article ids): the articles held out by "
+        "--holdout-share join the choice, F0.5 being the mean of valid's and theirs",
+    )
+    ap.add_argument(
+        "--holdout-share",
+        type=float,
+        default=0.2,
+        help="share of --real's articles held out of training (as in configs/real.yaml)",
+    )
+    ap.add_argument(
+        "--document-evidence",
+        choices=tuple(EVIDENCE),
+        default="both",
+        help="try the thresholds without and/or with document evidence (default both)",
+    )
     ap.add_argument("--json", type=Path)
     ap.add_argument("--write", action="store_true", help="store the choice in MODEL/restore_config.json")
     args = ap.parse_args(argv)
 
     from restore.restorer import Restorer
 
-    documents, spun, originals, docs = spun_valid_documents(args.pairs, args.config, args.docs or None,
-                                                            args.max_sentences)
-    print(f"{len(documents)} valid documents, {len(spun)} sentences "
-          f"({sum(s != o for s, o in zip(spun, originals))} changed by the spinner)", file=sys.stderr)
+    documents, spun, originals, docs = spun_valid_documents(
+        args.pairs, args.config, args.docs or None, args.max_sentences
+    )
+    print(
+        f"{len(documents)} valid documents, {len(spun)} sentences "
+        f"({sum(s != o for s, o in zip(spun, originals))} changed by the spinner)",
+        file=sys.stderr,
+    )
     parts = ["valid"] * len(spun)
     if args.real:
         real_spun, real_originals, articles = read_pair_documents(args.real, args.holdout_share)
@@ -114,21 +134,33 @@ def main(argv=None) -> int:
     best = chosen["best"]
     for r in rows:
         if r["min_spun_score"] in (0.0, best["min_spun_score"]):
-            print(f"min {r['min_confidence']:.2f} lone {r['lone_edit_confidence']:.2f} "
-                  f"doc gate {r['min_spun_score']:.2f}: P {r['precision']:.3f} R {r['recall']:.3f} "
-                  f"F0.5 {r['f0.5']:.3f}  clean harm {r['clean_harm_documents']:.1%} (documents) "
-                  f"{r['clean_harm_sentences']:.1%} (sentences)", file=sys.stderr)
-    print(f"chosen: min_confidence {best['min_confidence']}, lone_edit_confidence {best['lone_edit_confidence']}, "
-          f"min_spun_score {best['min_spun_score']}, document_evidence {best['document_evidence']} "
-          f"(F0.5 {best['f0.5']:.3f}, clean harm "
-          f"{best['clean_harm_documents']:.1%} read as documents, {best['clean_harm_sentences']:.1%} as sentences)")
-    result = {"set": f"{args.pairs} valid: {len(documents)} documents (shuffle seed 1, at most "
-                     f"{args.max_sentences} sentences each, {len(spun)} sentences), spun once each by "
-                     f"{args.config}'s spinner; clean: their originals"
-                     + (f"; and the real pairs of {args.real}'s held-out articles (share {args.holdout_share}), "
-                        "F0.5 the mean of the two sets'" if args.real else ""),
-              "rule": rule(args.max_clean_harm),
-              "best": best, "rows": rows}
+            print(
+                f"min {r['min_confidence']:.2f} lone {r['lone_edit_confidence']:.2f} "
+                f"doc gate {r['min_spun_score']:.2f}: P {r['precision']:.3f} R {r['recall']:.3f} "
+                f"F0.5 {r['f0.5']:.3f}  clean harm {r['clean_harm_documents']:.1%} (documents) "
+                f"{r['clean_harm_sentences']:.1%} (sentences)",
+                file=sys.stderr,
+            )
+    print(
+        f"chosen: min_confidence {best['min_confidence']}, lone_edit_confidence {best['lone_edit_confidence']}, "
+        f"min_spun_score {best['min_spun_score']}, document_evidence {best['document_evidence']} "
+        f"(F0.5 {best['f0.5']:.3f}, clean harm "
+        f"{best['clean_harm_documents']:.1%} read as documents, {best['clean_harm_sentences']:.1%} as sentences)"
+    )
+    result = {
+        "set": f"{args.pairs} valid: {len(documents)} documents (shuffle seed 1, at most "
+        f"{args.max_sentences} sentences each, {len(spun)} sentences), spun once each by "
+        f"{args.config}'s spinner; clean: their originals"
+        + (
+            f"; and the real pairs of {args.real}'s held-out articles (share {args.holdout_share}), "
+            "F0.5 the mean of the two sets'"
+            if args.real
+            else ""
+        ),
+        "rule": rule(args.max_clean_harm),
+        "best": best,
+        "rows": rows,
+    }
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     if args.write:

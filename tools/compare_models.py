@@ -14,6 +14,7 @@ changed, how many only one of them did, and McNemar's exact p
 paired interval of the difference is the figure to decide on. MODEL_B may be MODEL_A with
 another ``--engine-b`` (int8 against float32).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,11 @@ def main(argv=None) -> dict:
     unknown = [name for name in args.sets if name not in specs]
     if unknown:
         ap.error(f"no set {', '.join(unknown)} in {args.suite} (it has {', '.join(specs)})")
-    evsets = [ev for name in args.sets
-              if (ev := build_set(specs[name], args.suite.parent, None, lambda m: print(m, file=sys.stderr)))]
+    evsets = [
+        ev
+        for name in args.sets
+        if (ev := build_set(specs[name], args.suite.parent, None, lambda m: print(m, file=sys.stderr)))
+    ]
     if not evsets:
         ap.error("none of the sets has its data here")
     out_a = restored(args.model_a, args.engine_a, evsets, args.progress)
@@ -72,14 +76,18 @@ def main(argv=None) -> dict:
     for ev, a, b in zip(evsets, out_a, out_b):
         if ev.kind == "clean":
             row = paired_clean_harm(ev.sources, a, b)
-            print(f"{ev.name}: clean sentences changed A {row['changed_a']} / B {row['changed_b']} of {row['n']}; "
-                  f"only A {row['only_a']}, only B {row['only_b']}; McNemar p {row['p']:.3f}")
+            print(
+                f"{ev.name}: clean sentences changed A {row['changed_a']} / B {row['changed_b']} of {row['n']}; "
+                f"only A {row['only_a']}, only B {row['only_b']}; McNemar p {row['p']:.3f}"
+            )
         else:
             row = f05_difference(ev.sources, a, b, ev.originals, ev.groups or None, resamples=args.resamples)
             lo, hi = row["interval"]
-            print(f"{ev.name}: F0.5 A {row['f0.5_a']:.3f} / B {row['f0.5_b']:.3f}; B − A {row['difference']:+.3f} "
-                  f"[{lo:+.3f}, {hi:+.3f}] ({row['groups']} groups resampled {row['resamples']} times; "
-                  f"B higher in {row['b_better']:.0%})")
+            print(
+                f"{ev.name}: F0.5 A {row['f0.5_a']:.3f} / B {row['f0.5_b']:.3f}; B − A {row['difference']:+.3f} "
+                f"[{lo:+.3f}, {hi:+.3f}] ({row['groups']} groups resampled {row['resamples']} times; "
+                f"B higher in {row['b_better']:.0%})"
+            )
         result["sets"][ev.name] = row
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

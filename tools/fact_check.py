@@ -10,6 +10,7 @@ facts of the input and of the output are compared (:func:`restore.facts.signatur
 model's raw output (no guards) and for the restorer as shipped: the number of sentences
 whose facts changed, and a few examples. The restorer's figure must be 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,12 +68,17 @@ def main(argv=None) -> dict:
         raw = restorer.generate(texts)
         restored = restorer.restore(texts)
         bad_raw, bad = changed(texts, raw), changed(texts, restored)
-        report[name] = {"sentences": len(texts), "raw_model_fact_changes": len(bad_raw),
-                        "restorer_fact_changes": len(bad),
-                        "raw_examples": [{"input": i, "output": o} for i, o in bad_raw[:5]],
-                        "restorer_examples": [{"input": i, "output": o} for i, o in bad[:5]]}
-        print(f"{name}: {len(texts)} sentences; facts changed by the raw model: {len(bad_raw)}, "
-              f"by the restorer: {len(bad)}")
+        report[name] = {
+            "sentences": len(texts),
+            "raw_model_fact_changes": len(bad_raw),
+            "restorer_fact_changes": len(bad),
+            "raw_examples": [{"input": i, "output": o} for i, o in bad_raw[:5]],
+            "restorer_examples": [{"input": i, "output": o} for i, o in bad[:5]],
+        }
+        print(
+            f"{name}: {len(texts)} sentences; facts changed by the raw model: {len(bad_raw)}, "
+            f"by the restorer: {len(bad)}"
+        )
         for i, o in bad[:5]:
             print(f"  IN : {i}\n  OUT: {o}")
     if args.json:

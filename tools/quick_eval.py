@@ -7,6 +7,7 @@ For each model: edit precision / recall / F0.5 and exact match on the REAL dev p
 plus identity pairs of the synthetic test split), and F0.5 on synthetic test pairs.
 Greedy decoding, batches sorted by length. The full evaluation tool is `restore eval`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,15 +15,16 @@ import json
 import time
 from pathlib import Path
 
-from restore.metrics import score
 from restore.engines import TorchEngine
+from restore.metrics import score
 
 REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
 DEV = [REAL / "dev.jsonl", REAL / "dev2.jsonl"]
 
 
-def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir: str | None = None,
-             dev_only: bool = False) -> dict:
+def evaluate(
+    model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir: str | None = None, dev_only: bool = False
+) -> dict:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -37,8 +39,11 @@ def evaluate(model_dir: str, pairs_dir: str | None, n_synth: int, tokenizer_dir:
     t1 = time.time()
     outputs = generate(spun)
     dev_seconds = time.time() - t1
-    result = {"model": model_dir, "dev": score(spun, outputs, originals, interval=False),
-              "dev_sentences_per_second": len(spun) / dev_seconds}
+    result = {
+        "model": model_dir,
+        "dev": score(spun, outputs, originals, interval=False),
+        "dev_sentences_per_second": len(spun) / dev_seconds,
+    }
     if dev_only:
         return result
     clean = list(originals)
@@ -74,10 +79,17 @@ def main(argv=None):
     ap.add_argument("--n-synth", type=int, default=300)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--tokenizer", help="tokenizer folder, for checkpoints saved without one")
-    ap.add_argument("--curve", type=Path, help="checkpoints mode: dev scores per checkpoint "
-                    "(step and time from each trainer_state.json) written here")
-    ap.add_argument("--hours-offset", type=float, default=0.0,
-                    help="curve mode: training hours before this run (a run continued with --init-from)")
+    ap.add_argument(
+        "--curve",
+        type=Path,
+        help="checkpoints mode: dev scores per checkpoint (step and time from each trainer_state.json) written here",
+    )
+    ap.add_argument(
+        "--hours-offset",
+        type=float,
+        default=0.0,
+        help="curve mode: training hours before this run (a run continued with --init-from)",
+    )
     ap.add_argument("--step-offset", type=int, default=0, help="curve mode: steps before this run")
     args = ap.parse_args(argv)
     if args.curve:
@@ -87,10 +99,14 @@ def main(argv=None):
             state = json.loads((Path(m) / "trainer_state.json").read_text())
             logs = [e for e in state["log_history"] if "elapsed_s" in e]
             valid = [e for e in state["log_history"] if "eval_f0.5" in e]
-            curve.append({"step": args.step_offset + state["global_step"],
-                          "hours": args.hours_offset + float(logs[-1]["elapsed_s"]) / 3600,
-                          **{f"dev_{k}": r["dev"][k] for k in ("precision", "recall", "f0.5", "exact_match")},
-                          "valid_f0.5": valid[-1]["eval_f0.5"] if valid else None})
+            curve.append(
+                {
+                    "step": args.step_offset + state["global_step"],
+                    "hours": args.hours_offset + float(logs[-1]["elapsed_s"]) / 3600,
+                    **{f"dev_{k}": r["dev"][k] for k in ("precision", "recall", "f0.5", "exact_match")},
+                    "valid_f0.5": valid[-1]["eval_f0.5"] if valid else None,
+                }
+            )
             print(curve[-1], flush=True)
         curve.sort(key=lambda c: c["step"])
         args.curve.write_text(json.dumps(curve, indent=2))
@@ -100,10 +116,17 @@ def main(argv=None):
         r = evaluate(m, args.pairs, args.n_synth, args.tokenizer)
         d = r["dev"]
         synth = r["synthetic_test"]
-        print(f"{m}: dev P {d['precision']:.3f} R {d['recall']:.3f} F0.5 {d['f0.5']:.3f} "
-              f"exact {d['exact_match']:.3f} | clean changed {r['clean_harm']:.1%} of {r['clean_n']}"
-              + (f" | synthetic F0.5 {synth['f0.5']:.3f} (P {synth['precision']:.3f} R {synth['recall']:.3f})"
-                 if synth else "") + f" | {r['dev_sentences_per_second']:.1f} sent/s", flush=True)
+        print(
+            f"{m}: dev P {d['precision']:.3f} R {d['recall']:.3f} F0.5 {d['f0.5']:.3f} "
+            f"exact {d['exact_match']:.3f} | clean changed {r['clean_harm']:.1%} of {r['clean_n']}"
+            + (
+                f" | synthetic F0.5 {synth['f0.5']:.3f} (P {synth['precision']:.3f} R {synth['recall']:.3f})"
+                if synth
+                else ""
+            )
+            + f" | {r['dev_sentences_per_second']:.1f} sent/s",
+            flush=True,
+        )
         results.append(r)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -9,6 +9,7 @@ edits and spun-ness per line).
     python -m tools.same_output save before/          # on the old code
     python -m tools.same_output compare before/ after/ # after: runs again, then compares
 """
+
 from __future__ import annotations
 
 import argparse

@@ -11,6 +11,7 @@ then fine-tuned with ``restore train --init-from``.
 the list of known words come along, the restorer's thresholds do not (choose them again
 for the fine-tuned model).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,8 +70,10 @@ def main(argv=None) -> int:
         if (args.model / name).is_file():
             shutil.copy2(args.model / name, args.output / name)
     params = sum(p.numel() for p in small.parameters())
-    print(f"{small.config.encoder_layers}+{small.config.decoder_layers} layers, {params:,} parameters "
-          f"-> {args.output}", file=sys.stderr)
+    print(
+        f"{small.config.encoder_layers}+{small.config.decoder_layers} layers, {params:,} parameters -> {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 

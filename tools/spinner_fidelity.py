@@ -23,14 +23,16 @@ the data config's mixture, against real pairs (default dev + dev2):
    event. The fitted mode's own channel is fitted on real pairs, so this is the fair way
    to put every mode on one scale.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import statistics
-import yaml
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import yaml
 
 from restore.align import changed_spans, normalize_typography, wer, words
 from restore.spinner import Spinner, channel, tables
@@ -70,8 +72,9 @@ def substitutions(pairs: list[dict]) -> list[dict]:
                     variants.append((i1, i2 + 1, j1, j2 + 1))
             if variants:
                 spans = [(src[a:b], tgt[c:d]) for a, b, c, d in variants]
-                subs.append({"article": pair["article"], "original": spans[0][0],
-                             "spun": spans[0][1], "variants": spans})
+                subs.append(
+                    {"article": pair["article"], "original": spans[0][0], "spun": spans[0][1], "variants": spans}
+                )
     return subs
 
 
@@ -101,7 +104,7 @@ def _covered(src, tgt, spinner: Spinner, extra: dict[str, set[str]], cache: dict
             steps.append((i + 1, j + 1))
         for di in range(1, MAX_PIECE + 1):
             for dj in range(1, MAX_PIECE + 1):
-                if i + di <= len(src) and j + dj <= len(tgt) and can_map(src[i:i + di], tgt[j:j + dj]):
+                if i + di <= len(src) and j + dj <= len(tgt) and can_map(src[i : i + di], tgt[j : j + dj]):
                     steps.append((i + di, j + dj))
         for step in steps:
             if step not in reach:
@@ -123,16 +126,27 @@ def coverage(subs, spinner, mined_from=None) -> dict:
         hit_types += ok
         if not ok:
             missed[f"{detok(sub['original'])} -> {detok(sub['spun'])}"] += 1
-    return {"token_coverage": hit / max(1, total), "substitution_coverage": hit_types / max(1, len(subs)),
-            "tokens": total, "substitutions": len(subs), "top_missed": missed.most_common(25)}
+    return {
+        "token_coverage": hit / max(1, total),
+        "substitution_coverage": hit_types / max(1, len(subs)),
+        "tokens": total,
+        "substitutions": len(subs),
+        "top_missed": missed.most_common(25),
+    }
 
 
 def wer_summary(values: list[float]) -> dict:
     q = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
     bins = Counter(min(int(v * 10), 6) for v in values)
     hist = {f"{b / 10:.1f}-{(b + 1) / 10:.1f}" if b < 6 else ">=0.6": bins[b] / len(values) for b in range(7)}
-    return {"n": len(values), "mean": statistics.fmean(values), "q1": q[0], "median": q[1], "q3": q[2],
-            "histogram": hist}
+    return {
+        "n": len(values),
+        "mean": statistics.fmean(values),
+        "q1": q[0],
+        "median": q[1],
+        "q3": q[2],
+        "histogram": hist,
+    }
 
 
 def _spinners(data_configs: list[Path], sets: Path | None) -> dict:
@@ -148,15 +162,19 @@ def _spinners(data_configs: list[Path], sets: Path | None) -> dict:
                     base = {**{k: v for k, v in item.items() if k != "weight"}, "synonym_sets": str(sets)}
                     break
         modes["rewriter, first line only, single swaps"] = Spinner.from_config(
-            {**base, "set_lines": "first", "chain_weight": 0.0})
+            {**base, "set_lines": "first", "chain_weight": 0.0}
+        )
         modes["rewriter, every line, single swaps"] = Spinner.from_config(
-            {**base, "set_lines": "all", "chain_weight": 0.0})
+            {**base, "set_lines": "all", "chain_weight": 0.0}
+        )
         modes["rewriter, every line, chains of two"] = Spinner.from_config(
-            {**base, "set_lines": "all", "chain_weight": max(0.2, float(base.get("chain_weight", 0)))})
+            {**base, "set_lines": "all", "chain_weight": max(0.2, float(base.get("chain_weight", 0)))}
+        )
     for data_config in data_configs:
         cfg = yaml.safe_load(data_config.read_text(encoding="utf-8")) or {}
         modes["mixture (" + data_config.name + ")"] = Spinner.from_config(
-            cfg.get("spinner") or {}, base_dir=data_config.resolve().parent)
+            cfg.get("spinner") or {}, base_dir=data_config.resolve().parent
+        )
     return modes
 
 
@@ -190,8 +208,9 @@ def spun_pairs(spinner, pairs: list[dict], seeds: int) -> list[dict]:
     return out
 
 
-def held_out_likelihood(spinner, train: list[dict], evts: list, backoff: tables.Table,
-                        weights: dict, seeds: int) -> float:
+def held_out_likelihood(
+    spinner, train: list[dict], evts: list, backoff: tables.Table, weights: dict, seeds: int
+) -> float:
     """Mean log-likelihood per dev event (:func:`restore.spinner.channel.phrase_events`:
     each changed phrase of dev, each unchanged occurrence of a back-off phrase or of a
     phrase changed somewhere in dev) of a channel fitted to the
@@ -202,14 +221,32 @@ def held_out_likelihood(spinner, train: list[dict], evts: list, backoff: tables.
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--dev", type=Path, nargs="+", default=DEFAULT_DEV,
-                    help="real pairs (default: dev + dev2 in ../shared/data/real)")
-    ap.add_argument("--data-config", type=Path, nargs="+", default=[ROOT / "configs/data.yaml"],
-                    help="data configs whose spinner mixtures are reported (default configs/data.yaml)")
-    ap.add_argument("--train", type=Path, default=DEFAULT_TRAIN,
-                    help="real training pairs for the held-out likelihood (skipped when absent)")
-    ap.add_argument("--synonym-sets", type=Path, default=DEFAULT_SETS,
-                    help="synonym-set file for the rewriter modes (default: ../shared/data/spinner_db)")
+    ap.add_argument(
+        "--dev",
+        type=Path,
+        nargs="+",
+        default=DEFAULT_DEV,
+        help="real pairs (default: dev + dev2 in ../shared/data/real)",
+    )
+    ap.add_argument(
+        "--data-config",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "configs/data.yaml"],
+        help="data configs whose spinner mixtures are reported (default configs/data.yaml)",
+    )
+    ap.add_argument(
+        "--train",
+        type=Path,
+        default=DEFAULT_TRAIN,
+        help="real training pairs for the held-out likelihood (skipped when absent)",
+    )
+    ap.add_argument(
+        "--synonym-sets",
+        type=Path,
+        default=DEFAULT_SETS,
+        help="synonym-set file for the rewriter modes (default: ../shared/data/spinner_db)",
+    )
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
@@ -217,27 +254,35 @@ def main(argv=None) -> dict:
     if missing:
         raise SystemExit(f"dev set not found: {missing} (it lives in ../shared/data/real)")
     pairs = [json.loads(line) for path in args.dev for line in path.open(encoding="utf-8")]
-    subs = [s for s in substitutions(pairs)
-            if [t.lower() for t in s["original"]] != [t.lower() for t in s["spun"]]]
+    subs = [s for s in substitutions(pairs) if [t.lower() for t in s["original"]] != [t.lower() for t in s["spun"]]]
     for n, p in enumerate(pairs):
         p.setdefault("article", p.get("id", str(n)))
     real_wer = wer_summary([wer(p["spun"], p["original"]) for p in pairs])
-    top = [w for w, _ in Counter(w.lower() for p in pairs for w in words(p["original"])
-                                 if w[0].isalpha()).most_common(50)]
+    top = [
+        w for w, _ in Counter(w.lower() for p in pairs for w in words(p["original"]) if w[0].isalpha()).most_common(50)
+    ]
     real_rates = change_rates(pairs, top)
     train = channel.read_pairs(args.train) if args.train and args.train.is_file() else []
-    backoff = tables.safe_synonym_set_table(str(args.synonym_sets), "all", 0.0, 1.0) \
-        if args.synonym_sets and args.synonym_sets.is_file() else tables.safe_synonym_table()
+    backoff = (
+        tables.safe_synonym_set_table(str(args.synonym_sets), "all", 0.0, 1.0)
+        if args.synonym_sets and args.synonym_sets.is_file()
+        else tables.safe_synonym_table()
+    )
     weights, evts = None, channel.phrase_events(pairs, backoff)
     if train:
         best = channel.choose_backoff(train, backoff)
         weights = {k: best[k] for k in ("alpha", "beta", "epsilon")}
     report = {"dev": [str(p) for p in args.dev], "pairs": len(pairs), "wer_real": real_wer, "modes": {}}
     print(f"real pairs: {len(pairs)}; substitutions: {len(subs)}")
-    print(f"{'mode':<44} {'cover tok':>9} {'cover type':>10} {'WER':>6}  WER histogram (" +
-          " ".join(real_wer["histogram"]) + ")")
-    print(f"{'real spinner output':<44} {'':>9} {'':>10} {real_wer['mean']:>6.3f}  " +
-          " ".join(f"{v:>7.0%}" for v in real_wer["histogram"].values()))
+    print(
+        f"{'mode':<44} {'cover tok':>9} {'cover type':>10} {'WER':>6}  WER histogram ("
+        + " ".join(real_wer["histogram"])
+        + ")"
+    )
+    print(
+        f"{'real spinner output':<44} {'':>9} {'':>10} {real_wer['mean']:>6.3f}  "
+        + " ".join(f"{v:>7.0%}" for v in real_wer["histogram"].values())
+    )
     for name, spinner in _spinners(args.data_config, args.synonym_sets).items():
         cov = coverage(subs, spinner)
         syn = wer_summary(synthetic_wer(spinner, pairs, args.seeds))
@@ -245,21 +290,35 @@ def main(argv=None) -> dict:
         rates = change_rates(spun_pairs(spinner, pairs, args.seeds), top)
         rate_gap = statistics.fmean(abs(rates[w] - real_rates[w]) for w in top)
         ll = held_out_likelihood(spinner, train, evts, backoff, weights, args.seeds) if train else None
-        report["modes"][name] = {"coverage": cov, "wer": syn, "max_bin_gap": gap, "change_rates": rates,
-                                 "change_rate_gap": rate_gap, "held_out_ll_per_event": ll}
-        print(f"{name:<44} {cov['token_coverage']:>9.1%} {cov['substitution_coverage']:>10.1%} "
-              f"{syn['mean']:>6.3f}  " + " ".join(f"{v:>7.0%}" for v in syn["histogram"].values()) +
-              f"   (largest bin gap {gap:.0%}; top-50 change-rate gap {rate_gap:.3f}"
-              + (f"; held-out log-lik/event {ll:.3f})" if ll is not None else ")"))
+        report["modes"][name] = {
+            "coverage": cov,
+            "wer": syn,
+            "max_bin_gap": gap,
+            "change_rates": rates,
+            "change_rate_gap": rate_gap,
+            "held_out_ll_per_event": ll,
+        }
+        print(
+            f"{name:<44} {cov['token_coverage']:>9.1%} {cov['substitution_coverage']:>10.1%} "
+            f"{syn['mean']:>6.3f}  "
+            + " ".join(f"{v:>7.0%}" for v in syn["histogram"].values())
+            + f"   (largest bin gap {gap:.0%}; top-50 change-rate gap {rate_gap:.3f}"
+            + (f"; held-out log-lik/event {ll:.3f})" if ll is not None else ")")
+        )
     report["real_change_rates"] = real_rates
     if train:  # the fitted channel itself (no spinning in between), on the same dev events
         fitted = channel.fit_channel(train, backoff, weights=weights)
         ll, missed = fitted.log_likelihood(evts)
         per = ll / max(1, len(evts))
-        report["channel_fitted_on_train"] = {"weights": weights, "held_out_ll_per_event": per,
-                                             "changed_phrases_not_covered": missed}
-        print(f"{'channel fitted on the real training pairs':<44} held-out log-lik/event {per:.3f} "
-              f"(weights {weights}; {missed} changed dev phrases it has no key for)")
+        report["channel_fitted_on_train"] = {
+            "weights": weights,
+            "held_out_ll_per_event": per,
+            "changed_phrases_not_covered": missed,
+        }
+        print(
+            f"{'channel fitted on the real training pairs':<44} held-out log-lik/event {per:.3f} "
+            f"(weights {weights}; {missed} changed dev phrases it has no key for)"
+        )
     last = list(report["modes"].values())[-1]
     print("\nmost frequent substitutions the last mode cannot make:")
     for sub, n in last["coverage"]["top_missed"][:15]:

@@ -3,6 +3,7 @@
 flags, builds the :class:`restore.spec.RestorerSpec` and calls them; what several
 commands share is here.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,11 @@ def language_notice(jobs: list[Job], field: str, command: str, limit: int = 20) 
     if foreign:
         name, why = foreign[0]
         which = name if len(foreign) == 1 else f"{len(foreign)} of {checked} inputs (e.g. {name})"
-        print(f"restore {command}: note: {which} does not look like English ({why}); the model restores "
-              f"English text and changes little else", file=sys.stderr)
+        print(
+            f"restore {command}: note: {which} does not look like English ({why}); the model restores "
+            f"English text and changes little else",
+            file=sys.stderr,
+        )
 
 
 def read_config(path: str | None, overrides: list[str] | None) -> dict:
@@ -74,9 +78,11 @@ def read_config(path: str | None, overrides: list[str] | None) -> dict:
 
 def check_thresholds(args: argparse.Namespace) -> None:
     """The threshold flags given are each from 0 to 1."""
-    for flag, value in (("--min-confidence", args.min_confidence),
-                        ("--lone-edit-confidence", args.lone_edit_confidence),
-                        ("--min-spun-score", args.min_spun_score)):
+    for flag, value in (
+        ("--min-confidence", args.min_confidence),
+        ("--lone-edit-confidence", args.lone_edit_confidence),
+        ("--min-spun-score", args.min_spun_score),
+    ):
         if value is not None and not 0 <= value <= 1:
             raise UserError(f"{flag} must be between 0 and 1")
 
@@ -86,7 +92,13 @@ def restorer_spec(args: argparse.Namespace, device: str = "cpu", **thresholds: f
     ``--num-beams``, the thresholds), with ``thresholds`` instead of the flags'."""
     given = {k: getattr(args, k, None) for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")}
     try:
-        return RestorerSpec.build(args.model, engine=args.engine, batch_size=args.batch_size,
-                                  num_beams=getattr(args, "num_beams", 1), device=device, **{**given, **thresholds})
+        return RestorerSpec.build(
+            args.model,
+            engine=args.engine,
+            batch_size=args.batch_size,
+            num_beams=getattr(args, "num_beams", 1),
+            device=device,
+            **{**given, **thresholds},
+        )
     except ModelNotFound as e:  # no model, or its restore_config.json is not usable (InvalidModel)
         raise UserError(str(e)) from None

@@ -1,5 +1,6 @@
 """``restore run``: plan the job (the inputs, where their outputs go), restore it on the
 local or the Ray backend with a progress bar, and report what was skipped or failed."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,14 +39,16 @@ def check_flags(args: argparse.Namespace) -> None:
 @dataclass
 class Plan:
     """The files of one run and where their outputs go (``output`` None: stdout)."""
+
     jobs: list[Job]
     output: Path | None
     output_is_dir: bool
     walk: Walk
 
 
-def plan(inputs: list[str], output: str | None, *, recursive: bool, glob: str | None, stdin_format: str,
-         fmt: str) -> Plan:
+def plan(
+    inputs: list[str], output: str | None, *, recursive: bool, glob: str | None, stdin_format: str, fmt: str
+) -> Plan:
     """The jobs of ``inputs`` (folders walked), their outputs checked: no two inputs to
     one output, no output over an input."""
     out = Path(output) if output else None
@@ -70,9 +73,11 @@ def _format_jobs(jobs: list[Job], fmt: str, output_is_dir: bool) -> list[Job]:
         return jobs
     other = next((job for job in jobs if job.fmt != "txt"), None)
     if other is not None:
-        raise UserError(f"--format {fmt} reads text files and stdin; {other.name} is {other.fmt.upper()} "
-                        f"(--show-edits adds the edits to JSONL and Parquet records; --glob '*.txt' picks "
-                        f"the text files of a folder)")
+        raise UserError(
+            f"--format {fmt} reads text files and stdin; {other.name} is {other.fmt.upper()} "
+            f"(--show-edits adds the edits to JSONL and Parquet records; --glob '*.txt' picks "
+            f"the text files of a folder)"
+        )
     if not output_is_dir:
         return jobs
     return [Job(job.source, job.relative.with_suffix(SUFFIXES[fmt]), job.fmt) for job in jobs]
@@ -81,16 +86,23 @@ def _format_jobs(jobs: list[Job], fmt: str, output_is_dir: bool) -> list[Job]:
 def walk_notes(walk: Walk, quiet: bool) -> None:
     """What the folder walk skipped (notes, unless ``quiet``) and could not read (errors)."""
     if walk.skipped and not quiet:
-        print(f"restore run: {len(walk.skipped)} file(s) in the folder(s) skipped: not text-like "
-              f"({', '.join(TEXT_SUFFIXES)} or UTF-8 text without an extension, not a script "
-              f"or a Makefile); "
-              f"--glob selects others, e.g. --glob '*.csv'", file=sys.stderr)
+        print(
+            f"restore run: {len(walk.skipped)} file(s) in the folder(s) skipped: not text-like "
+            f"({', '.join(TEXT_SUFFIXES)} or UTF-8 text without an extension, not a script "
+            f"or a Makefile); "
+            f"--glob selects others, e.g. --glob '*.csv'",
+            file=sys.stderr,
+        )
     if walk.outputs and not quiet:
-        print(f"restore run: {len(walk.outputs)} folder(s) skipped: the output of an earlier run (they hold "
-              f"{MANIFEST}): {', '.join(map(str, walk.outputs))}", file=sys.stderr)
+        print(
+            f"restore run: {len(walk.outputs)} folder(s) skipped: the output of an earlier run (they hold "
+            f"{MANIFEST}): {', '.join(map(str, walk.outputs))}",
+            file=sys.stderr,
+        )
     for folder, reason in walk.unreadable:
-        print(f"restore run: error: cannot read folder {folder} ({reason}): its files were not restored",
-              file=sys.stderr)
+        print(
+            f"restore run: error: cannot read folder {folder} ({reason}): its files were not restored", file=sys.stderr
+        )
 
 
 def load(spec: RestorerSpec, backend: str) -> tuple[Restorer | None, str]:
@@ -107,18 +119,39 @@ def load(spec: RestorerSpec, backend: str) -> tuple[Restorer | None, str]:
     return restorer, type(restorer.engine).__name__
 
 
-def options(plan: Plan, made_by: dict, *, field: str, output_field: str | None, errors: str, show_edits: bool,
-            overwrite: bool, fmt: str) -> batch.Options:
+def options(
+    plan: Plan,
+    made_by: dict,
+    *,
+    field: str,
+    output_field: str | None,
+    errors: str,
+    show_edits: bool,
+    overwrite: bool,
+    fmt: str,
+) -> batch.Options:
     """The run's :class:`restore.batch.Options`; inline diffs are coloured on a terminal."""
-    return batch.Options(field=field, output_field=output_field, errors=errors, show_edits=show_edits,
-                         overwrite=overwrite, made_by=made_by, format=fmt,
-                         # https://no-color.org: NO_COLOR set to anything but "" turns colours off
-                         color=(show_edits and plan.output is None and sys.stdout.isatty()
-                                and not os.environ.get("NO_COLOR")))
+    return batch.Options(
+        field=field,
+        output_field=output_field,
+        errors=errors,
+        show_edits=show_edits,
+        overwrite=overwrite,
+        made_by=made_by,
+        format=fmt,
+        # https://no-color.org: NO_COLOR set to anything but "" turns colours off
+        color=(show_edits and plan.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")),
+    )
 
 
-def restore_all(restorer: Restorer | None, spec: RestorerSpec, plan: Plan, opts: batch.Options,
-                ray_opts: ray_backend.RayOptions | None = None, show_bar: bool = True) -> batch.Summary | None:
+def restore_all(
+    restorer: Restorer | None,
+    spec: RestorerSpec,
+    plan: Plan,
+    opts: batch.Options,
+    ray_opts: ray_backend.RayOptions | None = None,
+    show_bar: bool = True,
+) -> batch.Summary | None:
     """Restore the plan's jobs with ``restorer`` in this process, or on Ray (``ray_opts``
     given: each worker loads ``spec``), with a progress bar; ``None`` when SIGTERM stopped
     the run (it unwinds like Ctrl-C: the temporary file being written is removed)."""
@@ -142,11 +175,20 @@ def restore_all(restorer: Restorer | None, spec: RestorerSpec, plan: Plan, opts:
     warn = lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr)  # noqa: E731
     try:
         if ray_opts is not None:
-            summary = ray_backend.run_jobs(spec, plan.jobs, plan.output, plan.output_is_dir, opts, ray_opts,
-                                           on_lines, warn, on_start=on_start)
+            summary = ray_backend.run_jobs(
+                spec, plan.jobs, plan.output, plan.output_is_dir, opts, ray_opts, on_lines, warn, on_start=on_start
+            )
         else:
-            summary = batch.run_jobs(restorer, plan.jobs, plan.output, plan.output_is_dir, opts, on_lines=on_lines,
-                                     warn=warn, on_start=on_start)
+            summary = batch.run_jobs(
+                restorer,
+                plan.jobs,
+                plan.output,
+                plan.output_is_dir,
+                opts,
+                on_lines=on_lines,
+                warn=warn,
+                on_start=on_start,
+            )
     except ImportError as e:
         raise UserError(str(e)) from None
     except batch.Terminated:
@@ -165,22 +207,35 @@ def report(summary: batch.Summary, plan: Plan, quiet: bool) -> int:
     1 when anything failed. One input that failed is a :class:`UserError`."""
     jobs, walk = plan.jobs, plan.walk
     if summary.skipped_finished and not quiet:
-        print(f"restore run: {len(summary.skipped_finished)} file(s) already restored, skipped "
-              f"(--overwrite to redo)", file=sys.stderr)
+        print(
+            f"restore run: {len(summary.skipped_finished)} file(s) already restored, skipped (--overwrite to redo)",
+            file=sys.stderr,
+        )
     if summary.failed and len(jobs) == 1 and not walk.unreadable:
         raise UserError(summary.failed[0][1])
     if summary.failed:
         # a failed file's existing output is left as it was
         written = len(summary.written)
-        done = "nothing was written" if not written else \
-            "the others were written" if written + len(summary.failed) == len(jobs) else f"{written} were written"
-        print(f"restore run: {len(summary.failed)} of {len(jobs)} file(s) failed; {done} (an existing output of a "
-              f"failed file is kept as it was):", file=sys.stderr)
+        done = (
+            "nothing was written"
+            if not written
+            else "the others were written"
+            if written + len(summary.failed) == len(jobs)
+            else f"{written} were written"
+        )
+        print(
+            f"restore run: {len(summary.failed)} of {len(jobs)} file(s) failed; {done} (an existing output of a "
+            f"failed file is kept as it was):",
+            file=sys.stderr,
+        )
         for _, msg in summary.failed:
             print(f"  {msg}", file=sys.stderr)
     if summary.bad_records:
-        print(f"restore run: {sum(n for _, n in summary.bad_records)} record(s) could not be restored "
-              f"and were written out unchanged:", file=sys.stderr)
+        print(
+            f"restore run: {sum(n for _, n in summary.bad_records)} record(s) could not be restored "
+            f"and were written out unchanged:",
+            file=sys.stderr,
+        )
         for name, n in summary.bad_records:
             print(f"  {name}: {n} record(s)", file=sys.stderr)
     if walk.unreadable:

@@ -1,5 +1,6 @@
 """``restore score``: each document's spun-ness score
 (:meth:`restore.restorer.Restorer.spun_score`), one line (or JSON record) a document."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,8 +21,9 @@ SCORE_CHUNK = 256  # documents proposed together (one batched pass), then scored
 def collect(inputs: list[str], recursive: bool, field: str | None) -> list[Job]:
     """The inputs to score (folders walked with ``recursive``); stdin is JSONL with ``field``."""
     try:
-        jobs = batch.collect_jobs(inputs, recursive=recursive, walk=batch.Walk(),
-                                  stdin_format="jsonl" if field else "txt")
+        jobs = batch.collect_jobs(
+            inputs, recursive=recursive, walk=batch.Walk(), stdin_format="jsonl" if field else "txt"
+        )
     except ValueError as e:
         raise UserError(str(e)) from None
     if any(job.fmt == "parquet" and job.source is None for job in jobs):
@@ -50,8 +52,7 @@ def _skipped(message: str) -> None:
     print(f"restore score: error: {message}", file=sys.stderr)
 
 
-def score_jobs(restorer: Restorer, jobs: list[Job], *, field: str, lines: bool, as_json: bool,
-               show_bar: bool) -> int:
+def score_jobs(restorer: Restorer, jobs: list[Job], *, field: str, lines: bool, as_json: bool, show_bar: bool) -> int:
     """Print the score of each document of ``jobs`` on stdout; the exit code (1 when a
     file could not be scored; when the only one could not, a :class:`UserError`)."""
     whole = not lines and all(job.fmt == "txt" for job in jobs)
@@ -78,8 +79,9 @@ def score_jobs(restorer: Restorer, jobs: list[Job], *, field: str, lines: bool, 
             print(f"restore score: error: {msg}", file=sys.stderr)
     bar.close()
     if failed:
-        print(f"restore score: {len(failed)} of {len(jobs)} file(s) could not be scored (listed above)",
-              file=sys.stderr)
+        print(
+            f"restore score: {len(failed)} of {len(jobs)} file(s) could not be scored (listed above)", file=sys.stderr
+        )
     return 1 if failed else 0
 
 
@@ -87,8 +89,12 @@ def _score_line(restorer: Restorer, job: Job, line: int | None, text: str, as_js
     """One document's output line: ``score<TAB>FILE[:LINE]``, or a JSON record."""
     s = restorer.spun_score(text)
     if as_json:
-        record = {"file": job.name, **({} if line is None else {"line": line}),
-                  "score": round(s.score, 4), "words": s.words,
-                  "sentences": [[a, b, round(x, 4)] for a, b, x in s.sentences]}
+        record = {
+            "file": job.name,
+            **({} if line is None else {"line": line}),
+            "score": round(s.score, 4),
+            "words": s.words,
+            "sentences": [[a, b, round(x, 4)] for a, b, x in s.sentences],
+        }
         return json.dumps(record, ensure_ascii=False)
     return f"{s.score:.4f}\t{job.name if line is None else f'{job.name}:{line}'}"

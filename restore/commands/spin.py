@@ -1,4 +1,5 @@
 """``restore spin``: a spinner from the flags, and the text it spins."""
+
 from __future__ import annotations
 
 import sys

@@ -12,6 +12,7 @@ more than 99% of sentences, several times faster on CPU), converted once and cac
 (:mod:`.ct2_convert`).
 ``load_engine`` picks one.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,9 +25,24 @@ from .ct2_engine import CT2Engine, DecodeScores
 from .tokens import Tokens
 from .torch_engine import TorchEngine
 
-__all__ = ["ENGINES", "load_engine", "Engine", "TorchEngine", "CT2Engine", "Tokens", "DecodeScores",
-           "ConversionError", "TokenScores", "output_limit", "cpu_cores", "set_threads", "ct2_model_dir",
-           "conversion_key", "user_cache_dir", "CT2_COMPUTE_TYPE"]
+__all__ = [
+    "ENGINES",
+    "load_engine",
+    "Engine",
+    "TorchEngine",
+    "CT2Engine",
+    "Tokens",
+    "DecodeScores",
+    "ConversionError",
+    "TokenScores",
+    "output_limit",
+    "cpu_cores",
+    "set_threads",
+    "ct2_model_dir",
+    "conversion_key",
+    "user_cache_dir",
+    "CT2_COMPUTE_TYPE",
+]
 
 logger = logging.getLogger(__name__)
 

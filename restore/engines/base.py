@@ -1,5 +1,6 @@
 """What every engine shares: the :class:`Engine` contract, token scores, the output-length
 rule, CPU threads, batching."""
+
 from __future__ import annotations
 
 import os
@@ -60,4 +61,4 @@ class Batching:
     def _batches(self, n: int, key):
         order = sorted(range(n), key=key)
         for k in range(0, n, self.batch_size):
-            yield order[k:k + self.batch_size]
+            yield order[k : k + self.batch_size]

@@ -1,5 +1,6 @@
 """The CTranslate2 conversion of a model folder: converted on first use, cached by a
 fingerprint of the model's files (:func:`conversion_key`) and converted again when they change."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ from pathlib import Path
 CT2_COMPUTE_TYPE = "float32"
 
 
-CT2_FORMAT = 1            # bump when the conversion changes: cached conversions are redone
+CT2_FORMAT = 1  # bump when the conversion changes: cached conversions are redone
 
 
 CT2_STAMP = "restore-ct2.json"
@@ -60,8 +61,7 @@ def _stamp(ct2_dir: Path) -> str | None:
         return None
 
 
-def ct2_model_dir(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE,
-                  cache_dir: str | Path | None = None) -> Path:
+def ct2_model_dir(path: str | Path, compute_type: str = CT2_COMPUTE_TYPE, cache_dir: str | Path | None = None) -> Path:
     """The CTranslate2 conversion of the Hugging Face model folder ``path``, converted on
     first use and again whenever the model's files change.
 
@@ -129,9 +129,18 @@ def _convert(path: Path, dest: Path, compute_type: str, fingerprint: str) -> Non
                 hf_logging.enable_progress_bar()
         import ctranslate2
 
-        (tmp / CT2_STAMP).write_text(json.dumps({
-            "fingerprint": fingerprint, "compute_type": compute_type, "ctranslate2": ctranslate2.__version__,
-            }, indent=1) + "\n", encoding="utf-8")
+        (tmp / CT2_STAMP).write_text(
+            json.dumps(
+                {
+                    "fingerprint": fingerprint,
+                    "compute_type": compute_type,
+                    "ctranslate2": ctranslate2.__version__,
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         old = None
         if dest.exists():  # stale: moved aside, then removed
             old = dest.with_name(f".{dest.name}.old-{os.getpid()}")

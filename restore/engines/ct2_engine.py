@@ -1,5 +1,6 @@
 """The CTranslate2 engine: the same model converted once (:mod:`.ct2_convert`), decoding
 several times faster on CPU with the same greedy output."""
+
 from __future__ import annotations
 
 import atexit
@@ -14,7 +15,7 @@ from .ct2_convert import CT2_COMPUTE_TYPE, ct2_model_dir
 from .tokens import Tokens
 
 # CT2 engines still open; closed before the interpreter shuts down (see CT2Engine.close)
-_OPEN_TRANSLATORS: "weakref.WeakSet[CT2Engine]" = weakref.WeakSet()
+_OPEN_TRANSLATORS: weakref.WeakSet[CT2Engine] = weakref.WeakSet()
 
 
 @atexit.register
@@ -66,8 +67,16 @@ class CT2Engine(Batching):
     threads = None  # CPU threads, set by load
     SCORE_BATCH_TOKENS = 1024
 
-    def __init__(self, translator, tokens: Tokens, batch_size: int = 32, num_beams: int = 1,
-                 max_input_tokens: int = 128, max_output_tokens: int = 254, decode_batch_size: int = 64):
+    def __init__(
+        self,
+        translator,
+        tokens: Tokens,
+        batch_size: int = 32,
+        num_beams: int = 1,
+        max_input_tokens: int = 128,
+        max_output_tokens: int = 254,
+        decode_batch_size: int = 64,
+    ):
         self.translator, self.tokens = translator, tokens
         self.batch_size, self.num_beams = batch_size, num_beams
         self.max_input_tokens, self.max_output_tokens = max_input_tokens, max_output_tokens
@@ -123,8 +132,15 @@ class CT2Engine(Batching):
                 self._calls.notify_all()
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu", compute_type: str = CT2_COMPUTE_TYPE,
-             threads: int | None = None, cache_dir: str | Path | None = None, **kw) -> "CT2Engine":
+    def load(
+        cls,
+        path: str | Path,
+        device: str = "cpu",
+        compute_type: str = CT2_COMPUTE_TYPE,
+        threads: int | None = None,
+        cache_dir: str | Path | None = None,
+        **kw,
+    ) -> CT2Engine:
         """Convert (first use) and load the model; raises ``ImportError`` without
         ctranslate2, :class:`ConversionError` when the model cannot be converted."""
         import ctranslate2
@@ -136,9 +152,13 @@ class CT2Engine(Batching):
         threads = max(1, int(threads or cpu_cores()))
         # batches are submitted together: one a core beats every core on each batch (the
         # matrices of a small model are too small to split well; eval/results/bench.md)
-        translator = ctranslate2.Translator(str(ct2_dir), device=device, compute_type=compute_type,
-                                            inter_threads=threads if device == "cpu" else 1,
-                                            intra_threads=1 if device == "cpu" else 0)
+        translator = ctranslate2.Translator(
+            str(ct2_dir),
+            device=device,
+            compute_type=compute_type,
+            inter_threads=threads if device == "cpu" else 1,
+            intra_threads=1 if device == "cpu" else 0,
+        )
         kw.setdefault("max_input_tokens", min(128, max_pos - 4))
         kw.setdefault("max_output_tokens", max_pos - 2)
         engine = cls(translator, Tokens(path), **kw)
@@ -165,20 +185,36 @@ class CT2Engine(Batching):
             order, size = sorted(range(len(src)), key=lambda i: len(sentences[i])), self.batch_size
         jobs = []
         for k in range(0, len(order), size):
-            idx = order[k:k + size]
+            idx = order[k : k + size]
             steps: dict[int, list[float]] = {}  # greedy: each token's log-probability, as decoded
-            jobs.append((idx, steps, self.translator.translate_batch(
-                [src[i] for i in idx], beam_size=self.num_beams, max_decoding_length=max(limit[i] for i in idx),
-                min_decoding_length=0, max_input_length=0,  # as generate: EOS may come first
-                callback=(lambda step, steps=steps: steps.setdefault(step.batch_id, []).append(step.log_prob)
-                          and False) if self.num_beams == 1 else None,
-                return_scores=self.num_beams == 1, asynchronous=True)))  # one batch a thread at once
+            jobs.append(
+                (
+                    idx,
+                    steps,
+                    self.translator.translate_batch(
+                        [src[i] for i in idx],
+                        beam_size=self.num_beams,
+                        max_decoding_length=max(limit[i] for i in idx),
+                        min_decoding_length=0,
+                        max_input_length=0,  # as generate: EOS may come first
+                        callback=(
+                            lambda step, steps=steps: (
+                                steps.setdefault(step.batch_id, []).append(step.log_prob) and False
+                            )
+                        )
+                        if self.num_beams == 1
+                        else None,
+                        return_scores=self.num_beams == 1,
+                        asynchronous=True,
+                    ),
+                )
+            )  # one batch a thread at once
         out = [""] * len(sentences)
         self.decode_scores.clear()
         for idx, steps, results in jobs:
             for b, (i, result) in enumerate(zip(idx, results)):
                 tokens = result.result().hypotheses[0]
-                out[i] = self.tokens.decode(tokens[:limit[i]])
+                out[i] = self.tokens.decode(tokens[: limit[i]])
                 if len(tokens) < limit[i] and len(steps.get(b, ())) == len(tokens) + 1:  # ended with EOS
                     self.decode_scores.add(sentences[i], tokens + [self.tokens.eos], steps[b])
         return out
@@ -216,8 +252,15 @@ class CT2Engine(Batching):
             src = [t for t, _ in self.tokens.encode([sources[i] for i in idx], self.max_input_tokens)]
             tgt = [encoded[i] for i in idx]
             # ctranslate2 appends the end-of-sentence token itself
-            jobs.append((idx, tgt, self.translator.score_batch(
-                src, [tokens[:-1] for tokens, _ in tgt], max_input_length=0, asynchronous=True)))
+            jobs.append(
+                (
+                    idx,
+                    tgt,
+                    self.translator.score_batch(
+                        src, [tokens[:-1] for tokens, _ in tgt], max_input_length=0, asynchronous=True
+                    ),
+                )
+            )
         for idx, tgt, results in jobs:
             for i, (_, offsets), result in zip(idx, tgt, results):
                 out[i] = self._spans(targets[i], offsets, result.result().log_probs)
@@ -225,6 +268,6 @@ class CT2Engine(Batching):
 
     @staticmethod
     def _spans(target: str, offsets, logprobs) -> TokenScores:
-        spans = list(offsets[:len(logprobs)])
+        spans = list(offsets[: len(logprobs)])
         spans[-1] = (len(target), len(target))  # the end-of-sentence token
         return [(int(s), int(e), float(lp)) for (s, e), lp in zip(spans, logprobs)]

@@ -1,4 +1,5 @@
 """The model's tokenizer as token strings, for engines that take tokens as strings (CTranslate2)."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,10 @@ class Tokens:
         if self.hf is not None:
             with self._lock:
                 enc = self.hf(texts, truncation=True, max_length=max_length, return_offsets_mapping=True)
-            return [(self.hf.convert_ids_to_tokens(ids), [tuple(o) for o in offs])
-                    for ids, offs in zip(enc["input_ids"], enc["offset_mapping"])]
+            return [
+                (self.hf.convert_ids_to_tokens(ids), [tuple(o) for o in offs])
+                for ids, offs in zip(enc["input_ids"], enc["offset_mapping"])
+            ]
         return [(e.tokens, e.offsets) for e in self._truncating_at(max_length).encode_batch(texts)]
 
     def decode(self, tokens: list[str]) -> str:

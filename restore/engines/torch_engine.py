@@ -1,4 +1,5 @@
 """The PyTorch engine: the Hugging Face model's ``generate`` and teacher-forced scoring."""
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,7 @@ class TorchEngine(Batching):
 
     name = "torch"
 
-    def __init__(self, model, tokenizer, batch_size: int = 32, num_beams: int = 1,
-                 max_input_tokens: int = 128):
+    def __init__(self, model, tokenizer, batch_size: int = 32, num_beams: int = 1, max_input_tokens: int = 128):
         self.model, self.tokenizer = model, tokenizer
         self.batch_size, self.num_beams = batch_size, num_beams
         self.max_input_tokens = max_input_tokens
@@ -25,11 +25,12 @@ class TorchEngine(Batching):
 
     def _encode(self, texts: list[str], max_length: int, **kw):
         with self._tokenizing:
-            return self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
-                                  max_length=max_length, **kw)
+            return self.tokenizer(
+                texts, return_tensors="pt", padding=True, truncation=True, max_length=max_length, **kw
+            )
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu", threads: int | None = None, **kw) -> "TorchEngine":
+    def load(cls, path: str | Path, device: str = "cpu", threads: int | None = None, **kw) -> TorchEngine:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -53,8 +54,7 @@ class TorchEngine(Batching):
                 enc = self._encode([sentences[i] for i in idx], self.max_input_tokens)
                 enc = {key: v.to(self.model.device) for key, v in enc.items()}
                 max_new = output_limit(enc["input_ids"].shape[1], self.max_output_tokens)
-                ids = self.model.generate(**enc, max_new_tokens=max_new, num_beams=self.num_beams,
-                                          do_sample=False)
+                ids = self.model.generate(**enc, max_new_tokens=max_new, num_beams=self.num_beams, do_sample=False)
                 with self._tokenizing:
                     decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
                 for i, text in zip(idx, decoded):

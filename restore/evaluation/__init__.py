@@ -24,15 +24,43 @@ threshold, F0.5 by sentence length, the most frequent missed and wrong edits). A
 Modules: ``sets`` (reading the data), ``systems`` (what is evaluated), ``scoring``
 (thresholds, the edit judge, metrics), ``plots``, ``report``, ``run`` (one set, a suite).
 """
+
 from __future__ import annotations
 
 from .run import evaluate_file, evaluate_set, model_commit, run_suite
 from .scoring import kept_by_document, proposal, sentence_records, threshold_sweep
-from .sets import (DataError, EvalSet, build_set, load_suite, read_pair_originals, read_pairs, read_pairs_dataset,
-                   read_tortured)
+from .sets import (
+    DataError,
+    EvalSet,
+    build_set,
+    load_suite,
+    read_pair_originals,
+    read_pairs,
+    read_pairs_dataset,
+    read_tortured,
+)
 from .systems import AllProposals, CachedSystem, CopySystem, default_systems, run_system
 
-__all__ = ["evaluate_file", "evaluate_set", "run_suite", "model_commit", "kept_by_document", "proposal",
-           "sentence_records", "threshold_sweep", "DataError", "EvalSet", "build_set", "load_suite",
-           "read_pair_originals", "read_pairs", "read_pairs_dataset", "read_tortured", "AllProposals",
-           "CachedSystem", "CopySystem", "default_systems", "run_system"]
+__all__ = [
+    "evaluate_file",
+    "evaluate_set",
+    "run_suite",
+    "model_commit",
+    "kept_by_document",
+    "proposal",
+    "sentence_records",
+    "threshold_sweep",
+    "DataError",
+    "EvalSet",
+    "build_set",
+    "load_suite",
+    "read_pair_originals",
+    "read_pairs",
+    "read_pairs_dataset",
+    "read_tortured",
+    "AllProposals",
+    "CachedSystem",
+    "CopySystem",
+    "default_systems",
+    "run_system",
+]

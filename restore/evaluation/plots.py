@@ -1,4 +1,5 @@
 """PNG plots of an evaluation (matplotlib, Agg backend)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,8 +15,9 @@ def _plt():
     return plt
 
 
-def plot_threshold(sweep: list[dict], path: Path, title: str, baselines: dict[str, float],
-                   chosen: float | None = None) -> None:
+def plot_threshold(
+    sweep: list[dict], path: Path, title: str, baselines: dict[str, float], chosen: float | None = None
+) -> None:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     ts = [r["threshold"] for r in sweep]
@@ -79,11 +81,17 @@ def plot_suite(table: dict, path: Path, systems: Sequence[str]) -> None:
         vals = []
         for n in names:
             m = table[n]["systems"].get(sysname) or {}
-            key = "clean_harm" if table[n]["kind"] == "clean" else ("exact_match" if table[n]["kind"] == "phrases" else "f0.5")
+            key = (
+                "clean_harm"
+                if table[n]["kind"] == "clean"
+                else ("exact_match" if table[n]["kind"] == "phrases" else "f0.5")
+            )
             vals.append(m.get(key) or 0.0)
         ax.bar(xs, vals, width, label=sysname)
-    labels = [f"{n}\n({'clean harm' if table[n]['kind'] == 'clean' else 'exact' if table[n]['kind'] == 'phrases' else 'F0.5'})"
-              for n in names]
+    labels = [
+        f"{n}\n({'clean harm' if table[n]['kind'] == 'clean' else 'exact' if table[n]['kind'] == 'phrases' else 'F0.5'})"
+        for n in names
+    ]
     ax.set_xticks(range(len(names)), labels, fontsize=8)
     ax.set(ylabel="score", ylim=(0, 1), title="model vs baselines on every set")
     ax.grid(axis="y", alpha=0.3)

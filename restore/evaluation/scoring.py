@@ -1,5 +1,6 @@
 """Scoring a system's results on a set: thresholds (with the document gate), the edit judge
 and metrics, per-sentence records, the threshold sweep, F0.5 by length, top edits."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -7,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..align import TYPOGRAPHY, WORD_RE, words
-from ..edits import Edit, apply_edits
 from ..edit_scoring import EditCounts, judge, partial_fixes
+from ..edits import Edit, apply_edits
 from ..guards import Proposal, Thresholds
 from ..metrics import score
 from .sets import EvalSet
@@ -19,7 +20,6 @@ def proposal(result) -> Proposal:
     spun-ness evidence)."""
     edits = result[1]
     return edits if isinstance(edits, Proposal) else Proposal(list(edits), 0, 0.0)
-
 
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(20))  # 0.00 .. 0.95
@@ -71,8 +71,9 @@ def _length_bin(n: int) -> str:
     return "?"
 
 
-def threshold_sweep(evset: EvalSet, results: list, thresholds: Thresholds,
-                    sweep: Sequence[float] = THRESHOLDS) -> list[dict]:
+def threshold_sweep(
+    evset: EvalSet, results: list, thresholds: Thresholds, sweep: Sequence[float] = THRESHOLDS
+) -> list[dict]:
     """Edit P/R/F0.5 (and exact match) with ``thresholds`` but ``min_confidence`` set to
     each t of ``sweep``: from one pass of the system, no re-decoding."""
     rows = []
@@ -91,8 +92,9 @@ def threshold_sweep(evset: EvalSet, results: list, thresholds: Thresholds,
     return rows
 
 
-def sentence_records(evset: EvalSet, results: list, kept_edits: list[list[Edit]],
-                     others: dict[str, list[str]] | None = None) -> list[dict]:
+def sentence_records(
+    evset: EvalSet, results: list, kept_edits: list[list[Edit]], others: dict[str, list[str]] | None = None
+) -> list[dict]:
     """Per sentence: input, output, reference, exact, the edits marked correct / partial
     (a right fix of part of a reference edit, :func:`restore.edit_scoring.partial_fixes`) / wrong /
     missed (word span in the input, spun words, replacement, confidence of the model edit)
@@ -112,12 +114,24 @@ def sentence_records(evset: EvalSet, results: list, kept_edits: list[list[Edit]]
             for e in j[mark]:
                 # a missed edit has a confidence when the model proposed it below the threshold
                 conf = _confidence(e, spans, len(src), kept if mark != "missed" else dropped)
-                marked.append({"mark": mark, "words": [e[0], e[1]], "spun": " ".join(src_words[e[0]:e[1]]),
-                               "replacement": " ".join(e[2]),
-                               "confidence": None if conf is None else round(conf, 4)})
+                marked.append(
+                    {
+                        "mark": mark,
+                        "words": [e[0], e[1]],
+                        "spun": " ".join(src_words[e[0] : e[1]]),
+                        "replacement": " ".join(e[2]),
+                        "confidence": None if conf is None else round(conf, 4),
+                    }
+                )
         marked.sort(key=lambda m: (m["words"], m["mark"]))
-        rec = {"id": evset.ids[k], "input": src, "output": out, "reference": ref,
-               "exact_match": words(out) == words(ref), "edits": marked}
+        rec = {
+            "id": evset.ids[k],
+            "input": src,
+            "output": out,
+            "reference": ref,
+            "exact_match": words(out) == words(ref),
+            "edits": marked,
+        }
         if dropped:
             rec["below_threshold"] = [e.as_dict() for e in dropped]
         for name, outs in (others or {}).items():
@@ -149,8 +163,9 @@ def top_edits(records: list[dict], n: int = TOP_EDITS) -> dict[str, list[tuple[s
     """The most frequent missed, wrong and partial edits, as ``"spun → replacement"`` labels."""
     out = {}
     for mark in ("missed", "wrong", "partial"):
-        counts = Counter(f"{e['spun'] or '∅'} → {e['replacement'] or '∅'}"
-                         for r in records for e in r["edits"] if e["mark"] == mark)
+        counts = Counter(
+            f"{e['spun'] or '∅'} → {e['replacement'] or '∅'}" for r in records for e in r["edits"] if e["mark"] == mark
+        )
         out[mark] = counts.most_common(n)
     return out
 

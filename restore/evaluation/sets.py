@@ -1,5 +1,6 @@
 """Evaluation sets: pairs from JSONL files and pair datasets, tortured phrases in a carrier
 sentence, clean text, and the suite YAML that lists them."""
+
 from __future__ import annotations
 
 import csv
@@ -20,6 +21,7 @@ class EvalSet:
     """Row-aligned evaluation rows. ``kind``: ``pairs`` (spun/original), ``clean`` (the
     sources are clean text: only harm counts) or ``phrases`` (tortured phrases in carrier
     sentences)."""
+
     name: str
     sources: list[str]
     originals: list[str]
@@ -85,8 +87,9 @@ def read_pairs(path: str | Path, limit: int | None = None, name: str | None = No
     if not sources:
         raise DataError(f"{path}: no pairs")
     named = [g for g in groups if g is not None]
-    return EvalSet(name or path.stem, sources, originals, ids, named if len(named) == len(groups) else [],
-                   title=str(path))
+    return EvalSet(
+        name or path.stem, sources, originals, ids, named if len(named) == len(groups) else [], title=str(path)
+    )
 
 
 def _pairs_split(path: str | Path, split: str):
@@ -102,8 +105,14 @@ def _pairs_split(path: str | Path, split: str):
     return ds[split]
 
 
-def read_pairs_dataset(path: str | Path, split: str = "test", limit: int | None = None, seed: int = 0,
-                       clean_only: bool = False, name: str = "synthetic") -> EvalSet:
+def read_pairs_dataset(
+    path: str | Path,
+    split: str = "test",
+    limit: int | None = None,
+    seed: int = 0,
+    clean_only: bool = False,
+    name: str = "synthetic",
+) -> EvalSet:
     """Rows of a pairs dataset built by ``restore pairs`` (a ``DatasetDict`` saved
     to disk), shuffled with ``seed`` and cut to ``limit``. ``clean_only``: only rows whose
     spun text equals the original (identity pairs, spins that changed nothing)."""
@@ -134,7 +143,7 @@ PPS_CARRIER = "In this paper, we discuss {phrase} in more detail."
 def _clean_phrase(text: str) -> str | None:
     """An expected phrase as plain words: notes in brackets, '?', escaped quotes and
     alternatives ('a/b' -> 'a') removed; None when nothing usable is left."""
-    text = text.replace("\\\"", "").replace('"', "").replace("\u00a0", " ")
+    text = text.replace('\\"', "").replace('"', "").replace("\u00a0", " ")
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text).replace("?", " ")
     text = text.split("/")[0]
     text = re.sub(r"\s+", " ", text).strip(" ,;:.")
@@ -144,8 +153,14 @@ def _clean_phrase(text: str) -> str | None:
     return " ".join(w.lower() if w[:1].isupper() and w[1:] == w[1:].lower() else w for w in text.split())
 
 
-def read_tortured(folder: str | Path, top: int | None = None, limit: int | None = None, seed: int = 0,
-                  carrier: str = PPS_CARRIER, name: str = "tortured") -> EvalSet:
+def read_tortured(
+    folder: str | Path,
+    top: int | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    carrier: str = PPS_CARRIER,
+    name: str = "tortured",
+) -> EvalSet:
     """Tortured phrases (Problematic Paper Screener list) in a neutral carrier sentence:
     source = carrier with the tortured phrase, original = carrier with the expected one.
 
@@ -186,8 +201,15 @@ def read_tortured(folder: str | Path, top: int | None = None, limit: int | None 
         pairs = pairs[:top]
     if limit is not None and limit < len(pairs):
         pairs = random.Random(seed).sample(pairs, limit)
-    return EvalSet(name, [carrier.format(phrase=t) for t, _ in pairs], [carrier.format(phrase=e) for _, e in pairs],
-                   [t for t, _ in pairs], kind="phrases", title=str(folder), out_of_domain=True)
+    return EvalSet(
+        name,
+        [carrier.format(phrase=t) for t, _ in pairs],
+        [carrier.format(phrase=e) for _, e in pairs],
+        [t for t, _ in pairs],
+        kind="phrases",
+        title=str(folder),
+        out_of_domain=True,
+    )
 
 
 def load_suite(path: str | Path) -> dict:
@@ -234,13 +256,25 @@ def _build_jsonl(spec, base, limit):
 
 
 def _build_pairs(spec, base, limit):
-    return read_pairs_dataset(base / spec["path"], spec.get("split", "test"), _cap(spec.get("limit"), limit),
-                              int(spec.get("seed", 0)), bool(spec.get("clean_only", False)), spec["name"])
+    return read_pairs_dataset(
+        base / spec["path"],
+        spec.get("split", "test"),
+        _cap(spec.get("limit"), limit),
+        int(spec.get("seed", 0)),
+        bool(spec.get("clean_only", False)),
+        spec["name"],
+    )
 
 
 def _build_tortured(spec, base, limit):
-    return read_tortured(base / spec["path"], spec.get("top"), _cap(spec.get("limit"), limit),
-                         int(spec.get("seed", 0)), spec.get("carrier", PPS_CARRIER), spec["name"])
+    return read_tortured(
+        base / spec["path"],
+        spec.get("top"),
+        _cap(spec.get("limit"), limit),
+        int(spec.get("seed", 0)),
+        spec.get("carrier", PPS_CARRIER),
+        spec["name"],
+    )
 
 
 def _build_clean(spec, base, limit, log):
@@ -261,13 +295,19 @@ def _build_clean(spec, base, limit, log):
                 texts += ev.originals if src.get("field", "original") == "original" else ev.sources
                 used.append(f"{src['jsonl']} ({src.get('field', 'original')}, {len(ev)})")
             elif rows == "originals":
-                found = read_pair_originals(base / src["pairs"], src.get("split", "test"), src.get("limit"),
-                                            int(src.get("seed", 0)))
+                found = read_pair_originals(
+                    base / src["pairs"], src.get("split", "test"), src.get("limit"), int(src.get("seed", 0))
+                )
                 texts += found
                 used.append(f"{src['pairs']} ({src.get('split', 'test')} one-sentence originals, {len(found)})")
             else:
-                ev = read_pairs_dataset(base / src["pairs"], src.get("split", "test"), src.get("limit"),
-                                        int(src.get("seed", 0)), clean_only=True)
+                ev = read_pairs_dataset(
+                    base / src["pairs"],
+                    src.get("split", "test"),
+                    src.get("limit"),
+                    int(src.get("seed", 0)),
+                    clean_only=True,
+                )
                 texts += ev.originals
                 used.append(f"{src['pairs']} ({src.get('split', 'test')} clean rows, {len(ev)})")
         except DataError as e:
@@ -280,8 +320,12 @@ def _build_clean(spec, base, limit, log):
     return EvalSet(spec["name"], texts, list(texts), kind="clean", title="; ".join(used))
 
 
-SET_KINDS: dict[str, Callable[..., EvalSet]] = {"jsonl": _build_jsonl, "pairs": _build_pairs, "tortured_phrases": _build_tortured,
-             "clean": _build_clean}
+SET_KINDS: dict[str, Callable[..., EvalSet]] = {
+    "jsonl": _build_jsonl,
+    "pairs": _build_pairs,
+    "tortured_phrases": _build_tortured,
+    "clean": _build_clean,
+}
 
 
 def build_set(spec: dict, base: Path, limit: int | None, log: Callable[[str], None]) -> EvalSet | None:
@@ -293,7 +337,9 @@ def build_set(spec: dict, base: Path, limit: int | None, log: Callable[[str], No
         log(f"set {spec['name']} skipped: {e}")
         return None
     if spec["kind"] != "clean":  # paths as written in the suite, not resolved
-        ev.title = " + ".join(spec.get("paths") or [spec["path"]]) + (f" ({spec.get('split', 'test')})" if spec["kind"] == "pairs" else "")
+        ev.title = " + ".join(spec.get("paths") or [spec["path"]]) + (
+            f" ({spec.get('split', 'test')})" if spec["kind"] == "pairs" else ""
+        )
     ev.title = spec.get("title", ev.title)
     ev.note = spec.get("note", ev.note)
     ev.out_of_domain = bool(spec.get("out_of_domain", ev.out_of_domain))

@@ -1,5 +1,6 @@
 """Systems under evaluation: the restorer's proposals, the lexicon and copy baselines; each
 maps texts to ``(output, edits)`` pairs (the restorer's edits as a :class:`Proposal`)."""
+
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,6 @@ from collections.abc import Sequence
 
 from ..edits import Edit, apply_edits
 from ..guards import Proposal
-
 
 CHUNK = 64  # sentences handed to a system at a time (progress bar steps)
 
@@ -65,10 +65,17 @@ def run_system(system, texts: Sequence[str], desc: str, progress: bool) -> list[
     from tqdm import tqdm
 
     out: list = []
-    with tqdm(total=len(texts), desc=desc, unit=" sent", file=sys.stderr, dynamic_ncols=True,
-              disable=not progress, leave=False) as bar:
+    with tqdm(
+        total=len(texts),
+        desc=desc,
+        unit=" sent",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        disable=not progress,
+        leave=False,
+    ) as bar:
         for k in range(0, len(texts), CHUNK):
-            chunk = list(texts[k:k + CHUNK])
+            chunk = list(texts[k : k + CHUNK])
             out += system.restore_with_edits(chunk)
             bar.update(len(chunk))
     return out

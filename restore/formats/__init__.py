@@ -9,6 +9,7 @@
 A new format is a new module here that subclasses :class:`Format` and registers an
 instance, and its line in the imports below.
 """
+
 from __future__ import annotations
 
 from . import jsonl, parquet, text  # noqa: F401  (importing a format registers it)

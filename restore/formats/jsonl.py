@@ -3,6 +3,7 @@ that every other byte passes through (:func:`splice_record`). A record that cann
 restored is reported and written out unchanged; a field the job would add that a record
 already has stops the file. Each record is one document for the document gate.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,7 @@ _DECODER = json.JSONDecoder()
 @dataclass
 class _Member:
     """One ``"key": value`` of a JSON object's text: where the key starts and ends, where its value starts and ends."""
+
     key: str
     key_start: int
     key_end: int
@@ -74,8 +76,9 @@ def _members(body: str) -> list[_Member]:
             raise ValueError("',' or '}' expected")
 
 
-def splice_record(body: str, field_name: str, original: str, output: str, out_field: str,
-                  edits: list | None = None) -> str:
+def splice_record(
+    body: str, field_name: str, original: str, output: str, out_field: str, edits: list | None = None
+) -> str:
     """The JSONL line ``body`` with ``output`` written to ``out_field`` and every other byte
     as it was: other fields, duplicate keys, number spellings (``1e400``, ``1.0``), escapes,
     spacing and key order. The value of ``field_name`` (its last occurrence, the one JSON
@@ -84,24 +87,29 @@ def splice_record(body: str, field_name: str, original: str, output: str, out_fi
     member with the record's own separators. Non-ASCII text is written as it is."""
     members = _members(body)
     field_member = [m for m in members if m.key == field_name][-1]
-    colon = body[field_member.key_end:field_member.value_start]
-    sep = body[members[-2].value_end:members[-1].key_start] if len(members) > 1 else ", "
+    colon = body[field_member.key_end : field_member.value_start]
+    sep = body[members[-2].value_end : members[-1].key_start] if len(members) > 1 else ", "
     added: list[tuple[str, object]] = []
     if out_field != field_name:
         added.append((out_field, output))
     if edits is not None:
         added.append((f"{out_field}_edits", edits))
     end = members[-1].value_end
-    text = body[:end] + "".join(sep + json.dumps(k, ensure_ascii=False) + colon + json.dumps(v, ensure_ascii=False)
-                                for k, v in added) + body[end:]
+    text = (
+        body[:end]
+        + "".join(sep + json.dumps(k, ensure_ascii=False) + colon + json.dumps(v, ensure_ascii=False) for k, v in added)
+        + body[end:]
+    )
     if out_field == field_name and output != original:
-        text = (text[:field_member.value_start] + json.dumps(output, ensure_ascii=False)
-                + text[field_member.value_end:])
+        text = (
+            text[: field_member.value_start] + json.dumps(output, ensure_ascii=False) + text[field_member.value_end :]
+        )
     return text
 
 
 class JsonlFormat(TextFormat):
     """JSON Lines: read as lines of text, one field (``--field``) of each record restored."""
+
     name = "jsonl"
     title = "JSONL"
     suffixes = (".jsonl", ".ndjson")
@@ -122,8 +130,10 @@ class JsonlFormat(TextFormat):
                 continue  # written unchanged, reported as such
             for key, flag in added:
                 if key in record:
-                    raise InputError(f"{name}:{first + k}: the record already has a field {key!r}, which "
-                                     f"{flag} would overwrite; choose another --output-field; nothing written")
+                    raise InputError(
+                        f"{name}:{first + k}: the record already has a field {key!r}, which "
+                        f"{flag} would overwrite; choose another --output-field; nothing written"
+                    )
 
     def restore(self, restorer: Restoring, piece: Piece, opts: Options, name: str) -> PieceResult:
         records: list[dict | None] = []
@@ -146,8 +156,17 @@ class JsonlFormat(TextFormat):
                 continue
             output, record_edits = next(it)
             # spliced into the line's own text: every other byte of the record passes through
-            results.append(splice_record(body, opts.field, record[opts.field], output, out_field,
-                                         [e.as_dict() for e in record_edits] if opts.show_edits else None) + ending)
+            results.append(
+                splice_record(
+                    body,
+                    opts.field,
+                    record[opts.field],
+                    output,
+                    out_field,
+                    [e.as_dict() for e in record_edits] if opts.show_edits else None,
+                )
+                + ending
+            )
         return PieceResult(text="".join(results), bad=bad)
 
     def sample(self, head: bytes, field: str) -> str | None:
@@ -162,8 +181,9 @@ class JsonlFormat(TextFormat):
                 values.append(record[field])
         return "\n".join(values)
 
-    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
-                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+    def documents(
+        self, stream: IO[bytes], name: str, field: str, lines: bool, warn: Callable[[str], None]
+    ) -> Iterator[tuple[int | None, str]]:
         """The ``field`` of each record; a record without it is reported and skipped."""
         self.check_readable(stream, name)
         for n, (body, _) in enumerate(read_lines(stream, name, "strict"), 1):

@@ -3,6 +3,7 @@ metadata kept. A piece is a record batch of ``BLOCK_LINES`` rows, carried as an 
 stream; each row is one document for the document gate. A null value is reported and
 written out unchanged; a column the job would add that is already there stops the file.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,6 +76,7 @@ class ParquetWriter(PieceWriter):
 
 class ParquetFormat(Format):
     """Apache Parquet: one text column restored, the rest of the table kept."""
+
     name = "parquet"
     title = "Parquet"
     suffixes = (".parquet",)
@@ -100,8 +102,10 @@ class ParquetFormat(Format):
             raise InputError(f"{name}: column {opts.field!r} is {kind}, not text; nothing written")
         for column, flag in added_fields(opts):
             if column in schema.names:
-                raise InputError(f"{name}: the file already has a column {column!r}, which {flag} would overwrite; "
-                                 f"choose another --output-field; nothing written")
+                raise InputError(
+                    f"{name}: the file already has a column {column!r}, which {flag} would overwrite; "
+                    f"choose another --output-field; nothing written"
+                )
         first, index = 1, 0
         for batch in pf.iter_batches(batch_size=BLOCK_LINES):
             yield Piece(index, first, table=_ipc_bytes(batch), rows=batch.num_rows)
@@ -116,8 +120,11 @@ class ParquetFormat(Format):
         batch = _ipc_batch(piece.table)
         values = batch.column(opts.field).to_pylist()
         todo = [k for k, v in enumerate(values) if v is not None]
-        bad = [f"{name}:row {piece.first_line + k}: field {opts.field!r} is null; written unchanged"
-               for k, v in enumerate(values) if v is None]
+        bad = [
+            f"{name}:row {piece.first_line + k}: field {opts.field!r} is null; written unchanged"
+            for k, v in enumerate(values)
+            if v is None
+        ]
         outputs, edits = restore_texts(restorer, [values[k] for k in todo], opts)
         restored = list(values)
         for k, out in zip(todo, outputs):
@@ -152,8 +159,9 @@ class ParquetFormat(Format):
 
         return pq.ParquetFile(path).metadata.num_rows
 
-    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
-                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+    def documents(
+        self, stream: IO[bytes], name: str, field: str, lines: bool, warn: Callable[[str], None]
+    ) -> Iterator[tuple[int | None, str]]:
         """The ``field`` of each row (null values skipped), numbered from 1."""
         import pyarrow as pa
         import pyarrow.parquet as pq

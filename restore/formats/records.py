@@ -20,6 +20,7 @@ block of lines as one document (the same edits, the same restored text):
   reads (:func:`restore.edits.read_words`), not spaCy's; the type is ``R:OTHER``,
   ``M:OTHER`` (insertion) or ``U:OTHER`` (deletion): restore does not classify edits.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from .base import Restoring
 
 FORMATS = ("text", "jsonl", "m2")
-SUFFIXES = {"jsonl": ".jsonl", "m2": ".m2"}      # an output's suffix in a folder job
+SUFFIXES = {"jsonl": ".jsonl", "m2": ".m2"}  # an output's suffix in a folder job
 M2_NOOP = "A -1 -1|||noop|||-NONE-|||REQUIRED|||-NONE-|||0"
 
 
@@ -45,9 +46,16 @@ def restore_lines(restorer: Restoring, lines: list[str]) -> list[tuple[str, list
 
 def jsonl_record(line_number: int, text: str, restored: str, edits: list[Edit], spun_score: float) -> str:
     """One line's ``--format jsonl`` record (without the newline)."""
-    return json.dumps({"line": line_number, "text": text, "restored": restored,
-                       "edits": [e.as_dict() for e in edits], "spun_score": round(spun_score, 4)},
-                      ensure_ascii=False)
+    return json.dumps(
+        {
+            "line": line_number,
+            "text": text,
+            "restored": restored,
+            "edits": [e.as_dict() for e in edits],
+            "spun_score": round(spun_score, 4),
+        },
+        ensure_ascii=False,
+    )
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -91,8 +99,10 @@ def render_lines(restorer: Restoring, bodies: list[str], first_line: int, fmt: s
     """A block of text lines (one document) restored and written in ``fmt`` (jsonl or m2)."""
     results = restore_lines(restorer, bodies)
     if fmt == "jsonl":
-        return "".join(jsonl_record(first_line + k, body, restored, edits, score) + "\n"
-                       for k, (body, (restored, edits, score)) in enumerate(zip(bodies, results)))
+        return "".join(
+            jsonl_record(first_line + k, body, restored, edits, score) + "\n"
+            for k, (body, (restored, edits, score)) in enumerate(zip(bodies, results))
+        )
     if fmt == "m2":
         return "".join(m2_block(body, edits) for body, (_, edits, _) in zip(bodies, results))
     raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

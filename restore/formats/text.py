@@ -4,6 +4,7 @@ piece and one document for the document gate. Also how any line-based input is r
 byte for byte, line endings kept, bad bytes reported with their offset, UTF-16, UTF-32
 and binary files told apart from text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -27,12 +28,13 @@ from .base import (
 )
 from .records import render_lines
 
-SNIFF_BYTES = 8192          # read to tell text from binary
-COUNT_CHUNK = 1 << 20       # read at a time to count lines
+SNIFF_BYTES = 8192  # read to tell text from binary
+COUNT_CHUNK = 1 << 20  # read at a time to count lines
 ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
 
 
 # ----------------------------------------------------------------------------- bytes to lines
+
 
 def looks_binary(head: bytes) -> bool:
     """NUL bytes, or mostly control bytes, in the first few KB: not a text file."""
@@ -50,8 +52,9 @@ def looks_utf16(head: bytes) -> bool:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
     even, odd = head[0::2], head[1::2]
-    return len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 \
-        and max(even.count(0), odd.count(0)) > len(head) // 4
+    return (
+        len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 and max(even.count(0), odd.count(0)) > len(head) // 4
+    )
 
 
 def looks_utf32(head: bytes) -> bool:
@@ -59,7 +62,7 @@ def looks_utf32(head: bytes) -> bool:
     NUL characters, few control characters)."""
     if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return True
-    head = head[:len(head) // 4 * 4]
+    head = head[: len(head) // 4 * 4]
     if len(head) < 16:
         return False
     for encoding in ("utf-32-le", "utf-32-be"):
@@ -83,8 +86,9 @@ def unreadable_reason(head: bytes) -> str | None:
     return None
 
 
-def read_lines(stream: IO[bytes], name: str, errors: str,
-               report: FileReport | None = None) -> Iterator[tuple[str, str]]:
+def read_lines(
+    stream: IO[bytes], name: str, errors: str, report: FileReport | None = None
+) -> Iterator[tuple[str, str]]:
     """``(body, line_ending)`` for each line of a byte stream; a byte sequence that is not
     UTF-8 raises ``InputError`` with its byte offset, unless ``errors='replace'`` (then
     ``report.replaced`` counts the lines it changed). A read error raises ``InputError``."""
@@ -97,13 +101,15 @@ def read_lines(stream: IO[bytes], name: str, errors: str,
         if not raw:
             return
         body = raw.rstrip(b"\r\n")
-        ending = raw[len(body):]
+        ending = raw[len(body) :]
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as e:
             if errors != "replace":
-                raise InputError(f"{name}: not UTF-8 text at byte offset {offset + e.start} "
-                                 f"(use --errors replace to continue with U+FFFD); nothing written") from None
+                raise InputError(
+                    f"{name}: not UTF-8 text at byte offset {offset + e.start} "
+                    f"(use --errors replace to continue with U+FFFD); nothing written"
+                ) from None
             text = body.decode("utf-8", errors="replace")
             if report is not None:
                 report.replaced += 1
@@ -138,9 +144,11 @@ def refuse_jsonl(block: list[tuple[str, str]], name: str) -> None:
         except ValueError:
             is_object = False
         if is_object:
-            raise InputError(f"{name}: line {k + 1} is a JSON object: stdin is read as text unless --field "
-                             f"is given; add --field NAME to restore that field of each JSONL record; "
-                             f"nothing written")
+            raise InputError(
+                f"{name}: line {k + 1} is a JSON object: stdin is read as text unless --field "
+                f"is given; add --field NAME to restore that field of each JSONL record; "
+                f"nothing written"
+            )
         return
 
 
@@ -149,10 +157,12 @@ def inline_diff(text: str, edits, color: bool) -> str:
     ``[-old-]{+new+}`` (wdiff style)."""
     parts, pos = [], 0
     for e in sorted(edits, key=lambda e: e.start):
-        parts.append(text[pos:e.start])
+        parts.append(text[pos : e.start])
         if color:
-            parts.append((f"{ANSI_DEL}{e.spun}{ANSI_END}" if e.spun else "")
-                         + (f"{ANSI_INS}{e.replacement}{ANSI_END}" if e.replacement else ""))
+            parts.append(
+                (f"{ANSI_DEL}{e.spun}{ANSI_END}" if e.spun else "")
+                + (f"{ANSI_INS}{e.replacement}{ANSI_END}" if e.replacement else "")
+            )
         else:
             parts.append((f"[-{e.spun}-]" if e.spun else "") + (f"{{+{e.replacement}+}}" if e.replacement else ""))
         pos = e.end
@@ -162,8 +172,10 @@ def inline_diff(text: str, edits, color: bool) -> str:
 
 # ----------------------------------------------------------------------------- the format
 
+
 class TextFormat(Format):
     """Lines of text, each restored; the format of any file whose suffix no other format reads."""
+
     name = "txt"
     title = "text"
     suffixes: tuple[str, ...] = (".txt", ".text", ".md")
@@ -209,8 +221,9 @@ class TextFormat(Format):
     def sample(self, head: bytes, field: str) -> str | None:
         return head.decode("utf-8", errors="ignore")
 
-    def documents(self, stream: IO[bytes], name: str, field: str, lines: bool,
-                  warn: Callable[[str], None]) -> Iterator[tuple[int | None, str]]:
+    def documents(
+        self, stream: IO[bytes], name: str, field: str, lines: bool, warn: Callable[[str], None]
+    ) -> Iterator[tuple[int | None, str]]:
         """The whole input as one document, or (``lines``) each non-blank line."""
         self.check_readable(stream, name)
         read = read_lines(stream, name, "strict")

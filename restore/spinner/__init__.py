@@ -1,4 +1,5 @@
 """Synthetic article spinner (training data for restore)."""
+
 from .core import MixedSpinner, Spinner
 from .text import Swap, transfer_case
 

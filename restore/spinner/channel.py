@@ -16,6 +16,7 @@ the table does not hold. ``alpha``, ``beta`` and ``epsilon`` are chosen by held-
 log-likelihood of the observed events on articles left out of fitting
 (:func:`choose_backoff`). The spinner's ``fitted`` mode samples from it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -65,7 +66,7 @@ def detok(tokens: list[str]) -> str:
 @dataclass
 class Event:
     article: str
-    key: str                 # lower-case original phrase
+    key: str  # lower-case original phrase
     replacement: str | None  # None: the phrase was left as it was
 
 
@@ -89,7 +90,9 @@ def events(pairs: list[dict], keys: set[str], max_words: int = 4) -> list[Event]
             phrase = " ".join(lower[i1:i2])
             if i2 - i1 == j2 - j1 > 1 and phrase not in keys:
                 # adjacent swaps the alignment joined ("House said" -> "Home stated"): word by word
-                pieces = [(i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2)) if lower[i] != tgt[j].lower()]
+                pieces = [
+                    (i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2)) if lower[i] != tgt[j].lower()
+                ]
             else:
                 pieces = [(i1, i2, j1, j2)]
             for a, b, c, d in pieces:
@@ -101,8 +104,8 @@ def events(pairs: list[dict], keys: set[str], max_words: int = 4) -> list[Event]
                 i += 1
                 continue
             for n in range(max_words, 0, -1):
-                phrase = " ".join(lower[i:i + n])
-                if i + n <= len(src) and not any(changed[i:i + n]) and phrase in keys:
+                phrase = " ".join(lower[i : i + n])
+                if i + n <= len(src) and not any(changed[i : i + n]) and phrase in keys:
                     out.append(Event(pair["article"], phrase, None))
                     i += n
                     break
@@ -125,7 +128,7 @@ class Channel:
     rho: dict = field(default_factory=dict)  # {True: rate of back-off phrases, False: others}
 
     @classmethod
-    def fit(cls, evts: list[Event], backoff: tables.Table, **weights) -> "Channel":
+    def fit(cls, evts: list[Event], backoff: tables.Table, **weights) -> Channel:
         ch = cls(backoff=backoff, **weights)
         for e in evts:
             ch.seen[e.key] += 1
@@ -152,8 +155,11 @@ class Channel:
 
     def replacement_prob(self, key: str, replacement: str) -> float:
         share = self._backoff_share(key)
-        pb = (1 - self.epsilon) * share.get(replacement, 0.0) + self.epsilon / UNSEEN_TYPES if share \
+        pb = (
+            (1 - self.epsilon) * share.get(replacement, 0.0) + self.epsilon / UNSEEN_TYPES
+            if share
             else 1.0 / UNSEEN_TYPES
+        )
         return (self.to[key][replacement] + self.beta * pb) / (self.changed[key] + self.beta)
 
     def options(self, key: str) -> list[tuple[str, float]]:
@@ -194,8 +200,9 @@ def phrase_events(pairs: list[dict], backoff_keys, max_words: int = 4) -> list[E
     return events(pairs, keys, max_words)
 
 
-def choose_backoff(pairs: list[dict], backoff: tables.Table, folds: int = 5, max_words: int = 4,
-                   grid: dict | None = None) -> dict:
+def choose_backoff(
+    pairs: list[dict], backoff: tables.Table, folds: int = 5, max_words: int = 4, grid: dict | None = None
+) -> dict:
     """The back-off weights with the highest held-out log-likelihood, articles left out
     by fold; returns ``{alpha, beta, epsilon, log_likelihood, events, grid}``."""
     return _choose_backoff(phrase_events(pairs, backoff, max_words), backoff, folds, grid or GRID)
@@ -217,8 +224,7 @@ def _choose_backoff(evts: list[Event], backoff: tables.Table, folds: int, grid: 
     return {**best, "events": len(evts), "grid": results}
 
 
-def fit_channel(pairs: list[dict], backoff: tables.Table, max_words: int = 4,
-                weights: dict | None = None) -> Channel:
+def fit_channel(pairs: list[dict], backoff: tables.Table, max_words: int = 4, weights: dict | None = None) -> Channel:
     """A channel fitted to every pair; back-off weights chosen by :func:`choose_backoff`
     unless ``weights`` (``alpha``, ``beta``, ``epsilon``) are given."""
     evts = phrase_events(pairs, backoff, max_words)

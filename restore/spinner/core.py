@@ -9,6 +9,7 @@ every behaviour switchable and weighted from YAML (``resources/spinner_default.y
 Text is never re-tokenised: the spinner finds word tokens with a regular expression and
 replaces character spans, so punctuation and whitespace come back exactly as they were.
 """
+
 from __future__ import annotations
 
 import random
@@ -53,10 +54,7 @@ class Spinner:
         unknown = set(behaviours) - set(BEHAVIOURS)
         if unknown:
             raise ValueError(f"unknown spinner behaviours {sorted(unknown)}; known: {BEHAVIOURS}")
-        self.weights = {
-            name: float(b.get("weight", 1.0))
-            for name, b in behaviours.items() if b.get("enabled", True)
-        }
+        self.weights = {name: float(b.get("weight", 1.0)) for name, b in behaviours.items() if b.get("enabled", True)}
         self.max_words = int(config["max_phrase_words"])
         self.temperature = float(config["temperature"])
         self.mode = config.get("mode", "thesaurus")
@@ -76,8 +74,9 @@ class Spinner:
 
     # -- construction -------------------------------------------------------------
     @classmethod
-    def from_config(cls, overrides: dict | str | Path | None = None,
-                    base_dir: str | Path | None = None) -> "Spinner | MixedSpinner":
+    def from_config(
+        cls, overrides: dict | str | Path | None = None, base_dir: str | Path | None = None
+    ) -> Spinner | MixedSpinner:
         """Defaults from ``resources/spinner_default.yaml``, updated by a dict or YAML file.
 
         Relative table paths (``synonym_sets``, ``extra_tables``) are resolved against
@@ -104,10 +103,14 @@ class Spinner:
             if self.mode == "fitted":
                 synonyms = self._fitted_table()
             elif self.mode == "rewriter":
-                synonyms = dict(tables.safe_synonym_set_table(
-                    str(self.config["synonym_sets"]), self.config.get("set_lines", "all"),
-                    float(self.config.get("chain_weight", 0.0)),
-                    float(self.config.get("original_weight", 1.0))))
+                synonyms = dict(
+                    tables.safe_synonym_set_table(
+                        str(self.config["synonym_sets"]),
+                        self.config.get("set_lines", "all"),
+                        float(self.config.get("chain_weight", 0.0)),
+                        float(self.config.get("original_weight", 1.0)),
+                    )
+                )
             else:
                 synonyms = dict(tables.safe_synonym_table())
             for path in self.config.get("extra_tables") or []:
@@ -117,13 +120,15 @@ class Spinner:
         # fact-changing options are dropped from every table (hand rules included:
         # thousands -> hundreds is not the same fact)
         self.word_tables: list[tuple[str, tables.Table]] = [
-            (name, table if name == "synonym" else tables.fact_safe(table)) for name, table in (
+            (name, table if name == "synonym" else tables.fact_safe(table))
+            for name, table in (
                 ("contraction", tables.contraction_table()),
                 ("number", {**tables.weighted(rules["numbers"]), **tables.decade_table()}),
                 ("function_word", tables.weighted(rules["function_words"])),
                 ("spelling", tables.spelling_table()),
                 ("synonym", synonyms),
-            ) if name in self.weights
+            )
+            if name in self.weights
         ]
         self.abbreviations = tables.weighted(rules["abbreviations"], lower=False)
         self.key_probability = {str(k).lower(): float(v) for k, v in rules["key_probability"].items()}
@@ -137,14 +142,13 @@ class Spinner:
         from . import channel
 
         share = float(self.config.get("holdout_share", 0.0))
-        pairs = [p for p in channel.read_pairs(self.config["real_pairs"])
-                 if not channel.held_out(p["article"], share)]
+        pairs = [p for p in channel.read_pairs(self.config["real_pairs"]) if not channel.held_out(p["article"], share)]
         sets = self.config.get("synonym_sets")
-        backoff = tables.safe_synonym_set_table(str(sets), "all", 0.0, 1.0) if sets \
-            else tables.safe_synonym_table()
+        backoff = tables.safe_synonym_set_table(str(sets), "all", 0.0, 1.0) if sets else tables.safe_synonym_table()
         weights = self.config.get("backoff")
-        fitted = channel.fit_channel(pairs, backoff, int(self.config["max_phrase_words"]),
-                                     dict(weights) if weights else None)
+        fitted = channel.fit_channel(
+            pairs, backoff, int(self.config["max_phrase_words"]), dict(weights) if weights else None
+        )
         table, rates = fitted.table()
         scale = float(self.config.get("rate_scale", 1.0))
         if scale < 0:
@@ -159,8 +163,7 @@ class Spinner:
     def spin(self, text: str, seed: int | str = 0, rate: float | None = None) -> str:
         return self.spin_with_edits(text, seed, rate)[0]
 
-    def spin_document(self, sentences: list[str], seed: int | str = 0,
-                      is_title: bool = False) -> list[str]:
+    def spin_document(self, sentences: list[str], seed: int | str = 0, is_title: bool = False) -> list[str]:
         """Spin each sentence of one document with one rate drawn for the document.
 
         Quoted speech may be kept (per document, ``keep_quotes_prob``), and an open quote
@@ -175,21 +178,24 @@ class Spinner:
         place = self._draw_place(rng)
         out, in_quote, choices = [], False, {}
         for i, sentence in enumerate(sentences):
-            spun, _, in_quote = self._spin(sentence, random.Random(f"{seed}:{i}"), rate,
-                                           keep_quotes, in_quote, place, choices)
+            spun, _, in_quote = self._spin(
+                sentence, random.Random(f"{seed}:{i}"), rate, keep_quotes, in_quote, place, choices
+            )
             out.append(spun)
         return out
 
-    def spin_with_edits(self, text: str, seed: int | str = 0, rate: float | None = None,
-                        keep_quotes: bool | None = None) -> tuple[str, list[Swap]]:
+    def spin_with_edits(
+        self, text: str, seed: int | str = 0, rate: float | None = None, keep_quotes: bool | None = None
+    ) -> tuple[str, list[Swap]]:
         """Spin one text; returns the spun text and the edits made (input offsets)."""
         rng = random.Random(f"doc:{seed}")
         drawn = self.draw_rate(rng)
         if keep_quotes is None:
             keep_quotes = rng.random() < float(self.config["keep_quotes_prob"])
         place = self._draw_place(rng)
-        spun, edits, _ = self._spin(text, random.Random(f"{seed}:0"),
-                                    drawn if rate is None else rate, keep_quotes, False, place)
+        spun, edits, _ = self._spin(
+            text, random.Random(f"{seed}:0"), drawn if rate is None else rate, keep_quotes, False, place
+        )
         return spun, edits
 
     def _draw_place(self, rng: random.Random) -> float:
@@ -209,9 +215,16 @@ class Spinner:
         return found
 
     # -- internals ----------------------------------------------------------------
-    def _spin(self, text: str, rng: random.Random, rate: float, keep_quotes: bool,
-              in_quote: bool, place: float = 1.0,
-              choices: dict[str, str] | None = None) -> tuple[str, list[Swap], bool]:
+    def _spin(
+        self,
+        text: str,
+        rng: random.Random,
+        rate: float,
+        keep_quotes: bool,
+        in_quote: bool,
+        place: float = 1.0,
+        choices: dict[str, str] | None = None,
+    ) -> tuple[str, list[Swap], bool]:
         """One sentence. ``choices``: the fitted mode's replacement per key so far in the
         document, kept with probability ``fixed_choice`` (real spinners write the same
         replacement for the same word throughout an article)."""
@@ -224,12 +237,19 @@ class Spinner:
             if protected[i]:
                 continue
             for cand in self._candidates_at(text, tokens, i):
-                if not any(protected[cand.first:cand.last + 1]) and self._allowed(text, tokens, cand, rng):
+                if not any(protected[cand.first : cand.last + 1]) and self._allowed(text, tokens, cand, rng):
                     cands.append(cand)
         if self.mode != "thesaurus":
             rules_prob = float(self.config.get("rules_prob", 0.5))
-            taken = take_every_match(cands, len(tokens), rng, place, self.weights, rules_prob,
-                                     self.change_rates if self.mode == "fitted" else None)
+            taken = take_every_match(
+                cands,
+                len(tokens),
+                rng,
+                place,
+                self.weights,
+                rules_prob,
+                self.change_rates if self.mode == "fitted" else None,
+            )
         else:
             taken = take_budget(cands, len(tokens), rng, rate, self.weights)
         apostrophe = "’" if "’" in text else "'"
@@ -242,16 +262,18 @@ class Spinner:
             else:
                 rep = choices[cand.key] = self._choose(cand.options, rng)
             start, end = tokens[cand.first].start, tokens[cand.last].end
-            if self.mode == "rewriter" and cand.behaviour == "synonym" and \
-                    rep == text[start:end].lower().replace("’", "'"):
+            if (
+                self.mode == "rewriter"
+                and cand.behaviour == "synonym"
+                and rep == text[start:end].lower().replace("’", "'")
+            ):
                 continue  # the rewriter drew the original itself (its sets hold their key)
             rendered = self._render(text, tokens, cand, rep, apostrophe)
             if rendered == text[start:end]:
                 continue
             pieces += [text[pos:start], rendered]
             pos = end
-            edits.append(Swap(start, end, text[start:end], rendered, cand.behaviour,
-                              cand.last - cand.first + 1))
+            edits.append(Swap(start, end, text[start:end], rendered, cand.behaviour, cand.last - cand.first + 1))
         pieces.append(text[pos:])
         return "".join(pieces), edits, in_quote
 
@@ -259,9 +281,8 @@ class Spinner:
         weights = [w ** (1.0 / self.temperature) for _, w in options]
         return rng.choices([r for r, _ in options], weights=weights)[0]
 
-    def _render(self, text: str, tokens: list[Token], cand: Candidate, rep: str,
-                apostrophe: str = "'") -> str:
-        original = text[tokens[cand.first].start:tokens[cand.last].end]
+    def _render(self, text: str, tokens: list[Token], cand: Candidate, rep: str, apostrophe: str = "'") -> str:
+        original = text[tokens[cand.first].start : tokens[cand.last].end]
         if cand.behaviour != "abbreviation":
             rep = transfer_case(original, rep)
         if cand.behaviour == "contraction":
@@ -273,7 +294,7 @@ class Spinner:
         (``capitalized_prob``); acronyms (NATO, AP) only by the abbreviation rules."""
         if cand.behaviour == "abbreviation":
             return True
-        words = [t.text for t in tokens[cand.first:cand.last + 1]]
+        words = [t.text for t in tokens[cand.first : cand.last + 1]]
         p = self.key_probability.get(" ".join(words).lower())
         if p is not None and rng.random() >= p:
             return False
@@ -292,11 +313,14 @@ class Spinner:
         out = []
         # phrases of 1..max_words tokens joined by single spaces only (no punctuation)
         last = i
-        while last + 1 < len(tokens) and last - i + 1 < self.max_words and \
-                text[tokens[last].end:tokens[last + 1].start] == " ":
+        while (
+            last + 1 < len(tokens)
+            and last - i + 1 < self.max_words
+            and text[tokens[last].end : tokens[last + 1].start] == " "
+        ):
             last += 1
         for j in range(last, i - 1, -1):
-            phrase = text[tokens[i].start:tokens[j].end]
+            phrase = text[tokens[i].start : tokens[j].end]
             key = phrase.lower().replace("’", "'")
             suffix = ""
             if j == i and not self._has_key(key):
@@ -323,7 +347,7 @@ class Spinner:
         """Which tokens are inside double quotation marks; an unclosed quote carries over."""
         inside, pos = [], 0
         for tok in tokens:
-            in_quote = quote_state(text[pos:tok.start], in_quote)
+            in_quote = quote_state(text[pos : tok.start], in_quote)
             inside.append(in_quote)
             pos = tok.end
         return inside, quote_state(text[pos:], in_quote)
@@ -346,17 +370,23 @@ class MixedSpinner:
         self.weights = [w for w, _ in components]
 
     @classmethod
-    def from_config(cls, mixture: list[dict], common: dict | None = None,
-                    base_dir: str | Path | None = None) -> "MixedSpinner":
+    def from_config(
+        cls, mixture: list[dict], common: dict | None = None, base_dir: str | Path | None = None
+    ) -> MixedSpinner:
         components = []
         for item in mixture:
             item = _resolve_paths(dict(item), base_dir)
             weight = float(item.pop("weight", 1.0))
-            missing = [p for p in [item.get("synonym_sets")] + list(item.get("real_pairs") or [])
-                       if p and not Path(p).is_file()]
+            missing = [
+                p
+                for p in [item.get("synonym_sets")] + list(item.get("real_pairs") or [])
+                if p and not Path(p).is_file()
+            ]
             if missing:
-                warnings.warn(f"spinner mixture: file {missing[0]!r} not found; "
-                              f"its component (weight {weight}) is left out", stacklevel=2)
+                warnings.warn(
+                    f"spinner mixture: file {missing[0]!r} not found; its component (weight {weight}) is left out",
+                    stacklevel=2,
+                )
                 continue
             components.append((weight, Spinner.from_config(merge(common or {}, item), base_dir)))
         return cls(components)
@@ -365,12 +395,12 @@ class MixedSpinner:
         rng = random.Random(f"mix:{seed}")
         return rng.choices([sp for _, sp in self.components], weights=self.weights)[0]
 
-    def spin_document(self, sentences: list[str], seed: int | str = 0,
-                      is_title: bool = False) -> list[str]:
+    def spin_document(self, sentences: list[str], seed: int | str = 0, is_title: bool = False) -> list[str]:
         return self.pick(seed).spin_document(sentences, seed=seed, is_title=is_title)
 
-    def spin_with_edits(self, text: str, seed: int | str = 0, rate: float | None = None,
-                        keep_quotes: bool | None = None) -> tuple[str, list[Swap]]:
+    def spin_with_edits(
+        self, text: str, seed: int | str = 0, rate: float | None = None, keep_quotes: bool | None = None
+    ) -> tuple[str, list[Swap]]:
         return self.pick(seed).spin_with_edits(text, seed, rate, keep_quotes)
 
     def spin(self, text: str, seed: int | str = 0, rate: float | None = None) -> str:
@@ -384,9 +414,11 @@ def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
     """Table paths of a spinner config made absolute against ``base_dir``."""
     if base_dir is None:
         return config
+
     def fix(p):
         p = Path(p)
         return str(p if p.is_absolute() else Path(base_dir) / p)
+
     config = dict(config)
     if config.get("synonym_sets"):
         config["synonym_sets"] = fix(config["synonym_sets"])
@@ -396,5 +428,3 @@ def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
         paths = config["real_pairs"]
         config["real_pairs"] = [fix(p) for p in ([paths] if isinstance(paths, str) else paths)]
     return config
-
-

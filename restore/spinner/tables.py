@@ -4,10 +4,11 @@
 ``spelling.tsv.gz`` (American/British pairs) and ``spinner_rules.yaml`` (hand-written
 function-word, number, abbreviation and contraction rules).
 """
+
 from __future__ import annotations
 
 import gzip
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -22,20 +23,21 @@ SEP = "\x1f"
 Table = dict[str, list[tuple[str, float]]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def safe_synonym_table() -> Table:
     """The shipped synonym table without fact-changing options (:func:`fact_safe`)."""
     return fact_safe(synonym_table())
 
 
-@lru_cache(maxsize=None)
-def safe_synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0,
-                           original_weight: float = 1.0) -> Table:
+@cache
+def safe_synonym_set_table(
+    path: str, lines: str = "all", chain_weight: float = 0.0, original_weight: float = 1.0
+) -> Table:
     """:func:`synonym_set_table` without fact-changing options (:func:`fact_safe`)."""
     return fact_safe(synonym_set_table(path, lines, chain_weight, original_weight))
 
 
-@lru_cache(maxsize=None)
+@cache
 def synonym_table(path: str | None = None) -> Table:
     path = Path(path) if path else RESOURCES / "synonyms.tsv.gz"
     table: Table = {}
@@ -52,7 +54,7 @@ def synonym_table(path: str | None = None) -> Table:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def spelling_table() -> Table:
     """Both directions: organize -> organise and organise -> organize."""
     table: Table = {}
@@ -66,7 +68,7 @@ def spelling_table() -> Table:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules() -> dict:
     return yaml.safe_load((RESOURCES / "spinner_rules.yaml").read_text(encoding="utf-8"))
 
@@ -116,9 +118,8 @@ def read_extra_table(path: str | Path) -> Table:
     return table
 
 
-@lru_cache(maxsize=None)
-def synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0,
-                      original_weight: float = 1.0) -> Table:
+@cache
+def synonym_set_table(path: str, lines: str = "all", chain_weight: float = 0.0, original_weight: float = 1.0) -> Table:
     """A rewriter's synonym-set file as a Table: one set per line, members ``|``-separated.
 
     A matched phrase draws one member of a line that holds it, the phrase itself

@@ -1,6 +1,7 @@
 """The spinner's view of text: word tokens (found by a regular expression, never
 re-tokenised, so punctuation and whitespace come back exactly), the swaps it records,
 case transfer and the sentence and quote positions its rules look at."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,26 @@ POSSESSIVE_RE = re.compile(r"^(.+?)(['’]s)$")
 
 
 # a capitalised word after one of these is a person's name: never spun
-HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "President",
-              "Sen", "Senator", "Rep", "Gov", "Governor", "Judge", "Minister", "Chancellor"}
+HONORIFICS = {
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+    "President",
+    "Sen",
+    "Senator",
+    "Rep",
+    "Gov",
+    "Governor",
+    "Judge",
+    "Minister",
+    "Chancellor",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,7 @@ class Swap:
     """What the spinner did at one place: characters ``start:end`` of its input were
     ``original``, now ``replacement`` (``behaviour``: which habit made it). The restorer's
     character-span edits, the other way round, are :class:`restore.edits.Edit`."""
+
     start: int
     end: int
     original: str
@@ -69,5 +89,5 @@ def quote_state(chars: str, in_quote: bool) -> bool:
 
 def sentence_initial(text: str, start: int) -> bool:
     """True when the token starting at ``start`` opens a sentence (or a quote in one)."""
-    before = text[max(0, start - 12):start].rstrip().rstrip("\"'“”‘’([")
+    before = text[max(0, start - 12) : start].rstrip().rstrip("\"'“”‘’([")
     return not before or before[-1] in ".!?:;"
