@@ -13,7 +13,7 @@ from .corpus import is_prose, split_sentences, stable_int
 
 def title_ok(title: str | None, max_chars: int) -> bool:
     """A title worth a pair: prose-like (not an ALL-CAPS wire slug) and of sane length."""
-    return bool(title) and len(title) <= max_chars and is_prose(title, min_words=3)
+    return title is not None and 0 < len(title) <= max_chars and is_prose(title, min_words=3)
 
 
 def segment_and_spin(doc: dict, cfg: dict, spinner) -> dict:

@@ -238,12 +238,12 @@ def signature(text: str, ignore_case: bool = False) -> Counter:
             elif m := _DECADE_DIGITS_RE.match(low):
                 sig[f"decade:{m.group(1)}"] += 1
             else:
-                value = low.replace(",", "")
+                digits = low.replace(",", "")
                 try:
-                    value = format(float(value), "g") if "." in value else str(int(value))
+                    digits = format(float(digits), "g") if "." in digits else str(int(digits))
                 except ValueError:
                     pass
-                sig[value] += 1
+                sig[digits] += 1
         elif low in ("$", "£", "€", "¥"):
             sig[f"cur:{low}"] += 1
         elif low in PERCENT:

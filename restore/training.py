@@ -62,7 +62,6 @@ def build_model(model_cfg: ModelArgs, tokenizer):
         eos_token_id=tokenizer.eos_token_id,
         bos_token_id=tokenizer.pad_token_id,
         decoder_start_token_id=tokenizer.pad_token_id,
-        forced_bos_token_id=None,
         forced_eos_token_id=None,
         tie_word_embeddings=True,
     )
@@ -143,9 +142,10 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     init_from = Path(init_from) if init_from else None
     if init_from is not None and not (init_from / "config.json").is_file():
         raise ConfigError(f"--init-from: {init_from} is not a model folder (no config.json)")
-    checkpoint = _last_checkpoint(out_dir) if resume else None
+    checkpoint: str | None = None
     run_info = out_dir / "run_info.json"
     if resume:
+        checkpoint = _last_checkpoint(out_dir)
         # the run goes on from its checkpoint: that architecture and tokenizer (a run begun
         # with --init-from is not the config's model), the words of the model it began from
         first = json.loads(run_info.read_text()) if run_info.is_file() else {}

@@ -18,7 +18,7 @@ def training_pairs(cfg: TrainConfig, out_dir: Path):
 
     data = cfg.data
     if data.pairs:
-        path = cfg.path(data.pairs)
+        path = _config_path(cfg, data.pairs, "data.pairs")
         if (path / "dataset_dict.json").is_file():
             pairs = load_pairs(path)
         elif path.is_file():  # a JSONL of {spun, original} pairs, as `restore eval --data` takes
@@ -30,7 +30,7 @@ def training_pairs(cfg: TrainConfig, out_dir: Path):
                 f"JSONL file of {{spun, original}} pairs)"
             )
     elif data.build:
-        cfg_path = cfg.path(data.build)
+        cfg_path = _config_path(cfg, data.build, "data.build")
         target = out_dir / "pairs"
         if not (target / "dataset_dict.json").is_file():
             build_pairs(cfg_path, target, limit_docs=data.limit_docs)
@@ -38,6 +38,14 @@ def training_pairs(cfg: TrainConfig, out_dir: Path):
     else:
         raise ConfigError("data: set `pairs` (a folder of built pairs or a JSONL file) or `build` (a data config)")
     return mixed_pairs(cfg, pairs) if data.mix else pairs
+
+
+def _config_path(cfg: TrainConfig, value: str | None, key: str) -> Path:
+    """``cfg.path(value)`` of a path the config must name (a clear error where it names none)."""
+    path = cfg.path(value)
+    if path is None:
+        raise ConfigError(f"{key}: expected a path, got nothing")
+    return path
 
 
 def jsonl_pairs(path: Path, repeat: int, holdout_share: float):
@@ -52,7 +60,7 @@ def jsonl_pairs(path: Path, repeat: int, holdout_share: float):
         rows = read_pairs(path)
     except (OSError, ValueError) as e:
         raise ConfigError(f"data: cannot read pairs from {path}: {e}") from None
-    split = {"train": [], "valid": []}
+    split: dict[str, list[dict]] = {"train": [], "valid": []}
     for row in rows:
         split["valid" if held_out(row["article"], holdout_share) else "train"].append(row)
     if holdout_share and (not split["valid"] or not split["train"]):
@@ -88,14 +96,14 @@ def mixed_pairs(cfg: TrainConfig, pairs):
     if cfg.data.max_train_pairs:  # with a mix, the cap is the main source's own
         main_train = main_train.select(range(min(cfg.data.max_train_pairs, len(main_train))))
     train, valid = [only(main_train)], []
-    for n, source in enumerate(cfg.data.mix):
+    for n, source in enumerate(cfg.data.mix or []):
         if not isinstance(source, dict) or ("pairs" in source) == ("jsonl" in source):
             raise ConfigError(f"data.mix[{n}]: expected {{pairs: FOLDER}} or {{jsonl: FILE}}, got {source!r}")
         unknown = set(source) - {"pairs", "jsonl", "max_train_pairs", "repeat", "holdout_share"}
         if unknown:
             raise ConfigError(f"data.mix[{n}]: unknown keys {sorted(unknown)}")
         if "pairs" in source:
-            path = cfg.path(source["pairs"])
+            path = _config_path(cfg, source["pairs"], f"data.mix[{n}].pairs")
             if not (path / "dataset_dict.json").is_file():
                 raise ConfigError(f"data.mix[{n}]: no pair datasets in {path}")
             part = load_pairs(path)
@@ -104,7 +112,9 @@ def mixed_pairs(cfg: TrainConfig, pairs):
             train.append(only(part_train.select(range(min(int(limit), len(part_train)))) if limit else part_train))
         else:
             part = jsonl_pairs(
-                cfg.path(source["jsonl"]), int(source.get("repeat", 1)), float(source.get("holdout_share", 0.0))
+                _config_path(cfg, source["jsonl"], f"data.mix[{n}].jsonl"),
+                int(source.get("repeat", 1)),
+                float(source.get("holdout_share", 0.0)),
             )
             train.append(part["train"])
             valid.append(part["valid"])

@@ -13,12 +13,12 @@ replaces character spans, so punctuation and whitespace come back exactly as the
 from __future__ import annotations
 
 import random
-import warnings
 from pathlib import Path
 
 from ..config import merge, read_yaml
 from ..facts import spell_decimal
 from . import tables
+from .mixture import MixedSpinner
 from .placing import Candidate, take_budget, take_every_match
 from .text import (
     HONORIFICS,
@@ -86,14 +86,15 @@ class Spinner:
         config = read_yaml(DEFAULTS)
         if isinstance(overrides, (str, Path)):
             path = Path(overrides)
-            overrides = read_yaml(path)
-            overrides = overrides.get("spinner", overrides)
+            loaded = read_yaml(path)
+            given = dict(loaded.get("spinner", loaded) or {})
             base_dir = path.resolve().parent if base_dir is None else base_dir
-        overrides = dict(overrides or {})
-        mixture = overrides.pop("mixture", None)
+        else:
+            given = dict(overrides or {})
+        mixture = given.pop("mixture", None)
         if mixture:
-            return MixedSpinner.from_config(mixture, overrides, base_dir)
-        return cls(_resolve_paths(merge(config, overrides), base_dir))
+            return MixedSpinner.from_config(mixture, given, base_dir, cls.from_config)
+        return cls(tables.resolve_paths(merge(config, given), base_dir))
 
     def _build_tables(self) -> None:
         rules = tables.rules()
@@ -176,7 +177,9 @@ class Spinner:
         if is_title and rng.random() < float(self.config["keep_headline_prob"]):
             return list(sentences)
         place = self._draw_place(rng)
-        out, in_quote, choices = [], False, {}
+        out: list[str] = []
+        in_quote = False
+        choices: dict[str, str] = {}
         for i, sentence in enumerate(sentences):
             spun, _, in_quote = self._spin(
                 sentence, random.Random(f"{seed}:{i}"), rate, keep_quotes, in_quote, place, choices
@@ -351,80 +354,3 @@ class Spinner:
             inside.append(in_quote)
             pos = tok.end
         return inside, quote_state(text[pos:], in_quote)
-
-
-class MixedSpinner:
-    """Spins each document with one of several spinners, drawn by weight from the seed.
-
-    Real spam sites run different spinners: most documents may be spun rewriter-style
-    and some thesaurus-style. A component whose synonym-set file is missing is left out
-    with a warning (the open thesaurus spinner needs no external file).
-    """
-
-    def __init__(self, components: list[tuple[float, Spinner]]):
-        if not components:
-            raise ValueError("a spinner mixture needs at least one component")
-        if any(w <= 0 for w, _ in components):
-            raise ValueError("spinner mixture weights must be positive")
-        self.components = components
-        self.weights = [w for w, _ in components]
-
-    @classmethod
-    def from_config(
-        cls, mixture: list[dict], common: dict | None = None, base_dir: str | Path | None = None
-    ) -> MixedSpinner:
-        components = []
-        for item in mixture:
-            item = _resolve_paths(dict(item), base_dir)
-            weight = float(item.pop("weight", 1.0))
-            missing = [
-                p
-                for p in [item.get("synonym_sets")] + list(item.get("real_pairs") or [])
-                if p and not Path(p).is_file()
-            ]
-            if missing:
-                warnings.warn(
-                    f"spinner mixture: file {missing[0]!r} not found; its component (weight {weight}) is left out",
-                    stacklevel=2,
-                )
-                continue
-            components.append((weight, Spinner.from_config(merge(common or {}, item), base_dir)))
-        return cls(components)
-
-    def pick(self, seed: int | str) -> Spinner:
-        rng = random.Random(f"mix:{seed}")
-        return rng.choices([sp for _, sp in self.components], weights=self.weights)[0]
-
-    def spin_document(self, sentences: list[str], seed: int | str = 0, is_title: bool = False) -> list[str]:
-        return self.pick(seed).spin_document(sentences, seed=seed, is_title=is_title)
-
-    def spin_with_edits(
-        self, text: str, seed: int | str = 0, rate: float | None = None, keep_quotes: bool | None = None
-    ) -> tuple[str, list[Swap]]:
-        return self.pick(seed).spin_with_edits(text, seed, rate, keep_quotes)
-
-    def spin(self, text: str, seed: int | str = 0, rate: float | None = None) -> str:
-        return self.spin_with_edits(text, seed, rate)[0]
-
-    def options(self, phrase: str) -> set[str]:
-        return set().union(*(sp.options(phrase) for _, sp in self.components))
-
-
-def _resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
-    """Table paths of a spinner config made absolute against ``base_dir``."""
-    if base_dir is None:
-        return config
-
-    def fix(p):
-        p = Path(p)
-        return str(p if p.is_absolute() else Path(base_dir) / p)
-
-    config = dict(config)
-    if config.get("synonym_sets"):
-        config["synonym_sets"] = fix(config["synonym_sets"])
-    if config.get("extra_tables"):
-        config["extra_tables"] = [fix(p) for p in config["extra_tables"]]
-    if config.get("real_pairs"):
-        paths = config["real_pairs"]
-        config["real_pairs"] = [fix(p) for p in ([paths] if isinstance(paths, str) else paths)]
-    return config

@@ -39,9 +39,9 @@ def safe_synonym_set_table(
 
 @cache
 def synonym_table(path: str | None = None) -> Table:
-    path = Path(path) if path else RESOURCES / "synonyms.tsv.gz"
+    source = Path(path) if path else RESOURCES / "synonyms.tsv.gz"
     table: Table = {}
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+    with gzip.open(source, "rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
@@ -185,3 +185,24 @@ def fact_safe(table: Table) -> Table:
         if kept:
             out[key] = kept
     return out
+
+
+def resolve_paths(config: dict, base_dir: str | Path | None) -> dict:
+    """The table paths of a spinner config (``synonym_sets``, ``extra_tables``,
+    ``real_pairs``) made absolute against ``base_dir``."""
+    if base_dir is None:
+        return config
+
+    def fix(p: str | Path) -> str:
+        p = Path(p)
+        return str(p if p.is_absolute() else Path(base_dir) / p)
+
+    config = dict(config)
+    if config.get("synonym_sets"):
+        config["synonym_sets"] = fix(config["synonym_sets"])
+    if config.get("extra_tables"):
+        config["extra_tables"] = [fix(p) for p in config["extra_tables"]]
+    if config.get("real_pairs"):
+        paths = config["real_pairs"]
+        config["real_pairs"] = [fix(p) for p in ([paths] if isinstance(paths, str) else paths)]
+    return config
