@@ -235,11 +235,10 @@ class Bookkeeper:
         made (unless ``opts.overwrite``), which are counted as skipped."""
         todo = []
         for job in self.jobs:
-            if self.manifest is not None and job.source is not None and not self.opts.overwrite:
+            dest = self.dest(job)  # a folder job's (the manifest's) is never stdout
+            if self.manifest is not None and dest is not None and job.source is not None and not self.opts.overwrite:
                 with contextlib.suppress(OSError):
-                    if self.manifest.is_finished(
-                        job, self.dest(job), settings_digest(self.opts, job.fmt), self.opts.errors
-                    ):
+                    if self.manifest.is_finished(job, dest, settings_digest(self.opts, job.fmt), self.opts.errors):
                         self.summary.skipped_finished.append(job.name)
                         continue
             todo.append(job)
@@ -252,10 +251,9 @@ class Bookkeeper:
 
     def done(self, job: Job, report: FileReport, input_stamp: dict | None) -> None:
         # a file with bad records is not recorded: a rerun redoes it and reports them again
-        if self.manifest is not None and input_stamp is not None and not report.bad_records:
-            self.manifest.record(
-                job, self.dest(job), settings_digest(self.opts, job.fmt), input_stamp, report.replaced > 0
-            )
+        dest = self.dest(job)
+        if self.manifest is not None and dest is not None and input_stamp is not None and not report.bad_records:
+            self.manifest.record(job, dest, settings_digest(self.opts, job.fmt), input_stamp, report.replaced > 0)
         self.summary.lines += report.lines
         self.summary.written.append(job.name)
         if report.bad_records:
@@ -308,6 +306,7 @@ def made_by(spec: RestorerSpec, engine_class: str) -> dict:
     model or other settings redoes the outputs."""
     from dataclasses import asdict
 
+    assert spec.thresholds is not None  # RestorerSpec.build fills in the model's own
     return {
         **model_fingerprint(spec.model),
         "engine": spec.engine,

@@ -8,6 +8,7 @@ import codecs
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 from . import formats
 from .formats.base import InputError
@@ -188,6 +189,10 @@ def collect_jobs(
     return jobs
 
 
+@overload
+def output_path(job: Job, output: Path, output_is_dir: bool) -> Path: ...
+@overload
+def output_path(job: Job, output: None, output_is_dir: bool) -> None: ...
 def output_path(job: Job, output: Path | None, output_is_dir: bool) -> Path | None:
     """Where ``job`` is written: ``output`` itself, or its place under the output folder (None: stdout)."""
     if output is None:

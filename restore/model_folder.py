@@ -73,7 +73,7 @@ def _check_safetensors(file: Path) -> None:
         raise InvalidModel(f"{file}: truncated ({size:,} bytes, its header says {8 + n + max(ends):,})")
 
 
-def check_model_dir(path: Path) -> dict:
+def check_model_dir(path: str | Path) -> dict:
     """The folder's ``config.json``, once the folder looks like a usable restore model:
     the config is a JSON object of an encoder-decoder model, a tokenizer and weights are
     there, and safetensors weights are whole. :class:`ModelNotFound` without a

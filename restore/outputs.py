@@ -208,7 +208,7 @@ def remove_orphan_temps(folder: Path, name: str | None = None) -> int:
 # ----------------------------------------------------------------------------- resuming
 
 
-def model_fingerprint(model_dir: Path) -> dict:
+def model_fingerprint(model_dir: str | Path) -> dict:
     """The model folder and the size and time of each file in it (weights, thresholds,
     known words): an output made by another model, or this one changed, is redone."""
     folder = Path(model_dir).resolve()

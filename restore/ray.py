@@ -11,20 +11,18 @@ readable at the same path from every node (a shared filesystem), and so must the
 :func:`restore_dataset` restores a column of any ``ray.data.Dataset`` (Parquet, JSONL, CSV
 read from local disk or object storage by Ray's own readers), for pipelines already in Ray.
 
-Needs the ``ray`` extra: ``pip install "restore[ray]"``.
+Connecting to Ray and sizing the actor pool: :mod:`restore.ray_cluster`. Needs the ``ray``
+extra: ``pip install "restore[ray]"``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
-import logging
-import os
 import pickle
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from .batch import (
     BLOCK_LINES,
@@ -33,22 +31,19 @@ from .batch import (
     Job,
     Options,
     OutputError,
+    PieceResult,
     Summary,
     read_pieces,
     restore_piece,
     write_pieces,
 )
+from .ray_cluster import RayOptions, RayUnavailable, actor_pool, connect
 from .spec import RestorerSpec
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["RayOptions", "RestorerSpec", "RayUnavailable", "run_jobs", "restore_dataset", "connect", "engine_class"]
-
-
-@dataclass
-class RayOptions:
-    address: str | None = None  # None: start a Ray instance on this machine; "auto", "ray://HOST:PORT"
-    workers: int | None = None  # model replicas (actors); None: as many as the cluster's CPUs allow
-    cpus_per_worker: float = 1.0
-    gpus_per_worker: float = 0.0
 
 
 def engine_class(engine: str) -> str:
@@ -63,110 +58,19 @@ def engine_class(engine: str) -> str:
     return TorchEngine.__name__
 
 
-class RayUnavailable(ImportError):
-    """Ray is not installed, or the cluster asked for cannot be reached."""
-
-
-def connect(address: str | None = None):
-    """The ``ray`` module, connected: to ``address`` when given, else to the Ray instance
-    this process already has, else to a new one on this machine. Returns ``(ray, started)``."""
-    try:
-        import ray
-    except ImportError:
-        raise RayUnavailable('the Ray backend needs Ray: pip install "restore[ray]"') from None
-    import ray.data
-
-    # Ray Data's plan and timing lines go to its log file only: its own console handler is
-    # quietened; handlers that are not Ray's (the application's, pytest's) are left alone
-    for handler in logging.getLogger("ray.data").handlers:
-        if (
-            isinstance(handler, logging.StreamHandler)
-            and not isinstance(handler, logging.FileHandler)
-            and type(handler).__module__.startswith("ray.")
-        ):
-            handler.setLevel(logging.ERROR)
-    started = False
-    if not ray.is_initialized():
-        # Ray's C++ core logs a warning-level note as an error on every actor pool
-        # (ray-project/ray#53727); RAY_BACKEND_LOG_LEVEL=warning brings such lines back
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
-        try:
-            # Ray's own notes while it starts (token authentication, the C++ core's log level,
-            # "Started a local Ray instance") are not the user's business: the driver's stderr is
-            # closed to them for the call; a failure still raises with its message
-            with _stderr_to_devnull():
-                ray.init(
-                    address=address,
-                    include_dashboard=False,
-                    logging_level=logging.ERROR,
-                    log_to_driver=False,
-                    configure_logging=True,
-                )
-        except ConnectionError as e:
-            raise RayUnavailable(
-                f"cannot reach a Ray cluster at {address!r}: {str(e).splitlines()[0]} "
-                f"(start one with `ray start --head`, or leave out --address to start "
-                f"Ray on this machine)"
-            ) from None
-        started = True
-    ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True  # pieces come back in file order
-    ctx.enable_progress_bars = False  # restore run shows its own
-    for name in (
-        "enable_operator_progress_bars",
-        "enable_rich_progress_bars",
-        "print_on_execution_start",
-        "enable_auto_log_stats",
-        "verbose_stats_logs",
-    ):  # Ray Data's own lines on stderr
-        if hasattr(ctx, name):
-            setattr(ctx, name, False)
-    return ray, started
-
-
-@contextlib.contextmanager
-def _stderr_to_devnull():
-    """File descriptor 2 of this process on /dev/null inside the block (what Ray's C++ core
-    writes there too), then back; Python's ``sys.stderr`` is flushed on both sides."""
-    import sys
-
-    try:
-        saved = os.dup(2)
-    except OSError:  # no descriptor 2: nothing to hide
-        yield
-        return
-    try:
-        if sys.stderr is not None:
-            sys.stderr.flush()
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        try:
-            if sys.stderr is not None:
-                sys.stderr.flush()
-        except (OSError, ValueError):
-            pass
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def _compute(ray, opts: RayOptions, spare_cpus: int = 0):
-    """A fixed pool of ``opts.workers`` actors; by default as many as the cluster's CPUs
-    allow, ``spare_cpus`` left for the tasks that feed them."""
-    workers = opts.workers
-    if workers is None:
-        cpus = ray.cluster_resources().get("CPU", 1) - spare_cpus
-        workers = max(1, int(cpus // max(opts.cpus_per_worker, 1e-9)))
-    if workers < 1:
-        raise ValueError("--workers must be at least 1")
-    return ray.data.ActorPoolStrategy(size=workers)
-
-
 # ----------------------------------------------------------------------------- restore run
 
 
-def _read_job(item: dict, opts: Options) -> Iterator[dict]:
+class _FileItem(TypedDict):
+    """One input file of the job, as Ray's first rows carry it."""
+
+    job: int  # the file's index in the jobs to do
+    path: str
+    fmt: str
+    name: str
+
+
+def _read_job(item: _FileItem, opts: Options) -> Iterator[dict]:
     """The pieces of one input file as rows (pickled :class:`Piece` s); a file that cannot
     be read ends with a row carrying the error."""
     index = 0
@@ -205,7 +109,7 @@ class _PieceWorker:
 
         self.restorer, self.opts = Restorer.from_spec(spec.on_worker(cpus, gpus)), opts
 
-    def __call__(self, batch):
+    def __call__(self, batch: pa.Table) -> pa.Table:
         import pyarrow as pa
 
         out = []
@@ -262,13 +166,15 @@ def run_jobs(
     ctx = ray.data.DataContext.get_current()
     block_size, ctx.target_max_block_size = ctx.target_max_block_size, 1  # a block per piece: all workers busy
     try:
-        stamps, items = {}, []
+        stamps: dict[int, dict | None] = {}
+        items: list[_FileItem] = []
         for i, job in enumerate(todo):
             try:
                 stamps[i] = book.stamp(job)
             except OSError as e:
                 book.failed(job, e)
                 continue
+            assert job.source is not None  # stdin was refused above
             items.append({"job": i, "path": str(job.source.resolve()), "fmt": job.fmt, "name": job.name})
         if not items:
             return book.summary
@@ -279,7 +185,7 @@ def run_jobs(
             _PieceWorker,
             batch_size=1,
             batch_format="pyarrow",
-            compute=_compute(ray, ray_opts),
+            compute=actor_pool(ray, ray_opts),
             fn_constructor_kwargs={
                 "spec": spec,
                 "opts": opts,
@@ -310,7 +216,7 @@ def run_jobs(
     return book.summary
 
 
-def _results(job: Job, rows) -> Iterator[tuple[int, int, object]]:
+def _results(job: Job, rows) -> Iterator[tuple[int, int, PieceResult]]:
     """The restored pieces of one job from the rows Ray returns (for
     :func:`restore.batch.write_pieces`); raises for a file that could not be read and for
     pieces missing or out of order, so that nothing is written for it."""
@@ -342,7 +248,7 @@ class _RowWorker:
         self.restorer = Restorer.from_spec(spec.on_worker(cpus, gpus))
         self.column, self.output_column, self.error_column = column, output_column, error_column
 
-    def __call__(self, batch):
+    def __call__(self, batch: pa.Table) -> pa.Table:
         import pyarrow as pa
 
         if self.column not in batch.column_names:
@@ -428,7 +334,7 @@ def restore_dataset(
         _RowWorker,
         batch_size=BLOCK_LINES,
         batch_format="pyarrow",
-        compute=_compute(ray, opts, spare_cpus=1),
+        compute=actor_pool(ray, opts, spare_cpus=1),
         fn_constructor_kwargs={
             "spec": spec,
             "column": column,

@@ -19,25 +19,25 @@ unsure of.
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
-from .align import WORD_RE
+from .confidence import SpunScore, evidence, least_likely_token, scored_edits, span_logprobs
 from .edits import Edit, apply_edits
 from .guards import Proposal, Thresholds, guarded_edits
 from .known_words import load as load_known_words
+from .memo import SentenceMemo
 from .model_folder import InvalidModel, ModelNotFound, first_line, read_json
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
 from .spec import DEFAULT_MODEL_NAME, RestorerSpec, default_model_dir, model_settings
 
-# what this module defines, the errors its loading raises (restore.model_folder's) and what
-# its loading reads (restore.spec's)
+# what this module defines, the confidences and scores it gives (restore.confidence's), the
+# errors its loading raises (restore.model_folder's) and what its loading reads (restore.spec's)
 __all__ = [
     "Restorer",
     "restore",
@@ -55,16 +55,6 @@ __all__ = [
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
 
 
-@dataclass(frozen=True)
-class SpunScore:
-    """How spun a text looks: the confidence-weighted share of its words the model would
-    change, for the whole text (``score``) and for each sentence ``(start, end, score)``."""
-
-    score: float
-    words: int
-    sentences: list[tuple[int, int, float]]
-
-
 @dataclass
 class _Sentence:
     """A sentence piece of an input text: where it sits and what the model made of it."""
@@ -73,29 +63,6 @@ class _Sentence:
     offset: int
     source: str
     edits: list[Edit]  # offsets relative to the sentence
-
-
-def _evidence(source: str, edits: list[Edit]) -> tuple[int, float]:
-    """``(words, changed)`` of one sentence piece: its words (at least one) and the
-    confidence-weighted words its edits replace (an insertion counts one), capped at its words."""
-    n = max(1, len(WORD_RE.findall(source)))
-    return n, min(n, sum(e.confidence * max(1, len(WORD_RE.findall(e.spun))) for e in edits))
-
-
-def span_logprobs(scores, start: int, end: int) -> list[float]:
-    """Log-probabilities of the output tokens overlapping ``[start, end)``; for an empty
-    span (a deletion) of the token that follows it."""
-    if not scores:
-        return []
-    if end > start:
-        return [lp for s, e, lp in scores if s < end and e > start]
-    return [next((lp for s, e, lp in scores if e > start or s >= start), scores[-1][2])]
-
-
-def least_likely_token(logprobs: list[float]) -> float:
-    """An edit's confidence: the probability of the least likely token of its replacement
-    (:func:`span_logprobs`; 0 without any)."""
-    return math.exp(min(logprobs)) if logprobs else 0.0
 
 
 def _threshold(name: str) -> property:
@@ -137,7 +104,7 @@ class Restorer:
         self.engine = engine
         # an edit's confidence from the log-probabilities of its replacement's tokens; the
         # thresholds are chosen for the default (tools/choose_thresholds). Set it before the
-        # first call: scored edits are remembered per sentence (_memo)
+        # first call: scored edits are remembered per sentence (self._memo)
         self.edit_confidence = edit_confidence
         # words the restorer may write besides the input's own (restore.known_words); None: any
         self.known_words = known_words
@@ -147,11 +114,9 @@ class Restorer:
         )
         self.max_chars = engine.max_input_tokens * 3  # ~4 characters a token in news text: margin
         self.sentences_done = 0  # sentence pieces restored so far (progress bars read it)
-        # scored edits of recently seen sentences: scraped text repeats bylines, captions and
-        # boilerplate across lines and files, and those need not go through the model again
-        self._memo: OrderedDict[str, list[Edit]] = OrderedDict()
-        # threads may share a restorer (a web service): the memo and the counter are changed
-        # under this lock; the engines and the segmenter are safe to share (tests/test_thread_safety.py)
+        self._memo = SentenceMemo(MEMO_SIZE)  # scored edits of recently seen sentences
+        # threads may share a restorer (a web service): the counter is changed under this lock, the
+        # memo under its own; the engines and the segmenter are safe to share (tests/test_thread_safety.py)
         self._lock = threading.Lock()
 
     @classmethod
@@ -212,6 +177,7 @@ class Restorer:
             raise InvalidModel(f"{path}: cannot load the model ({type(e).__name__}: {first_line(e)})") from e
         spec.warn_if_unchosen()
         t = spec.thresholds
+        assert t is not None  # RestorerSpec.build fills in the model's own
         return cls(
             loaded,
             min_confidence=t.min_confidence,
@@ -237,7 +203,11 @@ class Restorer:
         spec.warn_if_unchosen()
         return restorer
 
-    # -- public -------------------------------------------------------------------
+    # -- public: a str gives one result, a list of str a list --------------------
+    @overload
+    def restore(self, texts: str, one_document: bool = False) -> str: ...
+    @overload
+    def restore(self, texts: list[str], one_document: bool = False) -> list[str]: ...
     def restore(self, texts: str | list[str], one_document: bool = False) -> str | list[str]:
         """The restored text (or list of texts). ``one_document``: the list's texts are
         parts of one document (the document gate reads them together)."""
@@ -248,7 +218,13 @@ class Restorer:
         out = [apply_edits(t, edits) for t, edits in zip(texts, kept)]
         return out[0] if single else out
 
-    def restore_with_edits(self, texts: str | list[str], one_document: bool = False):
+    @overload
+    def restore_with_edits(self, texts: str, one_document: bool = False) -> tuple[str, list[Edit]]: ...
+    @overload
+    def restore_with_edits(self, texts: list[str], one_document: bool = False) -> list[tuple[str, list[Edit]]]: ...
+    def restore_with_edits(
+        self, texts: str | list[str], one_document: bool = False
+    ) -> tuple[str, list[Edit]] | list[tuple[str, list[Edit]]]:
         """``(restored_text, [Edit, ...])`` for a text (a list of them for a list); edit
         spans are character offsets in the input text. Edits the thresholds drop
         (:class:`Thresholds`) are neither applied nor listed."""
@@ -258,6 +234,10 @@ class Restorer:
         out = [(apply_edits(t, edits), edits) for t, edits in zip(texts, kept)]
         return out[0] if single else out
 
+    @overload
+    def propose(self, texts: str) -> Proposal: ...
+    @overload
+    def propose(self, texts: list[str]) -> list[Proposal]: ...
     def propose(self, texts: str | list[str]) -> Proposal | list[Proposal]:
         """Every edit the model proposes for a text (a list of them for a list), guarded
         and scored but not thresholded, with the text's spun-ness evidence:
@@ -273,7 +253,7 @@ class Restorer:
         sentences = []
         words = changed = 0.0
         for sent in self._sentences([text]):
-            n, c = _evidence(sent.source, sent.edits)
+            n, c = evidence(sent.source, sent.edits)
             sentences.append((sent.offset, sent.offset + len(sent.source), c / n))
             words += n
             changed += c
@@ -296,7 +276,7 @@ class Restorer:
                 for e in sent.edits
             ]
             pieces[t] += 1
-            n, c = _evidence(sent.source, sent.edits)
+            n, c = evidence(sent.source, sent.edits)
             words[t] += n
             changed[t] += c
         return [Proposal(p, n, c) for p, n, c in zip(plans, words, changed)]
@@ -308,7 +288,9 @@ class Restorer:
         # each distinct sentence goes through the model once; with confidences, once in the
         # last MEMO_SIZE distinct sentences of all calls
         unique = list(dict.fromkeys(s.source for s in sentences))
-        remembered = self._recall(unique, len(sentences), with_confidence)
+        with self._lock:
+            self.sentences_done += len(sentences)
+        remembered = self._memo.recall(unique) if with_confidence else {}
         # the model reads straight quotes and dashes (curly ones are rare byte-level tokens
         # to it); the translation keeps every offset, and the input's typography survives
         # because edits compare words after the same normalisation. It reads "..." for "…"
@@ -317,24 +299,11 @@ class Restorer:
         proposed = self._decode(model_input)
         if with_confidence:
             proposed = self._score(proposed, model_input)
-            self._remember(proposed)
+            self._memo.remember(proposed)
             proposed.update(remembered)
         for s in sentences:
             s.edits = proposed[s.source]
         return sentences
-
-    def _recall(self, unique: list[str], pieces: int, with_confidence: bool) -> dict[str, list[Edit]]:
-        """The remembered scored edits of the sentences ``unique`` (none without
-        confidences); counts ``pieces`` sentence pieces as done."""
-        remembered: dict[str, list[Edit]] = {}
-        with self._lock:
-            self.sentences_done += pieces
-            if with_confidence:
-                for src in unique:
-                    if src in self._memo:
-                        self._memo.move_to_end(src)
-                        remembered[src] = self._memo[src]
-        return remembered
 
     def _decode(self, model_input: dict[str, str]) -> dict[str, list[Edit]]:
         """The guarded edits of each sentence (keys: the sentences, values: as the model
@@ -355,34 +324,8 @@ class Restorer:
         for src, scores, (_, back) in zip(changed, scores_of, readings):
             if back is not None:  # spans in the target as the model read it -> in the target
                 scores = [(back[a], back[b - 1] + 1 if b > a else back[a], lp) for a, b, lp in scores]
-            scored[src] = self._scored_edits(proposed[src], scores)
+            scored[src] = scored_edits(proposed[src], scores, self.edit_confidence)
         return scored
-
-    def _scored_edits(self, edits: list[Edit], scores) -> list[Edit]:
-        """``edits`` (in input order) with confidences from ``scores``, the restored
-        sentence's token scores."""
-        shift, scored = 0, []  # shift: where the output has moved past the edits so far
-        for e in edits:
-            start = e.start + shift
-            scored.append(
-                Edit(
-                    e.start,
-                    e.end,
-                    e.spun,
-                    e.replacement,
-                    self.edit_confidence(span_logprobs(scores, start, start + len(e.replacement))),
-                )
-            )
-            shift += len(e.replacement) - (e.end - e.start)
-        return scored
-
-    def _remember(self, proposed: dict[str, list[Edit]]) -> None:
-        """Keep the scored edits of these sentences, the last ``MEMO_SIZE`` of them."""
-        with self._lock:
-            for src, edits in proposed.items():
-                self._memo[src] = edits
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
 
     @property
     def remembered(self) -> int:

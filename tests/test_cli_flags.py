@@ -217,7 +217,7 @@ def test_notice_for_input_that_does_not_look_english(swap, tmp_path, capsys, mon
 
 def test_stderr_to_devnull_hides_descriptor_2_only_inside(capfd):
     pytest.importorskip("ray")
-    from restore.ray import _stderr_to_devnull
+    from restore.ray_cluster import _stderr_to_devnull
 
     os.write(2, b"before\n")
     with _stderr_to_devnull():

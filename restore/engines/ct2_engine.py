@@ -33,7 +33,7 @@ class DecodeScores:
     (``token_logprobs`` right after ``generate``); those scores were computed while
     decoding, so they are looked up here instead of running the model again."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._by_source: dict[str, tuple[list[str], list[float]]] = {}
 
     def clear(self) -> None:
@@ -64,7 +64,8 @@ class CT2Engine(Batching):
     tokens a decoder stopped at the limit would. Beam search uses ``batch_size``."""
 
     name = "ct2"
-    threads = None  # CPU threads, set by load
+    threads: int | None = None  # CPU threads, set by load
+    compute_type: str | None = None  # the CTranslate2 precision, set by load
     SCORE_BATCH_TOKENS = 1024
 
     def __init__(
@@ -240,7 +241,8 @@ class CT2Engine(Batching):
         # batches of at most SCORE_BATCH_TOKENS target tokens: scoring holds every
         # position's logits over the vocabulary, which is what peak memory is made of
         order = sorted(todo, key=lambda i: len(encoded[i][0]))
-        batches, current = [], []
+        batches: list[list[int]] = []
+        current: list[int] = []
         for i in order:
             if current and (len(current) + 1) * len(encoded[i][0]) > self.SCORE_BATCH_TOKENS:
                 batches.append(current)

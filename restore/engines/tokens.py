@@ -61,14 +61,18 @@ class Tokens:
         if self.hf is not None:
             with self._lock:
                 enc = self.hf(texts, truncation=True, max_length=max_length, return_offsets_mapping=True)
-            return [
-                (self.hf.convert_ids_to_tokens(ids), [tuple(o) for o in offs])
-                for ids, offs in zip(enc["input_ids"], enc["offset_mapping"])
-            ]
+            out = []
+            for ids, offs in zip(enc["input_ids"], enc["offset_mapping"]):
+                tokens = self.hf.convert_ids_to_tokens(ids)
+                assert isinstance(tokens, list)  # ids in a list give a list (transformers types it str | list[str])
+                out.append((tokens, [tuple(o) for o in offs]))
+            return out
         return [(e.tokens, e.offsets) for e in self._truncating_at(max_length).encode_batch(texts)]
 
     def decode(self, tokens: list[str]) -> str:
         ids = [self.vocab[t] for t in tokens]
         if self.hf is not None:
-            return self.hf.decode(ids, skip_special_tokens=True)
+            text = self.hf.decode(ids, skip_special_tokens=True)
+            assert isinstance(text, str)  # one sequence of ids gives one text (typed str | list[str])
+            return text
         return self.backend.decode(ids, skip_special_tokens=True)

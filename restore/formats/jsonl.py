@@ -37,6 +37,13 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
+def _after_space(body: str, pos: int = 0) -> int:
+    """Where the JSON whitespace at ``pos`` of ``body`` ends."""
+    match = _WS.match(body, pos)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
 @dataclass
 class _Member:
     """One ``"key": value`` of a JSON object's text: where the key starts and ends, where its value starts and ends."""
@@ -50,26 +57,26 @@ class _Member:
 
 def _members(body: str) -> list[_Member]:
     """The members of the top-level JSON object ``body`` (valid JSON), in order, duplicates included."""
-    pos = _WS.match(body).end()
+    pos = _after_space(body)
     if not body.startswith("{", pos):
         raise ValueError("not an object")
-    pos = _WS.match(body, pos + 1).end()
+    pos = _after_space(body, pos + 1)
     members: list[_Member] = []
     if body.startswith("}", pos):
         return members
     while True:
         if not body.startswith('"', pos):
             raise ValueError("a key expected")
-        key, key_end = json.decoder.scanstring(body, pos + 1)
-        colon = _WS.match(body, key_end).end()
+        key, key_end = _DECODER.raw_decode(body, pos)  # the string at pos
+        colon = _after_space(body, key_end)
         if not body.startswith(":", colon):
             raise ValueError("':' expected")
-        value_start = _WS.match(body, colon + 1).end()
+        value_start = _after_space(body, colon + 1)
         _, value_end = _DECODER.raw_decode(body, value_start)
         members.append(_Member(key, pos, key_end, value_start, value_end))
-        pos = _WS.match(body, value_end).end()
+        pos = _after_space(body, value_end)
         if body.startswith(",", pos):
-            pos = _WS.match(body, pos + 1).end()
+            pos = _after_space(body, pos + 1)
         elif body.startswith("}", pos):
             return members
         else:
@@ -142,7 +149,7 @@ class JsonlFormat(TextFormat):
             record = None
             if body.strip():
                 record, problem = parse_record(body, opts.field)
-                if problem is not None:
+                if record is None:
                     bad.append(f"{name}:{piece.first_line + k}: {problem}; written unchanged")
                 else:
                     todo.append(record[opts.field])

@@ -64,6 +64,7 @@ class ParquetWriter(PieceWriter):
     def write(self, result: PieceResult) -> None:
         import pyarrow.parquet as pq
 
+        assert result.table is not None  # ParquetFormat.restore gives every result a table
         batch = _ipc_batch(result.table)
         if self.parquet is None:
             self.parquet = pq.ParquetWriter(self.sink, batch.schema)
@@ -117,6 +118,7 @@ class ParquetFormat(Format):
     def restore(self, restorer: Restoring, piece: Piece, opts: Options, name: str) -> PieceResult:
         import pyarrow as pa
 
+        assert piece.table is not None  # read gives every piece a table
         batch = _ipc_batch(piece.table)
         values = batch.column(opts.field).to_pylist()
         todo = [k for k, v in enumerate(values) if v is not None]
