@@ -10,7 +10,8 @@
 
 Each ``cmd_*`` checks its flags, builds what it runs (a :class:`restore.spec.RestorerSpec`
 for the commands that restore), runs it and reports. The flags are declared in
-:mod:`restore.options`; the work of ``run`` and ``score`` is in :mod:`restore.commands`.
+:mod:`restore.options`; the work of ``run``, ``score``, ``eval`` and ``spin`` is in
+:mod:`restore.commands`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .commands import UserError, check_thresholds, language_notice, named_inputs, read_config, restorer_spec
+from .commands import UserError, check_device, language_notice, named_inputs, read_config, restorer_spec
 from .options import build_parser
 
 __all__ = ["main", "UserError"]
@@ -86,88 +87,27 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _device(device: str | None) -> str:
-    """``--device``: cpu (default), cuda or cuda:N; a CUDA device must be visible."""
-    import re
-
-    if device is None:
-        return "cpu"
-    if not re.fullmatch(r"cpu|cuda(:\d+)?", device):
-        raise UserError(f"--device {device}: give cpu, cuda or cuda:N")
-    if device != "cpu" and not _cuda_available():
-        raise UserError(f"--device {device}: no CUDA GPU is visible to this process; use --device cpu")
-    return device
-
-
-def _cuda_available() -> bool:
-    try:
-        import ctranslate2
-
-        if ctranslate2.get_cuda_device_count() > 0:
-            return True
-    except Exception:  # noqa: BLE001 - not installed, or no CUDA runtime
-        pass
-    try:
-        import torch
-
-        return bool(torch.cuda.is_available())
-    except Exception:  # noqa: BLE001
-        return False
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     """Restore files, folders or stdin (:mod:`restore.commands.run`, :mod:`restore.batch`)."""
     from .batch import made_by
     from .commands import run as runner
-    from .ray import RayOptions
 
     runner.check_flags(args)
-    device = _device(args.device)
+    device = check_device(args.device)
     args.inputs = named_inputs(args.inputs)
-    if "-" in args.inputs and getattr(sys.stdin, "buffer", None) is None:
-        raise UserError("stdin ('-') is closed: nothing to read")
-    if not args.output and sys.stdout is None:
-        raise UserError("stdout is closed: give -o FILE (or a folder) for the output")
-    # stdin is text, or JSONL when --field or --output-field names a field to restore
-    stdin_format = "jsonl" if args.field is not None or args.output_field is not None else "txt"
-    plan = runner.plan(
-        args.inputs, args.output, recursive=args.recursive, glob=args.glob, stdin_format=stdin_format, fmt=args.format
-    )
-    runner.walk_notes(plan.walk, args.quiet)
+    plan = runner.plan_from_flags(args)
     if not plan.jobs:
         if not args.quiet:
             print("restore run: nothing to do (no files matched)", file=sys.stderr)
         return 1 if plan.walk.unreadable else 0
-    if args.backend == "ray" and "-" in args.inputs:
-        raise UserError("--backend ray reads files, not stdin ('-')")
-    if args.workers is not None and args.workers < 1 or args.cpus_per_worker <= 0 or args.gpus_per_worker < 0:
-        raise UserError("--workers and --cpus-per-worker must be positive, --gpus-per-worker at least 0")
+    runner.check_backend_flags(args)
     if not args.quiet:
         language_notice(plan.jobs, args.field or "text", "run")
     spec = restorer_spec(args, device)
-    restorer, engine_class = runner.load(spec, args.backend)
-    opts = runner.options(
-        plan,
-        made_by(spec, engine_class),
-        field=args.field or "text",
-        fmt=args.format,
-        output_field=args.output_field,
-        errors=args.errors,
-        show_edits=args.show_edits,
-        overwrite=args.overwrite,
-    )
-    ray_opts = (
-        RayOptions(
-            address=args.address,
-            workers=args.workers,
-            cpus_per_worker=args.cpus_per_worker,
-            gpus_per_worker=args.gpus_per_worker,
-        )
-        if args.backend == "ray"
-        else None
-    )
+    backend, engine_class = runner.load(spec, args)
+    opts = runner.options(args, plan, made_by(spec, engine_class))
     summary = runner.restore_all(
-        restorer, spec, plan, opts, ray_opts, show_bar=not args.quiet and (args.progress or sys.stderr.isatty())
+        backend, spec, plan, opts, show_bar=not args.quiet and (args.progress or sys.stderr.isatty())
     )
     return runner.TERMINATED if summary is None else runner.report(summary, plan, args.quiet)
 
@@ -179,7 +119,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
-    device = _device(args.device)
+    device = check_device(args.device)
     jobs = collect(named_inputs(args.inputs), args.recursive, args.field)
     if not jobs:
         if not args.quiet:
@@ -188,7 +128,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if not args.quiet:
         language_notice(jobs, args.field or "text", "score")
     try:  # the score counts every proposed edit: the thresholds do not matter (0: no warning about them)
-        spec = restorer_spec(args, device, min_confidence=0.0, lone_edit_confidence=0.0, min_spun_score=0.0)
+        spec = restorer_spec(args, device, every_edit=True)
         restorer = Restorer.from_spec(spec)
     except ModelNotFound as e:
         raise UserError(str(e)) from None
@@ -204,39 +144,20 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score the model and the copy and lexicon baselines (see :mod:`restore.evaluation`)."""
-    from . import evaluation
-    from .evaluation.run import headline, model_info
+    from .commands import evaluate
+    from .evaluation import DataError
+    from .evaluation.run import headline
     from .restorer import ModelNotFound, Restorer
 
-    if bool(args.data) == bool(args.suite):
-        raise UserError("give either --data PAIRS.jsonl or --suite SUITE.yaml")
-    check_thresholds(args)
-    if args.limit is not None and args.limit < 1:
-        raise UserError("--limit must be at least 1")
-    if args.batch_size < 1:
-        raise UserError("--batch-size must be at least 1")
+    evaluate.check_flags(args)
     try:  # a bad suite or data file fails before the model loads
-        data = evaluation.load_suite(args.suite) if args.suite else evaluation.read_pairs(args.data, args.limit)
+        data = evaluate.read_data(args)
         spec = restorer_spec(args)  # the thresholds given, or the model's recommended ones
         restorer = Restorer.from_spec(spec)
-    except (evaluation.DataError, ModelNotFound) as e:
+    except (DataError, ModelNotFound) as e:
         raise UserError(str(e)) from None
-    out = Path(args.output) if args.output else Path("eval") / "runs" / Path(args.suite or args.data).stem
-    common = dict(
-        thresholds=spec.thresholds,
-        progress=args.progress or sys.stderr.isatty(),
-        info=model_info(spec.model, args.engine),
-    )
-    systems = evaluation.default_systems(restorer)
-    try:
-        if args.suite:
-            summary = evaluation.run_suite(args.suite, systems, out, args.limit, suite=data, **common)
-            rows = {n: m["systems"] for n, m in summary["sets"].items()}
-        else:
-            metrics = evaluation.evaluate_set(data, systems, out, **common)
-            rows = {metrics["set"]: metrics["systems"]}
-    except evaluation.DataError as e:
-        raise UserError(str(e)) from None
+    out = evaluate.output_dir(args)
+    rows = evaluate.evaluate(data, restorer, spec, out, args, progress=args.progress or sys.stderr.isatty())
     for set_name, by_system in rows.items():
         print(headline(set_name, by_system))
     print(f"report: {out / 'report.md'}", file=sys.stderr)

@@ -65,11 +65,12 @@ def _installed_model_dirs() -> list[Path]:
     except metadata.PackageNotFoundError:
         return []
     marker = f"share/restore/models/{DEFAULT_MODEL_NAME}/config.json"
-    found = [Path(dist.locate_file(f)).resolve().parent for f in dist.files or () if str(f).endswith(marker)]
+    # locate_file gives a pathlib.Path, typed as importlib's SimplePath protocol
+    found = [Path(str(dist.locate_file(f))).resolve().parent for f in dist.files or () if str(f).endswith(marker)]
     # pip install --target puts the data files beside the package; a plain prefix install
     # under sys.prefix
     share = Path("share/restore/models") / DEFAULT_MODEL_NAME
-    return found + [Path(dist.locate_file("")) / share, Path(sys.prefix) / share]
+    return found + [Path(str(dist.locate_file(""))) / share, Path(sys.prefix) / share]
 
 
 def find_model(path: str | Path | None) -> Path:
@@ -146,8 +147,8 @@ class RestorerSpec:
             raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
         given = dict(zip(THRESHOLD_NAMES, (min_confidence, lone_edit_confidence, min_spun_score)))
         values = {k: settings.get(k, 0.0) if v is None else v for k, v in given.items()}
-        Thresholds(**values)  # each from 0 to 1, or ValueError
         evidence = settings.get("document_evidence", False) if document_evidence is None else document_evidence
+        Thresholds(**values, document_evidence=bool(evidence))  # each from 0 to 1, or ValueError
         thresholds = Thresholds(**{k: float(v) for k, v in values.items()}, document_evidence=bool(evidence))
         return cls(
             folder,

@@ -156,16 +156,16 @@ def test_device_is_passed_to_the_restorer(swap, tmp_path, capsys):
 
 
 def test_device_cuda_without_a_gpu_is_one_line(swap, tmp_path, capsys, monkeypatch):
-    from restore import cli
+    from restore import commands
 
     model, calls = swap
     src = tmp_path / "a.txt"
     src.write_text(SPUN + "\n")
-    monkeypatch.setattr(cli, "_cuda_available", lambda: False)
+    monkeypatch.setattr(commands, "cuda_available", lambda: False)
     assert main(["run", str(src), "--device", "cuda", *model]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no CUDA GPU is visible" in err
-    monkeypatch.setattr(cli, "_cuda_available", lambda: True)
+    monkeypatch.setattr(commands, "cuda_available", lambda: True)
     assert main(["run", str(src), "--device", "cuda:1", *model]) == 0
     assert calls[-1]["device"] == "cuda:1"
 

@@ -1,19 +1,29 @@
 """The work of the ``restore`` commands beyond their flags: ``run`` (:mod:`.run`),
-``score`` (:mod:`.score`) and ``spin`` (:mod:`.spin`). :mod:`restore.cli` parses the
-flags, builds the :class:`restore.spec.RestorerSpec` and calls them; what several
-commands share is here.
+``score`` (:mod:`.score`), ``eval`` (:mod:`.evaluate`) and ``spin`` (:mod:`.spin`).
+:mod:`restore.cli` parses the flags, builds the :class:`restore.spec.RestorerSpec` and
+calls them; what several commands share is here.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from ..inputs import Job
 from ..model_folder import ModelNotFound
 from ..spec import RestorerSpec
 
-__all__ = ["UserError", "named_inputs", "language_notice", "read_config", "check_thresholds", "restorer_spec"]
+__all__ = [
+    "UserError",
+    "named_inputs",
+    "language_notice",
+    "read_config",
+    "check_thresholds",
+    "check_device",
+    "cuda_available",
+    "restorer_spec",
+]
 
 
 class UserError(Exception):
@@ -87,10 +97,40 @@ def check_thresholds(args: argparse.Namespace) -> None:
             raise UserError(f"{flag} must be between 0 and 1")
 
 
-def restorer_spec(args: argparse.Namespace, device: str = "cpu", **thresholds: float) -> RestorerSpec:
+def check_device(device: str | None) -> str:
+    """``--device``: cpu (default), cuda or cuda:N; a CUDA device must be visible."""
+    if device is None:
+        return "cpu"
+    if not re.fullmatch(r"cpu|cuda(:\d+)?", device):
+        raise UserError(f"--device {device}: give cpu, cuda or cuda:N")
+    if device != "cpu" and not cuda_available():
+        raise UserError(f"--device {device}: no CUDA GPU is visible to this process; use --device cpu")
+    return device
+
+
+def cuda_available() -> bool:
+    try:
+        import ctranslate2
+
+        if ctranslate2.get_cuda_device_count() > 0:
+            return True
+    except Exception:  # noqa: BLE001 - not installed, or no CUDA runtime
+        pass
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def restorer_spec(args: argparse.Namespace, device: str = "cpu", *, every_edit: bool = False) -> RestorerSpec:
     """The restorer spec of a command's flags (``--model``, ``--engine``, ``--batch-size``,
-    ``--num-beams``, the thresholds), with ``thresholds`` instead of the flags'."""
-    given = {k: getattr(args, k, None) for k in ("min_confidence", "lone_edit_confidence", "min_spun_score")}
+    ``--num-beams``, the thresholds); ``every_edit``: thresholds 0 instead of the flags'."""
+
+    def threshold(name: str) -> float | None:
+        return 0.0 if every_edit else getattr(args, name, None)
+
     try:
         return RestorerSpec.build(
             args.model,
@@ -98,7 +138,9 @@ def restorer_spec(args: argparse.Namespace, device: str = "cpu", **thresholds: f
             batch_size=args.batch_size,
             num_beams=getattr(args, "num_beams", 1),
             device=device,
-            **{**given, **thresholds},
+            min_confidence=threshold("min_confidence"),
+            lone_edit_confidence=threshold("lone_edit_confidence"),
+            min_spun_score=threshold("min_spun_score"),
         )
     except ModelNotFound as e:  # no model, or its restore_config.json is not usable (InvalidModel)
         raise UserError(str(e)) from None

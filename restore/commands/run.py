@@ -20,7 +20,19 @@ from ..restorer import Restorer
 from ..spec import RestorerSpec
 from . import UserError, check_thresholds
 
-__all__ = ["check_flags", "Plan", "plan", "walk_notes", "load", "options", "restore_all", "report", "TERMINATED"]
+__all__ = [
+    "check_flags",
+    "check_backend_flags",
+    "Plan",
+    "plan",
+    "plan_from_flags",
+    "walk_notes",
+    "load",
+    "options",
+    "restore_all",
+    "report",
+    "TERMINATED",
+]
 
 TERMINATED = 128 + signal.SIGTERM  # the exit code of a run stopped by SIGTERM
 
@@ -34,6 +46,14 @@ def check_flags(args: argparse.Namespace) -> None:
         raise UserError(f"--show-edits is for --format text; --format {args.format} always carries the edits")
     if args.device is not None and args.backend == "ray":
         raise UserError("--device is for a local run; with --backend ray give --gpus-per-worker")
+
+
+def check_backend_flags(args: argparse.Namespace) -> None:
+    """The flags of ``--backend ray`` (checked once there is something to restore)."""
+    if args.backend == "ray" and "-" in args.inputs:
+        raise UserError("--backend ray reads files, not stdin ('-')")
+    if args.workers is not None and args.workers < 1 or args.cpus_per_worker <= 0 or args.gpus_per_worker < 0:
+        raise UserError("--workers and --cpus-per-worker must be positive, --gpus-per-worker at least 0")
 
 
 @dataclass
@@ -64,6 +84,22 @@ def plan(
     except ValueError as e:
         raise UserError(str(e)) from None
     return Plan(jobs, out, output_is_dir, walk)
+
+
+def plan_from_flags(args: argparse.Namespace) -> Plan:
+    """The plan of the inputs named and ``-o``, once stdin (when named) and stdout (without
+    ``-o``) are open; what the folder walk skipped is reported (:func:`walk_notes`)."""
+    if "-" in args.inputs and getattr(sys.stdin, "buffer", None) is None:
+        raise UserError("stdin ('-') is closed: nothing to read")
+    if not args.output and sys.stdout is None:
+        raise UserError("stdout is closed: give -o FILE (or a folder) for the output")
+    # stdin is text, or JSONL when --field or --output-field names a field to restore
+    stdin_format = "jsonl" if args.field is not None or args.output_field is not None else "txt"
+    found = plan(
+        args.inputs, args.output, recursive=args.recursive, glob=args.glob, stdin_format=stdin_format, fmt=args.format
+    )
+    walk_notes(found.walk, args.quiet)
+    return found
 
 
 def _format_jobs(jobs: list[Job], fmt: str, output_is_dir: bool) -> list[Job]:
@@ -105,56 +141,53 @@ def walk_notes(walk: Walk, quiet: bool) -> None:
         )
 
 
-def load(spec: RestorerSpec, backend: str) -> tuple[Restorer | None, str]:
-    """The restorer of a local run (``None`` with Ray: each worker loads ``spec``, and only
-    the model folder is checked here) and the engine class its outputs record."""
+def load(spec: RestorerSpec, args: argparse.Namespace) -> tuple[Restorer | ray_backend.RayOptions, str]:
+    """What restores the run: the restorer of a local run, or with ``--backend ray`` the Ray
+    options (each worker loads ``spec``, and only the model folder is checked here); and the
+    engine class its outputs record."""
     try:
-        if backend == "ray":
-            check_model_dir(spec.model)
+        if args.backend == "ray":
+            check_model_dir(Path(spec.model))
             spec.warn_if_unchosen()
-            return None, ray_backend.engine_class(spec.engine)
+            ray_opts = ray_backend.RayOptions(
+                address=args.address,
+                workers=args.workers,
+                cpus_per_worker=args.cpus_per_worker,
+                gpus_per_worker=args.gpus_per_worker,
+            )
+            return ray_opts, ray_backend.engine_class(spec.engine)
         restorer = Restorer.from_spec(spec)
     except ModelNotFound as e:
         raise UserError(str(e)) from None
     return restorer, type(restorer.engine).__name__
 
 
-def options(
-    plan: Plan,
-    made_by: dict,
-    *,
-    field: str,
-    output_field: str | None,
-    errors: str,
-    show_edits: bool,
-    overwrite: bool,
-    fmt: str,
-) -> batch.Options:
+def options(args: argparse.Namespace, plan: Plan, made_by: dict) -> batch.Options:
     """The run's :class:`restore.batch.Options`; inline diffs are coloured on a terminal."""
     return batch.Options(
-        field=field,
-        output_field=output_field,
-        errors=errors,
-        show_edits=show_edits,
-        overwrite=overwrite,
+        field=args.field or "text",
+        output_field=args.output_field,
+        errors=args.errors,
+        show_edits=args.show_edits,
+        overwrite=args.overwrite,
         made_by=made_by,
-        format=fmt,
+        format=args.format,
         # https://no-color.org: NO_COLOR set to anything but "" turns colours off
-        color=(show_edits and plan.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")),
+        color=(args.show_edits and plan.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")),
     )
 
 
 def restore_all(
-    restorer: Restorer | None,
+    backend: Restorer | ray_backend.RayOptions,
     spec: RestorerSpec,
     plan: Plan,
     opts: batch.Options,
-    ray_opts: ray_backend.RayOptions | None = None,
     show_bar: bool = True,
 ) -> batch.Summary | None:
-    """Restore the plan's jobs with ``restorer`` in this process, or on Ray (``ray_opts``
-    given: each worker loads ``spec``), with a progress bar; ``None`` when SIGTERM stopped
-    the run (it unwinds like Ctrl-C: the temporary file being written is removed)."""
+    """Restore the plan's jobs with the restorer ``backend`` in this process, or on Ray
+    (``backend`` the Ray options: each worker loads ``spec``), with a progress bar; ``None``
+    when SIGTERM stopped the run (it unwinds like Ctrl-C: the temporary file being written
+    is removed)."""
     # lines (Parquet rows), with a total and an ETA once the files to do are known
     bar = progress.bar(" line", shown=show_bar)
 
@@ -174,13 +207,13 @@ def restore_all(
         previous, installed = None, False
     warn = lambda msg: bar.write(f"restore run: {msg}", file=sys.stderr)  # noqa: E731
     try:
-        if ray_opts is not None:
+        if isinstance(backend, ray_backend.RayOptions):
             summary = ray_backend.run_jobs(
-                spec, plan.jobs, plan.output, plan.output_is_dir, opts, ray_opts, on_lines, warn, on_start=on_start
+                spec, plan.jobs, plan.output, plan.output_is_dir, opts, backend, on_lines, warn, on_start=on_start
             )
         else:
             summary = batch.run_jobs(
-                restorer,
+                backend,
                 plan.jobs,
                 plan.output,
                 plan.output_is_dir,

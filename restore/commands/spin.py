@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..spinner import Spinner
+from ..spinner import MixedSpinner, Spinner
 from . import UserError, read_config
 
 __all__ = ["spinner_from_flags", "read_text"]
 
 
-def spinner_from_flags(spinner_config: str | None, sets: list[str] | None, rate: float | None) -> Spinner:
+def spinner_from_flags(
+    spinner_config: str | None, sets: list[str] | None, rate: float | None
+) -> Spinner | MixedSpinner:
     """The spinner of ``--spinner-config`` (a spinner config, or a data config's spinner
     section), its ``--set`` overrides and ``--rate``."""
     from ..config import ConfigError, set_values

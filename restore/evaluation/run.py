@@ -111,13 +111,14 @@ def model_commit(model_dir: str | Path | None) -> str | None:
     return out.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
-def model_info(model_dir: Path, engine: str) -> dict:
+def model_info(model_dir: str | Path, engine: str) -> dict:
     """What a run evaluated: the model folder (relative to the working folder when inside
     it), its last commit and the engine."""
+    folder = Path(model_dir)
     try:
-        shown = model_dir.resolve().relative_to(Path.cwd().resolve())
+        shown = folder.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
-        shown = model_dir
+        shown = folder
     return {"model": str(shown), "model_commit": model_commit(model_dir), "engine": engine}
 
 
@@ -168,9 +169,15 @@ def run_suite(
     out_dir.mkdir(parents=True, exist_ok=True)
     cap = cfg.get("per_sentence_limit")
     table, skipped = {}, {}
+    messages: list[str] = []  # the current set's
+
+    def note(message: str) -> None:
+        messages.append(message)
+        log(message)
+
     for spec in cfg["sets"]:
-        messages = []
-        ev = build_set(spec, base, limit, lambda m, messages=messages: (messages.append(m), log(m)))
+        messages.clear()
+        ev = build_set(spec, base, limit, note)
         if ev is None:
             skipped[spec["name"]] = messages[-1] if messages else "skipped"
             continue
