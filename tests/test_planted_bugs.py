@@ -77,7 +77,7 @@ def test_end_to_end_edits_keep_every_byte_around_them(tmp_path):
 
 # ----------------------------------------------------------------------------- restorer.py
 def test_bug_restorer_piece_leading_whitespace_ignored():
-    """restorer.py ~287: a sentence piece's leading whitespace ignored -> edits land one
+    """restorer.py: a sentence piece's leading whitespace ignored -> edits land one
     character off ("theHouse passedd thebille")."""
     engine = ModelSpacedSwaps(max_input_tokens=20)  # pieces of at most 60 characters
     r = Restorer(engine)
@@ -93,7 +93,7 @@ def test_bug_restorer_piece_leading_whitespace_ignored():
 
 
 def test_bug_restorer_memo_keyed_by_lower_cased_sentence():
-    """restorer.py ~298: the memo keyed by the lower-cased sentence gives a sentence the
+    """memo.py: the memo keyed by the lower-cased sentence gives a sentence the
     edits of another that differs in case only."""
     r = swap_restorer(min_confidence=0.5)  # confidences on: the memo is used
     assert r.restore("The Home handed the invoice.") == "The House passed the bill."
@@ -104,7 +104,7 @@ def test_bug_restorer_memo_keyed_by_lower_cased_sentence():
 
 # ------------------------------------------------------------------------------ edits.py
 def test_bug_diff_one_gap_style_fallback_removed():
-    """edits.py ~138: without the "one gap style" fallback, an edit with a different number
+    """edits.py: without the "one gap style" fallback, an edit with a different number
     of words than it replaces loses the input's NBSP or double spaces."""
     src = "The council backed the brand\u00a0new\u00a0scheme on Monday."
     edits = sentence_edits(src, "The council backed the new plan on Monday.")
@@ -144,12 +144,12 @@ def test_bug_facts_without_dropped_from_negations():
     ],
 )
 def test_bug_guards_protected_number_overlap_off_by_one(src, out, number):
-    """guards.py ~107: the overlap test of protected numbers off by one: "3" -> "three" passes."""
+    """guards.py: the overlap test of protected numbers off by one: "3" -> "three" passes."""
     assert re.search(rf"\b{number}\b", apply_edits(src, guarded_edits(src, out)))
 
 
 def test_bug_guards_name_check_in_deletion_guard_any_to_all():
-    """guards.py ~44: a deletion with one capitalised word among others is a name dropped."""
+    """guards.py: a deletion with one capitalised word among others is a name dropped."""
     src = "Officers said Mo possibly won the race."
     kept = apply_edits(src, guarded_edits(src, "Officials said won the race."))
     assert "Mo" in kept
@@ -158,7 +158,7 @@ def test_bug_guards_name_check_in_deletion_guard_any_to_all():
 
 
 def test_bug_guards_document_gate_lt_to_le():
-    """guards.py ~183: a document whose score equals min_spun_score is restored (the gate
+    """guards.py: a document whose score equals min_spun_score is restored (the gate
     leaves only what is below it)."""
     edit = Edit(0, 4, "Home", "House", 0.9)
     proposal = Proposal([edit], words=4, changed=2.0)
@@ -174,7 +174,7 @@ def test_bug_guards_document_gate_lt_to_le():
 
 # ----------------------------------------------------------------------------- batch.py, inputs.py
 def test_bug_jsonl_crlf_record_endings_kept(tmp_path):
-    """batch.py ~209 (a record's CRLF forced to "\\n") and inputs.py ~174 (read_lines strips
+    """formats/jsonl.py (a record's CRLF forced to "\\n") and formats/text.py (read_lines strips
     only "\\n", so the CR is lost or read into the record)."""
     lines = [{"id": 1, "text": SPUN}, {"id": 2, "text": "Nothing here."}, {"id": 3, "text": SPUN}]
     data = "\r\n".join(json.dumps(x) for x in lines) + "\r\n"
@@ -188,7 +188,7 @@ def test_bug_jsonl_crlf_record_endings_kept(tmp_path):
 
 
 def test_bug_read_lines_strips_only_lf():
-    """inputs.py ~174: read_lines must give each line's body without its ending and the
+    """formats/text.py: read_lines must give each line's body without its ending and the
     ending as it was ("\r\n", "\n" or none), so that whatever is done to the body, the
     record or line ending is written back as it was read."""
     import io
@@ -206,7 +206,7 @@ def test_bug_read_lines_strips_only_lf():
 
 
 def test_bug_jsonl_written_with_ensure_ascii(tmp_path):
-    """batch.py ~209: JSONL written with ensure_ascii: non-ASCII text escaped as \\uXXXX."""
+    """formats/jsonl.py: JSONL written with ensure_ascii: non-ASCII text escaped as \\uXXXX."""
     record = {"text": f"Café owners in 東京 😀: {SPUN}", "note": "naïve — “quoted”"}
     run_files(
         Restorer(ModelSpacedSwaps()), tmp_path, {"a.jsonl": (json.dumps(record, ensure_ascii=False) + "\n").encode()}
@@ -217,7 +217,7 @@ def test_bug_jsonl_written_with_ensure_ascii(tmp_path):
 
 
 def test_bug_parquet_first_row_counter_never_advances(tmp_path):
-    """batch.py ~249: each Parquet piece's first row number: a null in a later piece is
+    """formats/parquet.py: each Parquet piece's first row number: a null in a later piece is
     reported at its own row."""
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
@@ -254,7 +254,7 @@ def _only(*behaviours):
 
 @pytest.mark.parametrize("behaviour", ["function_word", "number"])
 def test_bug_spinner_hand_rule_tables_not_fact_filtered(behaviour):
-    """spinner/core.py ~118: the hand-rule tables must be fact-filtered like the synonyms
+    """spinner/core.py: the hand-rule tables must be fact-filtered like the synonyms
     ("recently" -> "not too long ago" adds a negation, "hundreds" -> "loads" drops a number)."""
     spinner = _only(behaviour)
     text = (
@@ -271,7 +271,7 @@ def test_bug_spinner_hand_rule_tables_not_fact_filtered(behaviour):
 
 
 def test_bug_pairs_multi_sentence_rows_span_a_dropped_sentence():
-    """pairs.py ~202: a multi-sentence row joins only sentences next to each other in the
+    """document_pairs.py: a multi-sentence row joins only sentences next to each other in the
     document: none dropped by deduplication (keep False) or for length (a new run) between."""
     from restore.document_pairs import doc_rows
 
