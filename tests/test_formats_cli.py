@@ -268,22 +268,26 @@ def test_tiny_model_jsonl_and_m2_match_text_output(tiny_model, tmp_path, capsys)
         "",
         "Officers mentioned the scheme would cut costs.",
         "The plan was said to be ready.",
+        "Workers cautioned that the authority mentioned a main crisis.",
     ]
+    # every proposal the guards allow is applied: the tiny model's training is not
+    # bit-reproducible, and its own thresholds may keep none of its few edits
+    every = ["--min-confidence", "0", "--lone-edit-confidence", "0", "--min-spun-score", "0"]
     src = tmp_path / "a.txt"
     src.write_text("\n".join(lines) + "\n")
-    assert main(["run", str(src), "--model", str(tiny_model)]) == 0
+    assert main(["run", str(src), "--model", str(tiny_model), *every]) == 0
     text_out = capsys.readouterr().out
-    assert main(["run", str(src), "--model", str(tiny_model), "--format", "jsonl"]) == 0
+    assert main(["run", str(src), "--model", str(tiny_model), "--format", "jsonl", *every]) == 0
     records = [json.loads(r) for r in capsys.readouterr().out.splitlines()]
     assert "".join(r["restored"] + "\n" for r in records) == text_out
     assert any(r["edits"] for r in records)  # the model really edits
     for r in records:
         edits = [Edit(e["start"], e["end"], e["spun"], e["replacement"], e["confidence"]) for e in r["edits"]]
         assert apply_edits(r["text"], edits) == r["restored"]
-    assert main(["run", str(src), "--model", str(tiny_model), "--format", "m2"]) == 0
+    assert main(["run", str(src), "--model", str(tiny_model), "--format", "m2", *every]) == 0
     m2 = capsys.readouterr().out
-    assert m2.count("\nS ") + m2.startswith("S ") == 3  # the blank line skipped
+    assert m2.count("\nS ") + m2.startswith("S ") == 4  # the blank line skipped
     assert m2.count("|||R:") + m2.count("|||M:") + m2.count("|||U:") >= sum(bool(r["edits"]) for r in records)
     assert main(["score", str(src), "--lines", "--model", str(tiny_model)]) == 0
     scores = [float(x.split("\t")[0]) for x in capsys.readouterr().out.splitlines()]
-    assert len(scores) == 3 and max(scores) > 0
+    assert len(scores) == 4 and max(scores) > 0
