@@ -1,7 +1,7 @@
 """Which per-edit confidence orders the model's proposals best (issue 15, item 4)?
 
 The restorer's confidence of an edit is the probability of the least likely output token
-of its replacement (``restore.restorer.least_likely_token``, the restorer's default
+of its replacement (``restore.confidence.least_likely_token``, the restorer's default
 ``edit_confidence``). A replacement of several tokens
 ("need urgent", "how many families") is held to its weakest token, so long edits may be
 under-trusted. This study scores alternatives the same way the shipped thresholds were

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import overload
 
-from .confidence import SpunScore, evidence, least_likely_token, scored_edits, span_logprobs
+from .confidence import SpunScore, evidence, least_likely_token, scored_edits
 from .edits import Edit, apply_edits
 from .guards import Proposal, Thresholds, guarded_edits
 from .known_words import load as load_known_words
@@ -34,23 +34,11 @@ from .memo import SentenceMemo
 from .model_folder import InvalidModel, ModelNotFound, first_line, read_json
 from .reading import ellipses_back, model_reading
 from .segment import segments, split_long
-from .spec import DEFAULT_MODEL_NAME, RestorerSpec, default_model_dir, model_settings
+from .spec import RestorerSpec
 
-# what this module defines, the confidences and scores it gives (restore.confidence's), the
-# errors its loading raises (restore.model_folder's) and what its loading reads (restore.spec's)
-__all__ = [
-    "Restorer",
-    "restore",
-    "SpunScore",
-    "span_logprobs",
-    "least_likely_token",
-    "RestorerSpec",
-    "default_model_dir",
-    "model_settings",
-    "DEFAULT_MODEL_NAME",
-    "ModelNotFound",
-    "InvalidModel",
-]
+# what this module defines, the score type Restorer.spun_score returns (restore.confidence's)
+# and the errors its loading raises (restore.model_folder's)
+__all__ = ["Restorer", "restore", "SpunScore", "ModelNotFound", "InvalidModel"]
 
 MEMO_SIZE = 50_000  # distinct sentences whose scored edits a Restorer remembers across calls
 

@@ -107,7 +107,8 @@ def test_the_packaged_model_loads_by_its_name(tmp_path, monkeypatch):
     """Restorer.from_pretrained("restore-small") finds the default model from any folder."""
     import pytest
 
-    from restore.restorer import DEFAULT_MODEL_NAME, ModelNotFound, default_model_dir
+    from restore.restorer import ModelNotFound
+    from restore.spec import DEFAULT_MODEL_NAME, default_model_dir
 
     try:
         expected = default_model_dir()

@@ -12,7 +12,8 @@ from conftest import ROOT
 
 from restore.cli import main
 from restore.model_folder import check_model_dir
-from restore.restorer import InvalidModel, ModelNotFound, Restorer, model_settings
+from restore.restorer import InvalidModel, ModelNotFound, Restorer
+from restore.spec import model_settings
 
 SHIPPED = ROOT / "models" / "restore-small"
 FILES = (

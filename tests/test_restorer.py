@@ -344,7 +344,7 @@ def test_run_cli_keeps_every_line(tiny_model, tmp_path, capsys):
 def test_shipped_model_leaves_non_english_text_essentially_unchanged():
     import difflib
 
-    from restore.restorer import default_model_dir
+    from restore.spec import default_model_dir
 
     lines = [
         "Die Regierung hat am Montag ein neues Gesetz zur Wohnungspolitik vorgestellt.",

@@ -395,7 +395,8 @@ def int8_gate(args, sentences: list[str]) -> dict:
     import math
 
     from restore.engines import CT2Engine
-    from restore.restorer import Restorer, model_settings
+    from restore.restorer import Restorer
+    from restore.spec import model_settings
 
     f32, i8 = CT2Engine.load(args.model), CT2Engine.load(args.model, compute_type="int8")
     out32, out8 = f32.generate(sentences), i8.generate(sentences)
