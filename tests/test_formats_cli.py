@@ -12,6 +12,7 @@ import json
 import sys
 
 import pytest
+from conftest import ROOT
 from helpers import FIXED, SPUN, from_pretrained_double, swap_restorer
 
 from restore.cli import main
@@ -262,32 +263,32 @@ def test_score_errors(swap, tmp_path, capsys):
 # ----------------------------------------------------------------------------- tiny model
 
 
-def test_tiny_model_jsonl_and_m2_match_text_output(tiny_model, tmp_path, capsys):
+def test_shipped_model_jsonl_and_m2_match_text_output(tmp_path, capsys):
+    """The three outputs of a real model agree (the shipped one: fixed weights that do edit
+    these lines, where the tiny model's training is not bit-reproducible)."""
     lines = [
-        "The council stated a brand new scheme on Monday.",
+        "The Home handed its coronavirus aid invoice early Saturday.",
         "",
-        "Officers mentioned the scheme would cut costs.",
+        "US officers couldn’t be instantly contacted to substantiate that one doc is genuine.",
         "The plan was said to be ready.",
-        "Workers cautioned that the authority mentioned a main crisis.",
+        "The day by day El Pais printed two paperwork final week.",
     ]
-    # every proposal the guards allow is applied: the tiny model's training is not
-    # bit-reproducible, and its own thresholds may keep none of its few edits
-    every = ["--min-confidence", "0", "--lone-edit-confidence", "0", "--min-spun-score", "0"]
+    model = ["--model", str(ROOT / "models" / "restore-small")]
     src = tmp_path / "a.txt"
     src.write_text("\n".join(lines) + "\n")
-    assert main(["run", str(src), "--model", str(tiny_model), *every]) == 0
+    assert main(["run", str(src), *model]) == 0
     text_out = capsys.readouterr().out
-    assert main(["run", str(src), "--model", str(tiny_model), "--format", "jsonl", *every]) == 0
+    assert main(["run", str(src), "--format", "jsonl", *model]) == 0
     records = [json.loads(r) for r in capsys.readouterr().out.splitlines()]
     assert "".join(r["restored"] + "\n" for r in records) == text_out
     assert any(r["edits"] for r in records)  # the model really edits
     for r in records:
         edits = [Edit(e["start"], e["end"], e["spun"], e["replacement"], e["confidence"]) for e in r["edits"]]
         assert apply_edits(r["text"], edits) == r["restored"]
-    assert main(["run", str(src), "--model", str(tiny_model), "--format", "m2", *every]) == 0
+    assert main(["run", str(src), "--format", "m2", *model]) == 0
     m2 = capsys.readouterr().out
     assert m2.count("\nS ") + m2.startswith("S ") == 4  # the blank line skipped
     assert m2.count("|||R:") + m2.count("|||M:") + m2.count("|||U:") >= sum(bool(r["edits"]) for r in records)
-    assert main(["score", str(src), "--lines", "--model", str(tiny_model)]) == 0
+    assert main(["score", str(src), "--lines", *model]) == 0
     scores = [float(x.split("\t")[0]) for x in capsys.readouterr().out.splitlines()]
     assert len(scores) == 4 and max(scores) > 0

@@ -33,7 +33,7 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "RESTORE_MODEL"}
     env["PYTHONPATH"] = str(site)
     code = (
-        "import restore, restore.restorer as r, sys; from restore.cli import main;"
+        "import restore, restore.spec as r, sys; from restore.cli import main;"
         "print(restore.__file__, r.default_model_dir(), file=sys.stderr); sys.exit(main(sys.argv[1:]))"
     )
     proc = subprocess.run(
