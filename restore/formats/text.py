@@ -185,9 +185,7 @@ class TextFormat(Format):
         be read: binary, UTF-16 or UTF-32 text (files: stdin is not sniffed), bytes that are
         not UTF-8 (unless ``opts.errors == 'replace'``), or what :meth:`check_block` refuses."""
         if not stdin:
-            reason = unreadable_reason(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]) if hasattr(stream, "peek") else None
-            if reason:
-                raise InputError(f"{name}: {reason}; nothing written")
+            self.check_readable(stream, name, "; nothing written")
         report, first = FileReport(), 1
         for index, block in enumerate(blocks(read_lines(stream, name, opts.errors, report))):
             self.check_block(block, first, name, opts, stdin)
@@ -235,12 +233,13 @@ class TextFormat(Format):
                 yield n, body
 
     @staticmethod
-    def check_readable(stream: IO[bytes], name: str) -> None:
-        """``InputError`` when the first bytes of ``stream`` are not UTF-8 text."""
+    def check_readable(stream: IO[bytes], name: str, suffix: str = "") -> None:
+        """``InputError`` (its message ending in ``suffix``) when the first bytes of
+        ``stream`` are not UTF-8 text; a stream that cannot peek is not sniffed."""
         head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
         reason = unreadable_reason(head)
         if reason:
-            raise InputError(f"{name}: {reason}")
+            raise InputError(f"{name}: {reason}{suffix}")
 
 
 register(TextFormat(), default=True)
