@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -132,6 +133,31 @@ def test_no_color_turns_the_diff_colours_off(swap, tmp_path, monkeypatch, value,
     out = terminal.getvalue()
     assert ("\033[" in out) is coloured
     if not coloured:
+        assert out == "The [-Home handed-]{+House passed+} the [-invoice-]{+bill+}.\n"
+
+
+@pytest.mark.parametrize(
+    "env, terminal, coloured",
+    [({"TERM": "dumb"}, True, False), ({"FORCE_COLOR": "1"}, False, True), ({"TERM": "xterm"}, False, False)],
+)
+def test_terminal_conventions_decide_the_colours(swap, tmp_path, monkeypatch, env, terminal, coloured):
+    """rich's terminal detection: TERM=dumb turns colours off on a terminal, FORCE_COLOR on
+    in a pipe; a pipe is plain otherwise."""
+    model, _ = swap
+    src = tmp_path / "a.txt"
+    src.write_text(SPUN + "\n")
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    out_stream = Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out_stream)
+    assert main(["run", str(src), "--show-edits", *model]) == 0
+    out = out_stream.getvalue()
+    assert ("\033[" in out) is coloured
+    if coloured:  # the same words either way: only the escape codes differ
+        assert re.sub(r"\033\[[0-9;]*m", "", out) == "The Home handedHouse passed the invoicebill.\n"
+    else:
         assert out == "The [-Home handed-]{+House passed+} the [-invoice-]{+bill+}.\n"
 
 

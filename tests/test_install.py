@@ -14,11 +14,8 @@ from conftest import ROOT
 def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     wheels, prefix, work = tmp_path / "wheels", tmp_path / "prefix", tmp_path / "work"
     work.mkdir()
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels)],
-        check=True,
-        timeout=600,
-    )
+    # the release build: the package, the model's weights and its CTranslate2 conversion
+    subprocess.run([sys.executable, "-m", "tools.build_wheel", "-o", str(wheels)], cwd=ROOT, check=True, timeout=600)
     wheel = next(wheels.glob("restore-*.whl"))
     # --target: a separate folder (a --prefix install would uninstall the project's own
     # editable install from the running environment first)
@@ -28,9 +25,14 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
         timeout=600,
     )
     site = prefix
-    assert (prefix / "share/restore/models/restore-small/model.safetensors").is_file()
+    installed = prefix / "share/restore/models/restore-small"
+    assert (installed / "model.safetensors").is_file()
+    converted = installed / f"ct2-{json.loads((installed / 'restore_config.json').read_text())['compute_type']}"
+    shipped = {f.name: f.stat().st_mtime_ns for f in converted.iterdir()}
+    assert "model.bin" in shipped
     (work / "in.txt").write_text("The Home handed the invoice on Tuesday, officials stated.\n\nSecond line.\n")
     env = {k: v for k, v in os.environ.items() if k != "RESTORE_MODEL"}
+    env["RESTORE_CACHE"] = str(tmp_path / "cache")
     env["PYTHONPATH"] = str(site)
     code = (
         "import restore, restore.spec as r, sys; from restore.cli import main;"
@@ -49,6 +51,9 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
     assert module.startswith(str(site)) and model.startswith(str(prefix / "share"))
     # the project's own installation is untouched
     assert subprocess.run([sys.executable, "-m", "pip", "show", "-q", "restore"], capture_output=True).returncode == 0
+    # the first run decoded with the shipped conversion: nothing converted, here or in the cache
+    assert {f.name: f.stat().st_mtime_ns for f in converted.iterdir()} == shipped
+    assert not (tmp_path / "cache").exists()
     out = (work / "out.txt").read_text()
     assert out.count("\n") == 3 and out.splitlines()[1:] == ["", "Second line."]
 

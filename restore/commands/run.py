@@ -4,7 +4,6 @@ local or the Ray backend with a progress bar, and report what was skipped or fai
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 from .. import batch, progress
 from .. import ray as ray_backend
 from ..formats import SUFFIXES
+from ..formats.text import colors_on
 from ..inputs import TEXT_SUFFIXES, Job, Walk, check_outputs, collect_jobs, plan_output
 from ..model_folder import ModelNotFound, check_model_dir
 from ..outputs import MANIFEST
@@ -172,8 +172,7 @@ def options(args: argparse.Namespace, plan: Plan, made_by: dict) -> batch.Option
         overwrite=args.overwrite,
         made_by=made_by,
         format=args.format,
-        # https://no-color.org: NO_COLOR set to anything but "" turns colours off
-        color=(args.show_edits and plan.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")),
+        color=args.show_edits and plan.output is None and colors_on(sys.stdout),
     )
 
 

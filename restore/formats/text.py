@@ -30,7 +30,7 @@ from .records import render_lines
 
 SNIFF_BYTES = 8192  # read to tell text from binary
 COUNT_CHUNK = 1 << 20  # read at a time to count lines
-ANSI_DEL, ANSI_INS, ANSI_END = "\033[31;9m", "\033[32m", "\033[0m"
+DELETED_STYLE, INSERTED_STYLE = "red strike", "green"  # rich styles of the coloured inline diff
 
 
 # ----------------------------------------------------------------------------- bytes to lines
@@ -152,16 +152,31 @@ def refuse_jsonl(block: list[tuple[str, str]], name: str) -> None:
         return
 
 
+def colors_on(stream: IO[str]) -> bool:
+    """Whether an inline diff written to ``stream`` is coloured: rich's terminal detection
+    (a terminal; ``NO_COLOR`` set to anything but "" turns colours off, https://no-color.org;
+    ``FORCE_COLOR`` on; ``TERM=dumb`` off; Windows consoles)."""
+    from rich.console import Console
+
+    console = Console(file=stream)
+    return console.is_terminal and not console.no_color and console.color_system is not None
+
+
 def inline_diff(text: str, edits, color: bool) -> str:
-    """``text`` with each edit shown in place: coloured on a terminal, else
-    ``[-old-]{+new+}`` (wdiff style)."""
+    """``text`` with each edit shown in place: coloured on a terminal (deleted words red and
+    struck through, inserted ones green), else ``[-old-]{+new+}`` (wdiff style)."""
+    if color:
+        from rich.color import ColorSystem
+        from rich.style import Style
+
+        deleted, inserted = Style.parse(DELETED_STYLE), Style.parse(INSERTED_STYLE)
     parts, pos = [], 0
     for e in sorted(edits, key=lambda e: e.start):
         parts.append(text[pos : e.start])
         if color:
             parts.append(
-                (f"{ANSI_DEL}{e.spun}{ANSI_END}" if e.spun else "")
-                + (f"{ANSI_INS}{e.replacement}{ANSI_END}" if e.replacement else "")
+                (deleted.render(e.spun, color_system=ColorSystem.STANDARD) if e.spun else "")
+                + (inserted.render(e.replacement, color_system=ColorSystem.STANDARD) if e.replacement else "")
             )
         else:
             parts.append((f"[-{e.spun}-]" if e.spun else "") + (f"{{+{e.replacement}+}}" if e.replacement else ""))
