@@ -113,9 +113,27 @@ Cleaning scraped corpora, flagging and repairing spun news text. Input: English 
 (the `restore` package segments longer text and restores sentence by sentence). Not for:
 other languages, generating text, or judging authorship.
 
-Load with `AutoModelForSeq2SeqLM.from_pretrained(folder)` and `AutoTokenizer.from_pretrained(folder)`
-(weights stored in float16 safetensors, loaded as float32), or `from restore import Restorer`.
-Note: transformers 5 removed the `text2text-generation` pipeline, so `pipeline(...)` does not apply.
+Use it through the `restore` package, which guards every edit (facts, names, confidence
+thresholds stored in `restore_config.json`): `from restore import Restorer`, or the pipeline
+task `spinner-restoration` (transformers 5 has no `text2text-generation` pipeline):
+
+```python
+import restore.hf_pipeline  # registers the task
+from transformers import pipeline
+pipe = pipeline("spinner-restoration", model=folder)
+pipe("The Home handed the invoice.")  # {{"restored": ..., "edits": [...], "spun_score": ...}}
+```
+
+The raw model (weights stored in float16 safetensors, loaded as float32) is a plain
+transformers seq2seq model; its unguarded output, which may change facts:
+
+```python
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+tokenizer = AutoTokenizer.from_pretrained(folder)
+model = AutoModelForSeq2SeqLM.from_pretrained(folder)
+ids = model.generate(**tokenizer(["The Home handed the invoice."], return_tensors="pt"), max_new_tokens=128)
+tokenizer.batch_decode(ids, skip_special_tokens=True)
+```
 
 ## Model
 - Architecture: BART-style encoder-decoder, d_model {m["d_model"]}, {m["encoder_layers"]}+{m["decoder_layers"]} layers,
