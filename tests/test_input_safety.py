@@ -70,6 +70,18 @@ def test_utf32_is_reported_as_utf32(model, tmp_path, capsys):
     assert unreadable_reason(f"{SPUN}\n".encode()) is None
 
 
+def test_wide_text_in_any_script_is_named_not_called_binary():
+    """UTF-16 without a byte-order mark in Cyrillic or Chinese has few NUL bytes: the
+    encoding is named (charset-normalizer), not "binary file"; a few bytes of 8-bit text
+    stay text (read_lines names the byte that is not UTF-8)."""
+    for text in ("Министр заявил во вторник, что план обойдётся дорого.\n" * 3, "东京都知事星期二表示"):
+        for encoding in ("utf-16-le", "utf-16-be"):
+            assert unreadable_reason(text.encode(encoding)).startswith("UTF-16 text"), (text, encoding)
+    assert unreadable_reason("Министр заявил.\n".encode("utf-32-le")).startswith("UTF-32 text")
+    for short in ("café", "Le café.\n", "naïve résumé\n"):
+        assert unreadable_reason(short.encode("latin-1")) is None
+
+
 # ----------------------------------------------------------------------------- 10: the summary
 
 

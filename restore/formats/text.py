@@ -46,41 +46,27 @@ def looks_binary(head: bytes) -> bool:
     return control / len(head) > 0.1
 
 
-def looks_utf16(head: bytes) -> bool:
-    """A UTF-16 byte-order mark, or many NUL bytes in the odd places only or the even places
-    only (UTF-16 without one)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    even, odd = head[0::2], head[1::2]
-    return (
-        len(head) >= 8 and min(even.count(0), odd.count(0)) == 0 and max(even.count(0), odd.count(0)) > len(head) // 4
-    )
+def wide_encoding(head: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``head`` is text in one of them (with or without a
+    byte-order mark), else None. charset-normalizer names the encoding; it is asked only
+    where the bytes are not plain text (a byte-order mark, NUL bytes: ASCII characters,
+    newlines included, are half or three quarters NUL there, or many control bytes), since
+    on a few bytes of 8-bit text it may guess UTF-16 too (``experiments/encoding_sniffing.py``)."""
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not looks_binary(head):
+        return None
+    from charset_normalizer import from_bytes
 
-
-def looks_utf32(head: bytes) -> bool:
-    """A UTF-32 byte-order mark, or at least four characters of UTF-32 text without one (no
-    NUL characters, few control characters)."""
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return True
-    head = head[: len(head) // 4 * 4]
-    if len(head) < 16:
-        return False
-    for encoding in ("utf-32-le", "utf-32-be"):
-        try:
-            text = head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text and not looks_binary(text.encode("utf-8", errors="replace")):
-            return True
-    return False
+    best = from_bytes(head).best()
+    encoding = best.encoding if best is not None else ""
+    return "UTF-32" if encoding.startswith("utf_32") else "UTF-16" if encoding.startswith("utf_16") else None
 
 
 def unreadable_reason(head: bytes) -> str | None:
-    """Why a file starting with ``head`` cannot be restored as text (None: it can)."""
-    if looks_utf32(head):  # first: a UTF-32 mark starts with a UTF-16 one
-        return "UTF-32 text, not UTF-8 (convert it first, e.g. iconv -f UTF-32 -t UTF-8)"
-    if looks_utf16(head):
-        return "UTF-16 text, not UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8)"
+    """Why a file starting with ``head`` cannot be restored as text (None: it can; bytes
+    that are not UTF-8 in 8-bit text are reported by :func:`read_lines`, with their offset)."""
+    wide = wide_encoding(head)
+    if wide:
+        return f"{wide} text, not UTF-8 (convert it first, e.g. iconv -f {wide} -t UTF-8)"
     if looks_binary(head):
         return "binary file, not text"
     return None
