@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -117,3 +118,37 @@ def test_wheel_install_restores_a_file_with_the_default_model(tmp_path):
         a != b for a, b in zip(clean.read_text().splitlines(), (work / "clean.out.txt").read_text().splitlines())
     )
     assert changed <= 0.02 * 300
+
+
+def test_build_wheel_refuses_a_wheel_without_a_fresh_conversion(tmp_path):
+    """tools.build_wheel's check: every file of the conversion is in the wheel, stamped
+    with the fingerprint of the weights the wheel ships."""
+    import zipfile
+
+    pytest.importorskip("ctranslate2")
+    from restore.engines.ct2_convert import CT2_STAMP, conversion_key
+    from tools.build_wheel import check
+
+    model = tmp_path / "restore-small"
+    (model / "ct2-int8").mkdir(parents=True)
+    (model / "config.json").write_text("{}")
+    (model / "model.safetensors").write_bytes(b"weights")
+    (model / "ct2-int8" / "model.bin").write_bytes(b"converted")
+    stamp = {"fingerprint": conversion_key(model, "int8")}
+    (model / "ct2-int8" / CT2_STAMP).write_text(json.dumps(stamp))
+    inside = "restore-0.1.0.data/data/share/restore/models/restore-small/ct2-int8/"
+
+    def wheel(files: dict) -> Path:
+        path = tmp_path / "restore-0.1.0-py3-none-any.whl"
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in files.items():
+                z.writestr(inside + name, data)
+        return path
+
+    whole = {"model.bin": b"converted", CT2_STAMP: json.dumps(stamp)}
+    check(wheel(whole), model / "ct2-int8", model)  # passes
+    with pytest.raises(SystemExit, match="lacks ct2-int8/model.bin"):
+        check(wheel({CT2_STAMP: json.dumps(stamp)}), model / "ct2-int8", model)
+    (model / "model.safetensors").write_bytes(b"other weights")  # the conversion is now stale
+    with pytest.raises(SystemExit, match="stale"):
+        check(wheel(whole), model / "ct2-int8", model)
