@@ -9,7 +9,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-__all__ = ["RayOptions", "RayUnavailable", "connect", "actor_pool"]
+__all__ = ["RayOptions", "RayUnavailable", "connect", "actor_pool", "stderr_to_devnull"]
 
 
 @dataclass
@@ -51,7 +51,7 @@ def connect(address: str | None = None):
             # Ray's own notes while it starts (token authentication, the C++ core's log level,
             # "Started a local Ray instance") are not the user's business: the driver's stderr is
             # closed to them for the call; a failure still raises with its message
-            with _stderr_to_devnull():
+            with stderr_to_devnull():
                 ray.init(
                     address=address,
                     include_dashboard=False,
@@ -82,7 +82,7 @@ def connect(address: str | None = None):
 
 
 @contextlib.contextmanager
-def _stderr_to_devnull():
+def stderr_to_devnull():
     """File descriptor 2 of this process on /dev/null inside the block (what Ray's C++ core
     writes there too), then back; Python's ``sys.stderr`` is flushed on both sides."""
     import sys

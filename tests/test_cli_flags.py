@@ -241,12 +241,12 @@ def test_notice_for_input_that_does_not_look_english(swap, tmp_path, capsys, mon
 # ----------------------------------------------------------------------------- Ray
 
 
-def test_stderr_to_devnull_hides_descriptor_2_only_inside(capfd):
+def teststderr_to_devnull_hides_descriptor_2_only_inside(capfd):
     pytest.importorskip("ray")
-    from restore.ray_cluster import _stderr_to_devnull
+    from restore.ray_cluster import stderr_to_devnull
 
     os.write(2, b"before\n")
-    with _stderr_to_devnull():
+    with stderr_to_devnull():
         os.write(2, b"hidden\n")  # what Ray's C++ core and Python handlers on the real stderr write
     os.write(2, b"after\n")
     assert capfd.readouterr().err == "before\nafter\n"
