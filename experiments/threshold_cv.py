@@ -30,22 +30,12 @@ from restore.edits import apply_edits
 from restore.guards import Thresholds
 from restore.restorer import Restorer
 from restore.spec import model_settings
-from restore.thresholds import EVIDENCE, LONE, MIN_CONFIDENCE, SPUN, choose, read_pair_documents
+from restore.thresholds import EVIDENCE, choose, grid, read_pair_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"
 sys.path.insert(0, str(ROOT))
 from tools.choose_thresholds import spun_valid_documents  # noqa: E402
-
-
-def grid(evidence=EVIDENCE["both"]):
-    for c in MIN_CONFIDENCE:
-        for lone in LONE:
-            if 0 < lone <= c:
-                continue
-            for gate in SPUN:
-                for pooled in evidence:
-                    yield Thresholds(c, lone, gate, pooled)
 
 
 def main() -> None:
@@ -75,7 +65,7 @@ def main() -> None:
     syn_clean, real_clean = props[n_s + n_r : 2 * n_s + n_r], props[2 * n_s + n_r :]
 
     points = []
-    for th in grid():
+    for th in grid(EVIDENCE["both"]):
         syn = [0, 0, 0]
         for src, ref, edits in zip(syn_spun, syn_orig, th.apply_all(syn_p, syn_docs)):
             j = judge(src, apply_edits(src, edits), ref)

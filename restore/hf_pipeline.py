@@ -24,18 +24,16 @@ the call); it may change facts, which the restorer's guards never let through.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import asdict
-from pathlib import Path
 
 from transformers import AutoModelForSeq2SeqLM
 from transformers.pipelines import PIPELINE_REGISTRY, Pipeline
 
-from .edits import apply_edits
 from .engines.torch_engine import TorchEngine
-from .guards import Thresholds
+from .formats.records import answer, scored_restorations
 from .known_words import load as load_known_words
-from .spec import THRESHOLD_NAMES, model_settings
+from .restorer import Restorer
+from .spec import THRESHOLD_NAMES, RestorerSpec
 
 TASK = "spinner-restoration"
 
@@ -46,26 +44,14 @@ class SpinnerRestorationPipeline(Pipeline):
     def __init__(self, *args, **kwargs):
         overrides = {k: kwargs.pop(k) for k in (*THRESHOLD_NAMES, "document_evidence") if k in kwargs}
         super().__init__(*args, **kwargs)
-        folder = Path(self.model.name_or_path)
-        settings = model_settings(folder) if folder.is_dir() else {}
-        if "min_confidence" not in settings and "min_confidence" not in overrides:
-            warnings.warn(
-                f"{self.model.name_or_path} has no recommended thresholds (restore_config.json): every edit "
-                f"the model proposes is applied, and clean text will be changed",
-                stacklevel=2,
-            )
-        values = {k: overrides.get(k, settings.get(k, 0.0)) for k in THRESHOLD_NAMES}
-        evidence = overrides.get("document_evidence", settings.get("document_evidence", False))
-        thresholds = Thresholds(**{k: float(v) for k, v in values.items()}, document_evidence=bool(evidence))
-        max_pos = getattr(self.model.config, "max_position_embeddings", 256)
-        engine = TorchEngine(self.model, self.tokenizer, max_input_tokens=min(128, max_pos - 4))
-        # the restorer is imported here: restore.restorer does not import transformers' pipelines
-        from .restorer import Restorer
-
+        # the thresholds as every restorer resolves them: those given, else the model folder's own
+        spec = RestorerSpec.build(self.model.name_or_path, engine="torch", **overrides)
+        spec.warn_if_unchosen()
+        assert spec.thresholds is not None  # RestorerSpec.build fills in the model's own
         self.restorer = Restorer(
-            engine,
-            known_words=load_known_words(folder) if folder.is_dir() else None,
-            **asdict(thresholds),
+            TorchEngine(self.model, self.tokenizer),
+            known_words=load_known_words(spec.model),
+            **asdict(spec.thresholds),
         )
 
     def _sanitize_parameters(self, **kwargs):
@@ -79,17 +65,10 @@ class SpinnerRestorationPipeline(Pipeline):
         return {"text": text}
 
     def _forward(self, model_inputs):
-        text = model_inputs["text"]
-        proposal = self.restorer.propose(text)
-        edits = self.restorer.thresholds.apply(proposal)
-        return {"text": text, "edits": edits, "spun_score": proposal.spun_score}
+        return scored_restorations(self.restorer, [model_inputs["text"]])[0]
 
     def postprocess(self, model_outputs):
-        return {
-            "restored": apply_edits(model_outputs["text"], model_outputs["edits"]),
-            "edits": [e.as_dict() for e in model_outputs["edits"]],
-            "spun_score": round(model_outputs["spun_score"], 4),
-        }
+        return answer(*model_outputs)
 
 
 PIPELINE_REGISTRY.register_pipeline(TASK, pipeline_class=SpinnerRestorationPipeline, pt_model=AutoModelForSeq2SeqLM)

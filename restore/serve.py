@@ -36,7 +36,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from . import __version__
-from .edits import Edit, apply_edits
+from .edits import Edit
+from .formats.records import answer, scored_restorations
 
 try:
     from fastapi import FastAPI, Request
@@ -113,11 +114,7 @@ class Batcher:
             self._run(jobs)
 
     def _restore(self, texts: list[str]) -> list[tuple[str, list[Edit], float]]:
-        # what Restorer.restore_with_edits does, keeping the proposals for their spun-ness
-        # score (Restorer.spun_score of each text) so that each text is decoded once
-        proposals = self.restorer.propose(texts)
-        kept = self.restorer.thresholds.apply_all(proposals)
-        return [(apply_edits(t, edits), edits, p.spun_score) for t, edits, p in zip(texts, kept, proposals)]
+        return scored_restorations(self.restorer, texts)  # each text one document
 
     def _run(self, jobs) -> None:
         jobs = [(texts, fut) for texts, fut in jobs if fut.set_running_or_notify_cancel()]
@@ -222,11 +219,6 @@ def _check_input(request: Request, body: bytes) -> dict:
 
 
 # -- answers --------------------------------------------------------------------------
-def restore_answer(restored: str, edits: list[Edit], score: float) -> dict:
-    """One text's answer of ``POST /restore``: edits as ``restore run --show-edits`` lists them."""
-    return {"restored": restored, "edits": [e.as_dict() for e in edits], "spun_score": round(score, 4)}
-
-
 def utf16_len(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
 
@@ -339,7 +331,7 @@ def create_app(
         """``{"text": str}`` or ``{"texts": [str, ...]}``: the restored text(s), the edits
         (offsets in code points of the input) and the spun-ness score."""
         single, texts = _restore_input(_json(await _body(request, max_bytes)), max_chars, max_batch)
-        answers = [restore_answer(*r) for r in await restored(texts)]
+        answers = [answer(*r) for r in await restored(texts)]
         return answers[0] if single else {"results": answers}
 
     @app.post("/check")

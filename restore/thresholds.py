@@ -22,6 +22,7 @@ runs it on spun synthetic valid documents and real held-out articles for a relea
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from .edit_scoring import EditCounts, judge
@@ -34,6 +35,18 @@ SPUN = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)  # 0: no document gate
 TIE = 0.001  # F0.5 differences below this are ties
 # the document_evidence settings a choice tries (command-line word -> settings)
 EVIDENCE = {"off": (False,), "on": (True,), "both": (False, True)}
+
+
+def grid(evidence: tuple[bool, ...] = (False,)) -> Iterator[Thresholds]:
+    """Every grid point (:data:`MIN_CONFIDENCE` x :data:`LONE` x :data:`SPUN` x ``evidence``),
+    less the lone-edit gates at or below the confidence threshold (they do nothing there)."""
+    for c in MIN_CONFIDENCE:
+        for lone in LONE:
+            if 0 < lone <= c:
+                continue
+            for gate in SPUN:
+                for pooled in evidence:
+                    yield Thresholds(c, lone, gate, pooled)
 
 
 def choose(rows: list[dict], max_clean_harm: float) -> dict:
@@ -79,49 +92,43 @@ def score_grid(
     names = sorted(set(parts))
     cache: dict[tuple[int, str], tuple[int, int, int]] = {}
     rows = []
-    for c in MIN_CONFIDENCE:
-        for lone in LONE:
-            if 0 < lone <= c:
-                continue  # the gate does nothing there
-            for gate in SPUN:
-                for pooled in evidence:
-                    th = Thresholds(c, lone, gate, pooled)
-                    counts_of = {name: [0, 0, 0] for name in names}
-                    for k, (src, ref, edits) in enumerate(zip(spun, originals, th.apply_all(spun_props, docs))):
-                        out = apply_edits(src, edits)
-                        counts = cache.get((k, out))
-                        if counts is None:
-                            j = judge(src, out, ref)
-                            counts = cache[(k, out)] = (len(j["correct"]), len(j["wrong"]), len(j["missed"]))
-                        total = counts_of[parts[k]]
-                        for i in range(3):
-                            total[i] += counts[i]
-                    scores = {name: EditCounts(*counts_of[name]).f_beta(0.5) for name in names}
-                    harm = {}
-                    for mode, d in (("documents", docs), ("sentences", None)):
-                        kept = th.apply_all(clean_props, d)
-                        harm[mode] = sum(bool(e) for e in kept) / len(kept)
-                    every = EditCounts(*(sum(cs[i] for cs in counts_of.values()) for i in range(3)))
-                    row = {
-                        "min_confidence": c,
-                        "lone_edit_confidence": lone,
-                        "min_spun_score": gate,
-                        "document_evidence": pooled,
-                        "precision": round(every.precision, 4),
-                        "recall": round(every.recall, 4),
-                        "f0.5": round(every.f_beta(0.5), 4),
-                    }
-                    if len(names) > 1:
-                        row["f0.5"] = round(sum(scores[n] for n in names) / len(names), 4)
-                        row.update({f"f0.5 {n}": round(scores[n], 4) for n in names})
-                    rows.append(
-                        {
-                            **row,
-                            "clean_harm_documents": round(harm["documents"], 4),
-                            "clean_harm_sentences": round(harm["sentences"], 4),
-                            "clean_harm": round(max(harm.values()), 4),
-                        }
-                    )
+    for th in grid(evidence):
+        counts_of = {name: [0, 0, 0] for name in names}
+        for k, (src, ref, edits) in enumerate(zip(spun, originals, th.apply_all(spun_props, docs))):
+            out = apply_edits(src, edits)
+            counts = cache.get((k, out))
+            if counts is None:
+                j = judge(src, out, ref)
+                counts = cache[(k, out)] = (len(j["correct"]), len(j["wrong"]), len(j["missed"]))
+            total = counts_of[parts[k]]
+            for i in range(3):
+                total[i] += counts[i]
+        scores = {name: EditCounts(*counts_of[name]).f_beta(0.5) for name in names}
+        harm = {}
+        for mode, d in (("documents", docs), ("sentences", None)):
+            kept = th.apply_all(clean_props, d)
+            harm[mode] = sum(bool(e) for e in kept) / len(kept)
+        every = EditCounts(*(sum(cs[i] for cs in counts_of.values()) for i in range(3)))
+        row = {
+            "min_confidence": th.min_confidence,
+            "lone_edit_confidence": th.lone_edit_confidence,
+            "min_spun_score": th.min_spun_score,
+            "document_evidence": th.document_evidence,
+            "precision": round(every.precision, 4),
+            "recall": round(every.recall, 4),
+            "f0.5": round(every.f_beta(0.5), 4),
+        }
+        if len(names) > 1:
+            row["f0.5"] = round(sum(scores[n] for n in names) / len(names), 4)
+            row.update({f"f0.5 {n}": round(scores[n], 4) for n in names})
+        rows.append(
+            {
+                **row,
+                "clean_harm_documents": round(harm["documents"], 4),
+                "clean_harm_sentences": round(harm["sentences"], 4),
+                "clean_harm": round(max(harm.values()), 4),
+            }
+        )
     return rows
 
 

@@ -41,12 +41,14 @@ def convert(model: Path = MODEL) -> Path:
 
 def check(wheel: Path, folder: Path, model: Path = MODEL) -> None:
     """The wheel holds every file of the conversion, stamped for the weights it ships."""
-    names = set(zipfile.ZipFile(wheel).namelist())
-    prefix = f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.data/data/share/restore/models/{model.name}"
-    missing = [f.name for f in folder.iterdir() if f"{prefix}/{folder.name}/{f.name}" not in names]
-    if missing:
-        raise SystemExit(f"build_wheel: {wheel.name} lacks {folder.name}/{', '.join(missing)}")
-    stamp = json.loads(zipfile.ZipFile(wheel).read(f"{prefix}/{folder.name}/{CT2_STAMP}"))
+    name, version = wheel.name.split("-")[:2]
+    inside = f"{name}-{version}.data/data/share/restore/models/{model.name}/{folder.name}"
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        missing = [f.name for f in folder.iterdir() if f"{inside}/{f.name}" not in names]
+        if missing:
+            raise SystemExit(f"build_wheel: {wheel.name} lacks {folder.name}/{', '.join(missing)}")
+        stamp = json.loads(z.read(f"{inside}/{CT2_STAMP}"))
     compute_type = folder.name.removeprefix("ct2-")
     if stamp["fingerprint"] != conversion_key(model, compute_type):
         raise SystemExit(f"build_wheel: the conversion in {wheel.name} is stale")

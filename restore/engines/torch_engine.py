@@ -13,12 +13,14 @@ class TorchEngine(Batching):
 
     name = "torch"
 
-    def __init__(self, model, tokenizer, batch_size: int = 32, num_beams: int = 1, max_input_tokens: int = 128):
+    def __init__(self, model, tokenizer, batch_size: int = 32, num_beams: int = 1, max_input_tokens: int | None = None):
         self.model, self.tokenizer = model, tokenizer
         self.batch_size, self.num_beams = batch_size, num_beams
-        self.max_input_tokens = max_input_tokens
+        max_pos = getattr(model.config, "max_position_embeddings", 256)
+        # default: 128, within the model's learned positions
+        self.max_input_tokens = max_input_tokens if max_input_tokens is not None else min(128, max_pos - 4)
         # learned decoder positions stop at max_position_embeddings
-        self.max_output_tokens = getattr(model.config, "max_position_embeddings", 256) - 2
+        self.max_output_tokens = max_pos - 2
         # a transformers fast tokenizer sets truncation and padding on its shared backend at
         # each call: threads sharing the engine take turns to tokenize
         self._tokenizing = threading.Lock()
@@ -40,8 +42,6 @@ class TorchEngine(Batching):
         model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=torch.float32).to(device).eval()
         if device == "cpu":
             set_threads(threads)
-        max_pos = getattr(model.config, "max_position_embeddings", 256)
-        kw.setdefault("max_input_tokens", min(128, max_pos - 4))
         return cls(model, tokenizer, **kw)
 
     def generate(self, sentences: list[str]) -> list[str]:

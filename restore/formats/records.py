@@ -36,26 +36,28 @@ SUFFIXES = {"jsonl": ".jsonl", "m2": ".m2"}  # an output's suffix in a folder jo
 M2_NOOP = "A -1 -1|||noop|||-NONE-|||REQUIRED|||-NONE-|||0"
 
 
-def restore_lines(restorer: Restoring, lines: list[str]) -> list[tuple[str, list[Edit], float]]:
-    """``(restored, edits, spun_score)`` for each line, the lines read as one document
-    (what ``restore run`` applies to a block of a text file, with each line's spun-ness)."""
-    proposals = restorer.propose(list(lines))
-    kept = restorer.thresholds.apply_all(proposals, [0] * len(proposals))
-    return [(apply_edits(line, edits), edits, p.spun_score) for line, edits, p in zip(lines, kept, proposals)]
+def scored_restorations(
+    restorer: Restoring, texts: list[str], one_document: bool = False
+) -> list[tuple[str, list[Edit], float]]:
+    """``(restored, edits, spun_score)`` for each text, each decoded once: what
+    ``Restorer.restore_with_edits`` gives, with the text's spun-ness (``Restorer.spun_score``).
+    Each text is one document, or with ``one_document`` all are (what ``restore run``
+    applies to a block of a text file)."""
+    proposals = restorer.propose(list(texts))
+    kept = restorer.thresholds.apply_all(proposals, [0] * len(proposals) if one_document else None)
+    return [(apply_edits(text, edits), edits, p.spun_score) for text, edits, p in zip(texts, kept, proposals)]
+
+
+def answer(restored: str, edits: list[Edit], spun_score: float) -> dict:
+    """One text's restored text, edits and spun-ness as every machine-readable output gives
+    them: ``--format jsonl`` records, ``restore serve``'s ``POST /restore`` and the
+    ``spinner-restoration`` pipeline."""
+    return {"restored": restored, "edits": [e.as_dict() for e in edits], "spun_score": round(spun_score, 4)}
 
 
 def jsonl_record(line_number: int, text: str, restored: str, edits: list[Edit], spun_score: float) -> str:
     """One line's ``--format jsonl`` record (without the newline)."""
-    return json.dumps(
-        {
-            "line": line_number,
-            "text": text,
-            "restored": restored,
-            "edits": [e.as_dict() for e in edits],
-            "spun_score": round(spun_score, 4),
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps({"line": line_number, "text": text, **answer(restored, edits, spun_score)}, ensure_ascii=False)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -97,7 +99,7 @@ def m2_block(text: str, edits: list[Edit]) -> str:
 
 def render_lines(restorer: Restoring, bodies: list[str], first_line: int, fmt: str) -> str:
     """A block of text lines (one document) restored and written in ``fmt`` (jsonl or m2)."""
-    results = restore_lines(restorer, bodies)
+    results = scored_restorations(restorer, bodies, one_document=True)
     if fmt == "jsonl":
         return "".join(
             jsonl_record(first_line + k, body, restored, edits, score) + "\n"
