@@ -54,3 +54,23 @@ def test_bad_layer_indices_are_refused(model_dir):
     for bad in ([], [3]):
         with pytest.raises(ValueError, match="decoder layers"):
             shrink.shrink(full, decoder_layers=bad)
+
+
+def test_an_index_given_twice_grows_the_stack_with_a_near_no_op_copy(model_dir, tmp_path):
+    full = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float32)
+    out = tmp_path / "grown"
+    assert shrink.main([str(model_dir), str(out), "--encoder-layers", "0,1,1"]) == 0
+    grown = AutoModelForSeq2SeqLM.from_pretrained(out, dtype=torch.float32)
+    assert grown.config.encoder_layers == 3
+    first, repeat = grown.model.encoder.layers[1], grown.model.encoder.layers[2]
+    source = full.model.encoder.layers[1]
+    # the first use of an index is the layer itself; the repeat is a copy of it that adds
+    # nothing to the residual stream: its attention output and second projection are zero
+    assert torch.equal(first.fc2.weight, source.fc2.weight)
+    assert torch.equal(repeat.fc1.weight, source.fc1.weight)
+    for proj in (repeat.self_attn.out_proj, repeat.fc2):
+        assert not proj.weight.any() and not proj.bias.any()
+    # a copy, not the same module twice: training one does not move the other
+    assert repeat.fc1.weight.data_ptr() != first.fc1.weight.data_ptr()
+    ids = torch.tensor([[5, 6, 7, 8, 1]])
+    assert grown.generate(ids, max_new_tokens=4, do_sample=False).shape[0] == 1

@@ -1,7 +1,15 @@
-"""Shrink a trained model's decoder (or encoder) by copying some of its layers: the start
-of "shrink and fine-tune" (Shleifer & Rush 2020, distilbart). A deep encoder with a
+"""Shrink (or grow) a trained model's decoder or encoder by copying some of its layers: the
+start of "shrink and fine-tune" (Shleifer & Rush 2020, distilbart). A deep encoder with a
 shallow decoder decodes much faster on CPU (Kasai et al. 2021); the shrunk model is
 then fine-tuned with ``restore train --init-from``.
+
+An index given twice grows the stack: the repeat is a copy of that layer with its
+attention output and second feed-forward projections set to zero, so that its sublayers
+add nothing to the residual stream (only its layer norms act) and the grown model starts
+close to the one it came from
+(experiments/README.md, run 17).
+
+    python -m tools.shrink models/restore-small runs/grow-6-1/init --encoder-layers 0,1,2,2,3,3
 
     python -m tools.shrink models/restore-small runs/shrink-4-1/init --decoder-layers 0
     restore train configs/small.yaml --init-from runs/shrink-4-1/init --set output_dir=runs/shrink-4-1
@@ -23,7 +31,8 @@ KEPT_FILES = ("tokenizer.json", "tokenizer_config.json", "known_words.txt.gz")
 
 
 def shrink(model, encoder_layers: list[int] | None = None, decoder_layers: list[int] | None = None):
-    """A copy of a BART-style ``model`` with only the given layers (indices into each stack)."""
+    """A copy of a BART-style ``model`` with only the given layers (indices into each stack;
+    an index given again adds a copy of that layer that starts as a near no-op)."""
     import copy
 
     import torch
@@ -36,7 +45,16 @@ def shrink(model, encoder_layers: list[int] | None = None, decoder_layers: list[
         n = len(stack.layers)
         if not keep or any(not 0 <= i < n for i in keep):
             raise ValueError(f"{stack_name} layers to keep must be indices 0-{n - 1}, got {keep}")
-        stack.layers = torch.nn.ModuleList([stack.layers[i] for i in keep])
+        layers, seen = [], set()
+        for i in keep:
+            layer = stack.layers[i] if i not in seen else copy.deepcopy(stack.layers[i])
+            if i in seen:
+                for proj in (layer.self_attn.out_proj, layer.fc2):
+                    torch.nn.init.zeros_(proj.weight)
+                    torch.nn.init.zeros_(proj.bias)
+            seen.add(i)
+            layers.append(layer)
+        stack.layers = torch.nn.ModuleList(layers)
         setattr(small.config, f"{stack_name}_layers", len(keep))
     # layer indices are used by the KV cache: renumber them
     for stack in (small.model.encoder, small.model.decoder):
@@ -55,8 +73,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("model", type=Path)
     ap.add_argument("output", type=Path)
-    ap.add_argument("--encoder-layers", help="comma-separated indices of the encoder layers to keep")
-    ap.add_argument("--decoder-layers", help="comma-separated indices of the decoder layers to keep")
+    ap.add_argument(
+        "--encoder-layers", help="comma-separated indices of the encoder layers to keep (an index twice: grow)"
+    )
+    ap.add_argument(
+        "--decoder-layers", help="comma-separated indices of the decoder layers to keep (an index twice: grow)"
+    )
     args = ap.parse_args(argv)
 
     import torch
