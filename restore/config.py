@@ -135,7 +135,7 @@ class TrainingArgs:
     # row) or "f0.5" (highest F0.5 of the eval_generate rows)
     logging_steps: int = 20
     bf16: str | bool = "auto"
-    seed: int = 13
+    seed: int = 13  # the training sample and its order; the valid sample is drawn with 13 whatever it is
     save_total_limit: int = 2
     num_beams: int = 1
     dtype_saved: str = "float16"

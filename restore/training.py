@@ -161,7 +161,7 @@ def train(cfg: TrainConfig, init_from: str | Path | None = None, resume: bool = 
     train_ds = tokenized(
         pairs["train"], tokenizer, max_len, None if cfg.data.mix else cfg.data.max_train_pairs, tcfg.seed
     )
-    valid_raw, valid_ds = valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs, tcfg.seed)
+    valid_raw, valid_ds = valid_sets(pairs["valid"], tokenizer, max_len, cfg.data.max_valid_pairs)
     gen_n = min(len(valid_raw), tcfg.eval_generate)
 
     if start_from is not None:

@@ -357,26 +357,31 @@ def test_data_mix_caps_folders_repeats_real_pairs_and_keeps_their_held_out_artic
         )
     )
     held = {f"art{k}" for k in range(20) if held_out(f"art{k}", 0.3)}
-    cfg = TrainConfig.from_dict(
-        {
-            "data": {
-                "pairs": "main",
-                "max_train_pairs": 10,
-                "max_valid_pairs": 25,
-                "mix": [
-                    {"pairs": "fitted", "max_train_pairs": 5},
-                    {"jsonl": "real.jsonl", "repeat": 3, "holdout_share": 0.3},
-                ],
-            }
-        },
-        config_dir=tmp_path,
-    )
+    settings = {
+        "data": {
+            "pairs": "main",
+            "max_train_pairs": 10,
+            "max_valid_pairs": 25,
+            "mix": [
+                {"pairs": "fitted", "max_train_pairs": 5},
+                {"jsonl": "real.jsonl", "repeat": 3, "holdout_share": 0.3},
+            ],
+        }
+    }
+    cfg = TrainConfig.from_dict(settings, config_dir=tmp_path)
     pairs = training_pairs(cfg, tmp_path / "run")
     train, valid = list(pairs["train"]["spun"]), list(pairs["valid"]["spun"])
     assert sum(s.startswith("main") for s in train) == 10 and sum(s.startswith("fitted") for s in train) == 5
     assert sum(s.startswith("real") for s in train) == 3 * 2 * (20 - len(held))
     assert sum(s.startswith("real") for s in valid) == 2 * len(held) and len(valid) == 25
     assert not {s for s in train if s.startswith("real")} & {s for s in valid if s.startswith("real")}
+    # another training seed samples other training pairs but the same valid ones, so that
+    # the two runs' valid figures compare
+    reseeded = training_pairs(
+        TrainConfig.from_dict({**settings, "training": {"seed": 99}}, config_dir=tmp_path), tmp_path / "run2"
+    )
+    assert list(reseeded["train"]["spun"]) != train
+    assert list(reseeded["valid"]["spun"]) == valid
     with pytest.raises(ConfigError, match="mix\\[0\\]"):
         training_pairs(
             TrainConfig.from_dict({"data": {"pairs": "main", "mix": [{"folder": "x"}]}}, config_dir=tmp_path),
