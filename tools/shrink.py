@@ -45,14 +45,14 @@ def shrink(model, encoder_layers: list[int] | None = None, decoder_layers: list[
         n = len(stack.layers)
         if not keep or any(not 0 <= i < n for i in keep):
             raise ValueError(f"{stack_name} layers to keep must be indices 0-{n - 1}, got {keep}")
-        layers, seen = [], set()
-        for i in keep:
-            layer = stack.layers[i] if i not in seen else copy.deepcopy(stack.layers[i])
-            if i in seen:
+        layers = []
+        for n, i in enumerate(keep):
+            layer = stack.layers[i]
+            if i in keep[:n]:  # a repeat: a copy whose sublayers start by adding nothing
+                layer = copy.deepcopy(layer)
                 for proj in (layer.self_attn.out_proj, layer.fc2):
                     torch.nn.init.zeros_(proj.weight)
                     torch.nn.init.zeros_(proj.bias)
-            seen.add(i)
             layers.append(layer)
         stack.layers = torch.nn.ModuleList(layers)
         setattr(small.config, f"{stack_name}_layers", len(keep))
