@@ -175,10 +175,11 @@ def tokenized(pairs, tokenizer, max_length: int, limit: int | None, seed: int | 
     )
 
 
-def valid_sets(valid, tokenizer, max_length: int, limit: int, seed: int = VALID_SEED):
-    """A shuffled sample of the valid pairs and its tokenized form, row for row: the
-    generated F0.5 compares output i of the tokenized set with ``original`` i of the raw."""
-    raw = valid.shuffle(seed=seed)
+def valid_sets(valid, tokenizer, max_length: int, limit: int):
+    """A shuffled sample of the valid pairs (drawn with :data:`VALID_SEED`) and its tokenized
+    form, row for row: the generated F0.5 compares output i of the tokenized set with
+    ``original`` i of the raw."""
+    raw = valid.shuffle(seed=VALID_SEED)
     raw = raw.select(range(min(len(raw), limit)))
     return raw, tokenized(raw, tokenizer, max_length, None, None)
 

@@ -74,3 +74,13 @@ def test_an_index_given_twice_grows_the_stack_with_a_near_no_op_copy(model_dir, 
     assert repeat.fc1.weight.data_ptr() != first.fc1.weight.data_ptr()
     ids = torch.tensor([[5, 6, 7, 8, 1]])
     assert grown.generate(ids, max_new_tokens=4, do_sample=False).shape[0] == 1
+
+
+def test_a_grown_decoder_layer_starts_with_its_cross_attention_silent(model_dir, tmp_path):
+    out = tmp_path / "grown"
+    assert shrink.main([str(model_dir), str(out), "--decoder-layers", "0,0"]) == 0
+    grown = AutoModelForSeq2SeqLM.from_pretrained(out, dtype=torch.float32)
+    repeat = grown.model.decoder.layers[1]
+    for proj in (repeat.self_attn.out_proj, repeat.encoder_attn.out_proj, repeat.fc2):
+        assert not proj.weight.any() and not proj.bias.any()
+    assert grown.model.decoder.layers[0].encoder_attn.out_proj.weight.any()

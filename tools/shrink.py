@@ -4,10 +4,10 @@ shallow decoder decodes much faster on CPU (Kasai et al. 2021); the shrunk model
 then fine-tuned with ``restore train --init-from``.
 
 An index given twice grows the stack: the repeat is a copy of that layer with its
-attention output and second feed-forward projections set to zero, so that its sublayers
-add nothing to the residual stream (only its layer norms act) and the grown model starts
-close to the one it came from
-(experiments/README.md, run 17).
+attention output projections (a decoder layer's cross-attention's too) and second
+feed-forward projection set to zero, so that its sublayers add nothing to the residual
+stream (only its layer norms act) and the grown model starts close to the one it came
+from (experiments/README.md, run 17).
 
     python -m tools.shrink models/restore-small runs/grow-6-1/init --encoder-layers 0,1,2,2,3,3
 
@@ -46,11 +46,14 @@ def shrink(model, encoder_layers: list[int] | None = None, decoder_layers: list[
         if not keep or any(not 0 <= i < n for i in keep):
             raise ValueError(f"{stack_name} layers to keep must be indices 0-{n - 1}, got {keep}")
         layers = []
-        for n, i in enumerate(keep):
+        for k, i in enumerate(keep):
             layer = stack.layers[i]
-            if i in keep[:n]:  # a repeat: a copy whose sublayers start by adding nothing
+            if i in keep[:k]:  # a repeat: a copy whose sublayers start by adding nothing
                 layer = copy.deepcopy(layer)
-                for proj in (layer.self_attn.out_proj, layer.fc2):
+                outputs = [layer.self_attn.out_proj, layer.fc2]
+                if hasattr(layer, "encoder_attn"):  # a decoder layer's cross-attention
+                    outputs.append(layer.encoder_attn.out_proj)
+                for proj in outputs:
                     torch.nn.init.zeros_(proj.weight)
                     torch.nn.init.zeros_(proj.bias)
             layers.append(layer)
