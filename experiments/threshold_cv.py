@@ -27,9 +27,7 @@ from pathlib import Path
 
 from restore.edit_scoring import EditCounts, judge
 from restore.edits import apply_edits
-from restore.guards import Thresholds
 from restore.restorer import Restorer
-from restore.spec import model_settings
 from restore.thresholds import EVIDENCE, choose, grid, read_pair_documents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,14 +95,8 @@ def main() -> None:
             rows.append({"k": k, "f0.5": f, "clean_harm": p["clean_harm"]})
         return points[choose(rows, args.max_clean_harm)["k"]]
 
-    shipped_th = Thresholds(
-        **{
-            k: v
-            for k, v in model_settings(Path(args.model)).items()
-            if k in ("min_confidence", "lone_edit_confidence", "min_spun_score", "document_evidence")
-        }
-    )
-    shipped = next(p for p in points if p["th"] == shipped_th)
+    # the model's own thresholds, as Restorer.from_pretrained resolved them
+    shipped = next(p for p in points if p["th"] == restorer.thresholds)
     dev_arts = [a for a in arts if not a.startswith("train")]
     result = {"articles": len(arts), "dev_articles": len(dev_arts), "rules": {}}
     for rule in ("shipped", "mean", "real"):

@@ -241,7 +241,7 @@ def test_notice_for_input_that_does_not_look_english(swap, tmp_path, capsys, mon
 # ----------------------------------------------------------------------------- Ray
 
 
-def teststderr_to_devnull_hides_descriptor_2_only_inside(capfd):
+def test_stderr_to_devnull_hides_descriptor_2_only_inside(capfd):
     pytest.importorskip("ray")
     from restore.ray_cluster import stderr_to_devnull
 
